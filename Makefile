@@ -1,0 +1,63 @@
+# cchc-ingest: `make ingest` and `make test` work on a fresh machine; they install what is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DB ?= data/plans.duckdb
+OUT ?= data/parsed
+RAW ?= data/raw
+WORKERS ?=
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core fonts-liberation
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput system-deps install samples clean
+
+ingest: install
+	$(BIN)/python -m pipeline ingest $(RAW) --db $(DB) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+
+install: system-deps $(STAMP)
+
+# System OCR packages: only touched when something is missing.
+system-deps:
+	@missing=""; \
+	command -v tesseract >/dev/null || missing=1; \
+	tesseract --list-langs 2>/dev/null | grep -qx vie || missing=1; \
+	tesseract --list-langs 2>/dev/null | grep -qx eng || missing=1; \
+	command -v pdftoppm >/dev/null || missing=1; \
+	[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing=1; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages: $(APT_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml
+	[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev,bench]'
+	touch $(STAMP)
+
+# Regenerate the shipped sample PDFs (deterministic).
+samples: install
+	$(BIN)/python tests/fixtures/make_pdfs.py --out $(RAW)/generated
+
+bench: bench-ocr bench-diacritics bench-throughput
+
+bench-ocr: install
+	$(BIN)/python -m bench.ocr_bench
+
+bench-diacritics: install
+	$(BIN)/python -m bench.diacritics_bench
+
+bench-throughput: install
+	$(BIN)/python -m bench.throughput_bench
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal $(OUT)/*.json

@@ -1,0 +1,33 @@
+"""Plain-text OCR dumps: one page per form-feed-separated chunk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ocr.errors import EmptyDocumentError, UnreadableFileError
+from schema.document import Page
+
+
+def decode_text(data: bytes, path: str | Path) -> str:
+    """UTF-8 first (with or without BOM), then the legacy Windows Vietnamese code page."""
+    for enc in ("utf-8-sig", "cp1258"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFileError(f"{path}: not UTF-8 or cp1258 text")
+
+
+def read_text_dump(path: str | Path) -> list[Page]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(f"cannot read file: {exc.strerror or exc}") from exc
+    text = decode_text(data, path).replace("\r\n", "\n")
+    if not text.strip():
+        raise EmptyDocumentError("empty text file")
+    chunks = text.split("\f")
+    return [
+        Page(page_no=i, method="text", text=chunk.strip("\n"))
+        for i, chunk in enumerate(chunks, start=1)
+    ]

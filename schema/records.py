@@ -1,0 +1,195 @@
+"""One pydantic model per DuckDB table (see CONTRACT.md).
+
+These are the single definition of each record: the DuckDB DDL is derived
+from them (`schema.ddl`), parsers build them, the JSON written to
+`data/parsed/` is their dump. Field order is column order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+AreaCode = Literal[
+    "the_che",
+    "thu_tuc_hanh_chinh",
+    "to_chuc_bo_may",
+    "che_do_cong_vu",
+    "tai_chinh_cong",
+    "chinh_quyen_so",
+    "chi_dao_dieu_hanh",
+]
+AREA_CODES: tuple[str, ...] = AreaCode.__args__  # type: ignore[attr-defined]
+
+AdminLevel = Literal["tinh", "huyen", "xa"]
+Comparator = Literal[">=", "=", "<=", ">", "<"]
+TextSource = Literal["text_layer", "ocr", "mixed", "text"]
+PlanStatus = Literal["ok", "partial", "failed"]
+
+
+class PlanRow(BaseModel):
+    """`plans`: one row per ingested document."""
+
+    plan_id: str = Field(json_schema_extra={"primary_key": True})
+    source_path: str
+    source_sha256: str
+    doc_number: str | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    admin_level: AdminLevel | None = None
+    locality: str | None = None
+    issue_date: dt.date | None = None
+    title: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    page_count: int = 0
+    text_source: TextSource | None = None
+    ocr_confidence: float | None = None
+    status: PlanStatus = "ok"
+    parser_version: str = ""
+    signer: str | None = None
+    place: str | None = None
+    plan_doc_number: str | None = Field(default=None, description="number of the inner plan when a decision issues it")
+    missing: list[str] = Field(default_factory=list, description="parts not found (why status is partial)")
+    header_page: int | None = None
+    ingested_at: dt.datetime | None = None
+
+
+class AreaRow(BaseModel):
+    """`areas`: one row per reform area found in a plan."""
+
+    plan_id: str
+    area: AreaCode
+    heading: str
+    body: str
+    page_start: int | None = None
+    page_end: int | None = None
+
+
+class TargetRow(BaseModel):
+    """`targets`: one numeric target; `source_text` and `page` are its provenance."""
+
+    plan_id: str
+    target_id: str
+    area: AreaCode | None = None
+    value: float
+    unit: str
+    comparator: Comparator = "="
+    scope: str | None = None
+    deadline_year: int | None = None
+    metric: str = ""
+    source_text: str = ""
+    page: int | None = None
+
+
+class TaskRow(BaseModel):
+    """`tasks`: one row of an appendix task table."""
+
+    plan_id: str
+    task_id: str
+    area: AreaCode | None = None
+    row_label: str = ""
+    content: str = ""
+    output: str | None = None
+    lead_agencies: list[str] = Field(default_factory=list)
+    partner_agencies: list[str] = Field(default_factory=list)
+    deadline_text: str | None = None
+    deadline_date: dt.date | None = None
+    recurring: bool = False
+    page: int | None = None
+
+
+class AgencyRow(BaseModel):
+    """`agencies`: canonical agency names with the spellings seen for them."""
+
+    agency_id: str = Field(json_schema_extra={"primary_key": True})
+    canonical_name: str
+    aliases: list[str] = Field(default_factory=list)
+
+
+class TaskAgencyRow(BaseModel):
+    """`task_agencies`: which agency leads or partners on which task."""
+
+    plan_id: str
+    task_id: str
+    agency_id: str
+    role: Literal["lead", "partner"]
+
+
+class PageRow(BaseModel):
+    """`pages`: what OCR read (`raw_text`) and what restoration made of it (`text`)."""
+
+    plan_id: str
+    page_no: int
+    method: str
+    confidence: float | None = None
+    raw_text: str = ""
+    text: str = ""
+    restored: bool = False
+
+
+class IngestErrorRow(BaseModel):
+    """`ingest_errors`: every input that failed, and why."""
+
+    source_path: str
+    source_sha256: str | None = None
+    stage: str
+    message: str
+    at: dt.datetime
+
+
+class Header(BaseModel):
+    """Header fields a parser found; the pipeline adds file facts to make a `PlanRow`."""
+
+    doc_number: str | None = None
+    doc_type: str | None = None
+    issuer: str | None = None
+    admin_level: AdminLevel | None = None
+    locality: str | None = None
+    issue_date: dt.date | None = None
+    title: str | None = None
+    period_start: int | None = None
+    period_end: int | None = None
+    signer: str | None = None
+    place: str | None = None
+    plan_doc_number: str | None = None
+    header_page: int | None = None
+
+
+class Extraction(BaseModel):
+    """What `parsers.parse_plan` returns for one document."""
+
+    header: Header = Field(default_factory=Header)
+    areas: list[AreaRow] = Field(default_factory=list)
+    targets: list[TargetRow] = Field(default_factory=list)
+    tasks: list[TaskRow] = Field(default_factory=list)
+    agencies: list[AgencyRow] = Field(default_factory=list)
+    task_agencies: list[TaskAgencyRow] = Field(default_factory=list)
+    missing: list[str] = Field(default_factory=list)
+    is_plan: bool = Field(default=True, description="False when the text is not a CCHC plan at all")
+
+
+class ParsedPlan(BaseModel):
+    """Everything extracted from one document; dumped to `data/parsed/<plan_id>.json`."""
+
+    plan: PlanRow
+    areas: list[AreaRow] = Field(default_factory=list)
+    targets: list[TargetRow] = Field(default_factory=list)
+    tasks: list[TaskRow] = Field(default_factory=list)
+    agencies: list[AgencyRow] = Field(default_factory=list)
+    task_agencies: list[TaskAgencyRow] = Field(default_factory=list)
+    pages: list[PageRow] = Field(default_factory=list)
+
+
+TABLES: dict[str, type[BaseModel]] = {
+    "plans": PlanRow,
+    "areas": AreaRow,
+    "targets": TargetRow,
+    "tasks": TaskRow,
+    "agencies": AgencyRow,
+    "task_agencies": TaskAgencyRow,
+    "pages": PageRow,
+    "ingest_errors": IngestErrorRow,
+}

@@ -1,0 +1,145 @@
+"""The DuckDB file analysts query: table creation, idempotent plan writes, error rows.
+
+Every plan is written in one transaction (delete its old rows, insert the new
+ones, commit), so a crash or kill mid-run leaves either the old plan or the
+new one, never half of either. Only the orchestrating process writes; workers
+hand it validated `ParsedPlan` objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from pydantic import BaseModel
+
+from schema.ddl import all_ddl, columns
+from schema.records import TABLES, IngestErrorRow, ParsedPlan
+
+PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages")
+
+
+class DatabaseBusyError(RuntimeError):
+    """Another process holds the database's write lock."""
+
+
+class Store:
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = str(path)
+        if not read_only:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise DatabaseBusyError(
+                    f"{self.path} is in use by another process (another ingest running?); "
+                    "wait for it to finish and run again"
+                ) from exc
+            raise
+        if not read_only:
+            self._ensure_tables()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ensure_tables(self) -> None:
+        for sql in all_ddl():
+            self.con.execute(sql)
+        # Additive migration: columns added to a model after the file was created.
+        for name, model in TABLES.items():
+            have = {r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()}
+            for col, duck in columns(model):
+                if col not in have:
+                    self.con.execute(f"ALTER TABLE {name} ADD COLUMN {col} {duck}")
+
+    # -- reads ---------------------------------------------------------------
+
+    def is_current(self, sha256: str, parser_version: str) -> bool:
+        """True when this content was already ingested by this parser version (and not failed)."""
+        row = self.con.execute(
+            "SELECT count(*) FROM plans WHERE source_sha256 = ? AND parser_version = ? AND status <> 'failed'",
+            [sha256, parser_version],
+        ).fetchone()
+        return bool(row and row[0])
+
+    # -- writes --------------------------------------------------------------
+
+    @staticmethod
+    def _values(model: type[BaseModel], rows: Iterable[BaseModel]) -> list[list[Any]]:
+        names = list(model.model_fields)
+        return [[getattr(r, n) for n in names] for r in rows]
+
+    def _insert(self, table: str, rows: list[BaseModel]) -> None:
+        if not rows:
+            return
+        model = TABLES[table]
+        names = list(model.model_fields)
+        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        self.con.executemany(sql, self._values(model, rows))
+
+    def write_plan(self, parsed: ParsedPlan) -> None:
+        """Replace everything stored for this plan_id in a single transaction."""
+        pid = parsed.plan.plan_id
+        if parsed.plan.ingested_at is None:
+            parsed.plan.ingested_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table in (*PLAN_TABLES, "plans"):
+                self.con.execute(f"DELETE FROM {table} WHERE plan_id = ?", [pid])
+            self._insert("plans", [parsed.plan])
+            self._insert("areas", list(parsed.areas))
+            self._insert("targets", list(parsed.targets))
+            self._insert("tasks", list(parsed.tasks))
+            self._insert("task_agencies", list(parsed.task_agencies))
+            self._insert("pages", list(parsed.pages))
+            self._upsert_agencies(parsed)
+            # A file that now loads is no longer an open error.
+            self.con.execute(
+                "DELETE FROM ingest_errors WHERE source_sha256 = ? OR source_path = ?",
+                [parsed.plan.source_sha256, parsed.plan.source_path],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def _upsert_agencies(self, parsed: ParsedPlan) -> None:
+        for ag in parsed.agencies:
+            row = self.con.execute(
+                "SELECT aliases FROM agencies WHERE agency_id = ?", [ag.agency_id]
+            ).fetchone()
+            if row is None:
+                self._insert("agencies", [ag])
+            else:
+                merged = sorted(set(row[0] or []) | set(ag.aliases))
+                self.con.execute(
+                    "UPDATE agencies SET aliases = ? WHERE agency_id = ?", [merged, ag.agency_id]
+                )
+
+    def record_error(self, source_path: str, sha256: str | None, stage: str, message: str) -> None:
+        """One row per failed input; replaces an earlier error row for the same file."""
+        err = IngestErrorRow(
+            source_path=source_path,
+            source_sha256=sha256,
+            stage=stage,
+            message=message,
+            at=dt.datetime.now(dt.timezone.utc).replace(tzinfo=None),
+        )
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("DELETE FROM ingest_errors WHERE source_path = ?", [source_path])
+            self._insert("ingest_errors", [err])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
