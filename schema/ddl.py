@@ -45,7 +45,7 @@ def create_table_sql(name: str, model: type[BaseModel]) -> str:
     for field_name, duck in columns(model):
         extra = model.model_fields[field_name].json_schema_extra or {}
         pk = " PRIMARY KEY" if isinstance(extra, dict) and extra.get("primary_key") else ""
-        cols.append(f"  {field_name} {duck}{pk}")
+        cols.append(f'  "{field_name}" {duck}{pk}')
     return f"CREATE TABLE IF NOT EXISTS {name} (\n" + ",\n".join(cols) + "\n)"
 
 

@@ -60,7 +60,7 @@ class Store:
             have = {r[0] for r in self.con.execute(f"DESCRIBE {name}").fetchall()}
             for col, duck in columns(model):
                 if col not in have:
-                    self.con.execute(f"ALTER TABLE {name} ADD COLUMN {col} {duck}")
+                    self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {duck}')
 
     # -- reads ---------------------------------------------------------------
 
@@ -84,7 +84,8 @@ class Store:
             return
         model = TABLES[table]
         names = list(model.model_fields)
-        sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        quoted = ", ".join(f'"{n}"' for n in names)
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
         self.con.executemany(sql, self._values(model, rows))
 
     def write_plan(self, parsed: ParsedPlan) -> None:
