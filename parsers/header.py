@@ -1,0 +1,406 @@
+"""Header of an administrative document (Nghị định 30/2020 layout), read from damaged OCR.
+
+The layout is fixed: issuing body top left ("ỦY BAN NHÂN DÂN / TỈNH X"),
+number ("Số: 244/QĐ-UBND") under it, place and date top right, the document
+type word (QUYẾT ĐỊNH / KẾ HOẠCH) centred, then the title. OCR of two-column
+headers runs the columns together on one line, so each field is found by
+pattern on OCR-folded text (`parsers.text.ocr_fold`) and cut from the
+original. Names come back with diacritics from the gazetteer. When the
+header date is illegible the same number is usually repeated legibly later
+("Ban hành kèm theo Quyết định số 244/QĐ-UBND ngày 29/12/2023"), so the whole
+document is searched for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rapidfuzz import fuzz
+
+from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
+from parsers.text import clean_line, fold, nfc, ocr_fold
+from schema.records import Header
+
+HEADER_LINES = 40  # lines searched for number, date, type word and title
+
+_DOC_NO = re.compile(
+    r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:\d{4}\s*/\s*)?([A-Za-z0-9ĐđÐ]{1,4})\s*[-–]\s*([A-Za-zĐđ&]{2,8})"
+)
+_QD = {"qd", "0d", "od", "qb", "0b", "ob", "qp", "0p", "op", "qo", "q"}
+_TYPES = {"kh": "KH", "qd": "QĐ", "tb": "TB", "bc": "BC", "ct": "CT", "nq": "NQ", "ctr": "CTr"}
+DOC_TYPE_WORDS: dict[str, str] = {
+    "quyet dinh": "quyet_dinh",
+    "ke hoach": "ke_hoach",
+    "chuong trinh": "chuong_trinh",
+    "nghi quyet": "nghi_quyet",
+    "chi thi": "chi_thi",
+}
+_TYPE_OF_CODE = {"QĐ": "quyet_dinh", "KH": "ke_hoach", "NQ": "nghi_quyet", "CT": "chi_thi", "CTr": "chuong_trinh"}
+_DATE_WORDS = re.compile(
+    r"ng[a-z]{1,2}\W{0,2}\s*(?P<d>\w{1,4}?)\s*th[a-z]{1,3}\W{0,2}\s*(?P<m>\w{1,3}?)\s*n[a-z]{1,2}\W{0,2}\s*(?P<y>\d{4})"
+)
+_DATE_SLASH = re.compile(r"ng[a-z]{1,2}\W{0,2}\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
+_YEAR_RANGE = re.compile(r"(20\d\d)\s*[-–—]\s*(20\d\d)")
+_YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
+_UBND = re.compile(r"u[yv]\s*ban\s*nh[a-z]{1,2}\s*d[a-z]{1,2}|\bubnd\b")
+_NATIONAL = re.compile(r"c[o0]ng\s*h[o0]a|d[o0]c\s*l[a-z]{1,2}p|\bdpoc\b|\bpoc\b|\bdoc\b")
+_SIGNER_ROLE = re.compile(r"^\W*(kt\.?\s*|tm\.?\s*|q\.?\s*)?(pho\s+)?chu\s*tich\W*$")
+_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def normalise_doc_number(num: str, code: str, suffix: str) -> str:
+    """'244', 'QD', 'UBND' -> '244/QĐ-UBND' (OCR reads Đ as D, P, B or 0)."""
+    key = fold(code).replace("đ", "d")
+    code_n = "QĐ" if key in _QD or key.startswith("q") else _TYPES.get(key, code.upper())
+    suf = suffix.upper().replace("Đ", "D")
+    if fold(suf) in {"ubnd", "ubnđ", "ubnp", "ubnb"}:
+        suf = "UBND"
+    return f"{num}/{code_n}-{suf}"
+
+
+def _parse_date(d: str, m: str, y: str) -> dt.date | None:
+    """A date only when every part is legible digits and valid."""
+    if not (d.isdigit() and m.isdigit() and y.isdigit()):
+        return None
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def _find_date(folded: str) -> tuple[dt.date | None, re.Match[str] | None]:
+    for pat in (_DATE_WORDS, _DATE_SLASH):
+        m = pat.search(folded)
+        if m:
+            return _parse_date(m.group("d"), m.group("m"), m.group("y")), m
+    return None, None
+
+
+def _kind_at(tokens: list[str]) -> tuple[str, int] | None:
+    """Unit word at the start of folded tokens: ('thành phố', 2)."""
+    for key, kind in KIND_WORDS.items():
+        parts = key.split()
+        if tokens[: len(parts)] == parts:
+            return kind, len(parts)
+    return None
+
+
+def _unit_after(text: str, year: int | None) -> tuple[str, Unit] | None:
+    """First '<unit word> <name>' in a piece of text that names a known unit."""
+    tokens = _WORD.findall(ocr_fold(text))
+    for i in range(len(tokens)):
+        hit = _kind_at(tokens[i:])
+        if hit is None:
+            continue
+        kind, n = hit
+        found = match_prefix(tokens[i + n : i + n + 4], kind, year)
+        if found:
+            return kind, found[0]
+    return None
+
+
+class _Doc:
+    def __init__(self, lines: list[tuple[int, str]]):
+        self.lines = lines
+        self.clean = [clean_line(t) for _, t in lines]
+        self.folded = [ocr_fold(t) for t in self.clean]
+
+    def nonblank(self, limit: int) -> list[int]:
+        return [i for i, t in enumerate(self.clean[:limit]) if t]
+
+
+def _doc_number(doc: _Doc, stop: int) -> tuple[str | None, int | None]:
+    for i in doc.nonblank(stop):
+        m = _DOC_NO.search(doc.clean[i])
+        if m and not re.search(r"c[aă]n\s*c", doc.folded[i][:12]):
+            return normalise_doc_number(*m.groups()), i
+    return None, None
+
+
+def _type_word_lines(doc: _Doc, limit: int) -> list[tuple[int, str]]:
+    """Centred type-word lines ('QUYẾT ĐỊNH', 'KẾ HOẠCH') near the top, in order."""
+    out = []
+    for i in doc.nonblank(limit):
+        words = " ".join(_WORD.findall(doc.folded[i]))
+        if not words or len(words) > 24:
+            continue
+        letters = [c for c in doc.clean[i] if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) / len(letters) < 0.6:
+            continue
+        for key, code in DOC_TYPE_WORDS.items():
+            if fuzz.ratio(words.rstrip(" "), key) >= 80:
+                out.append((i, code))
+                break
+    return out
+
+
+def _title_after(doc: _Doc, i: int) -> str | None:
+    """Title lines following a type-word line, up to a blank line or the preamble."""
+    parts: list[str] = []
+    for j in range(i + 1, min(i + 6, len(doc.clean))):
+        t = doc.clean[j]
+        f = doc.folded[j]
+        if not t:
+            if parts:
+                break
+            continue
+        if t.startswith("(") or re.match(r"^(can c|cin c|cen c|cdn c|thuc hien|theo de nghi|chu tich)", f):
+            break
+        if set(t) <= set("-_=* "):
+            break
+        parts.append(t)
+        if len(" ".join(parts)) > 200:
+            break
+    return " ".join(parts).strip(" *") or None
+
+
+def _plan_title(raw: str | None) -> str | None:
+    """'Cải cách hành chính ... năm 2024' -> 'Kế hoạch cải cách hành chính ... năm 2024'."""
+    if not raw:
+        return None
+    f = ocr_fold(raw)
+    m = re.search(r"\bk[a-z]{0,2}\s*h[a-z]{1,3}ch\b", f)  # "Ban hành Kế hoạch ..." inside a decision title
+    if m and m.start() < 30:
+        raw = raw[m.end() :].strip()
+    if not raw:
+        return None
+    return "Kế hoạch " + raw[0].lower() + raw[1:]
+
+
+def _period(title: str | None, doc: _Doc) -> tuple[int | None, int | None]:
+    for text in filter(None, [title, *doc.clean[:HEADER_LINES]]):
+        f = ocr_fold(text)
+        if not re.search(r"\bk[a-z]{0,2}\s*h[a-z]{1,3}ch\b|cai cach|cai c", f) and text is not title:
+            continue
+        m = _YEAR_RANGE.search(f)
+        if m and "giai" in f[: m.start()]:
+            return int(m.group(1)), int(m.group(2))
+        m = re.search(r"\bn[a-z]{1,2}\s+(20\d\d)\b", f)
+        if m:
+            y = int(m.group(1))
+            return y, y
+        if text is title:
+            continue
+    return None, None
+
+
+def _issuer_from_block(doc: _Doc, year: int | None) -> tuple[str, Unit] | None:
+    """'ỦY BAN NHÂN DÂN' then the unit, on the same or the next line (columns run together)."""
+    for i in doc.nonblank(12):
+        m = _UBND.search(doc.folded[i])
+        if not m or m.start() > 6:
+            continue
+        same = doc.clean[i][m.end() :]
+        cut = _NATIONAL.search(ocr_fold(same))
+        found = _unit_after(same[: cut.start()] if cut else same, year)
+        if found:
+            return found
+        for j in range(i + 1, min(i + 3, len(doc.clean))):
+            if not doc.clean[j]:
+                continue
+            text = doc.clean[j]
+            cut = _NATIONAL.search(doc.folded[j])
+            if cut and cut.start() > 0:
+                text = text[: cut.start()]
+            found = _unit_after(text, year)
+            if found:
+                return found
+            break
+    return None
+
+
+def _signer(doc: _Doc, end: int) -> str | None:
+    """Name under the last 'CHỦ TỊCH' / 'KT. CHỦ TỊCH' line of the plan body."""
+    for i in range(min(end, len(doc.clean)) - 1, -1, -1):
+        if _SIGNER_ROLE.match(doc.folded[i]) and doc.clean[i].isupper():
+            for j in range(i + 1, min(i + 8, len(doc.clean))):
+                t = doc.clean[j].strip("* ")
+                if t and _NAME.match(t) and not t.isupper() and not _SIGNER_ROLE.match(doc.folded[j]):
+                    return t
+                if t and fold(t).startswith(("pho chu tich", "chu tich")):
+                    continue
+            return None
+    return None
+
+
+def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> Header:
+    """Header fields of one document; fields that are not legible stay None."""
+    doc = _Doc(lines)
+    types = _type_word_lines(doc, HEADER_LINES * 3)
+    first_type = types[0][0] if types else HEADER_LINES
+    doc_number, number_line = _doc_number(doc, max(first_type + 1, 4))
+
+    doc_type = types[0][1] if types and types[0][0] < HEADER_LINES else None
+    if doc_number:
+        code = doc_number.split("/")[1].split("-")[0]
+        doc_type = _TYPE_OF_CODE.get(code, doc_type)
+
+    # Plan title: after the KẾ HOẠCH type line; a decision's own title otherwise.
+    title_raw = None
+    for i, code in types:
+        if code == "ke_hoach":
+            title_raw = _title_after(doc, i)
+            break
+    if title_raw is None and types:
+        title_raw = _title_after(doc, types[0][0])
+    title = _plan_title(title_raw)
+    period_start, period_end = _period(title, doc)
+
+    # Place and date: the line with "ngày ... tháng ... năm" in the header.
+    issue_date, place = None, None
+    for i in doc.nonblank(first_type + 2):
+        d, m = _find_date(doc.folded[i])
+        if m is None:
+            continue
+        issue_date = d
+        before = doc.clean[i][: m.start()]
+        no = _DOC_NO.search(before)
+        if no:
+            before = before[no.end() :]
+        place = before.strip(" ,.*_") or None
+        break
+    if issue_date is None and doc_number:
+        issue_date = _date_repeated(doc, doc_number)
+
+    year = issue_date.year if issue_date else period_start
+    found = _issuer_from_block(doc, year)
+    if found is None and title_raw:
+        found = _unit_after(title_raw, year)
+    if found is None:
+        for i in range(min(len(doc.clean), 120)):
+            m = re.search(r"\bubnd\b|u[yv] ban nh[a-z]{1,2} d[a-z]{1,2}", doc.folded[i])
+            if m and re.search(r"ban h[a-z]{1,3}nh\s+k", doc.folded[i][m.end() :]):
+                found = _unit_after(doc.clean[i][m.end() :], year)
+                if found:
+                    break
+    if found is None and place:
+        found = _unit_after("tỉnh " + place, year)
+    issuer = admin_level = locality = None
+    if found:
+        kind, unit = found
+        issuer, admin_level, locality = f"UBND {kind} {unit.name}", level_of(kind, unit), unit.name
+    if place and found and fold(place) and fuzz.ratio(fold(place), fold(found[1].name)) >= 75:
+        place = found[1].name
+
+    plan_doc_number = None
+    if doc_type == "quyet_dinh":
+        for i in range(len(doc.clean)):
+            for m in _DOC_NO.finditer(doc.clean[i]):
+                num = normalise_doc_number(*m.groups())
+                if "/KH-" in num and re.search(r"\bso\W*$", doc.folded[i][: m.start()]) and i < 200:
+                    plan_doc_number = num
+                    break
+            if plan_doc_number:
+                break
+
+    return Header(
+        doc_number=doc_number,
+        doc_type=doc_type,
+        issuer=issuer,
+        admin_level=admin_level,  # type: ignore[arg-type]
+        locality=locality,
+        issue_date=issue_date,
+        title=canonical_title(title, found[1] if found else None),
+        period_start=period_start,
+        period_end=period_end,
+        signer=_signer(doc, body_end if body_end is not None else len(lines)),
+        place=place,
+        plan_doc_number=plan_doc_number,
+        header_page=lines[number_line][0] if number_line is not None else (lines[0][0] if lines else None),
+    )
+
+
+def _date_repeated(doc: _Doc, doc_number: str) -> dt.date | None:
+    """The issue date printed next to the document's own number elsewhere (appendix, closing)."""
+    num, rest = doc_number.split("/", 1)
+    code = rest.split("-")[0]
+    code_pat = "(?:q|0|o)[a-z0-9]" if code == "QĐ" else re.escape(fold(code))
+    pat = re.compile(rf"(?<!\d){int(num):d}\s*/\s*{code_pat}\s*[-–]?\s*[a-z]+\W{{0,3}}\s*(.{{0,40}})")
+    for f in doc.folded:
+        for m in pat.finditer(f.replace(f"0{num}", num) if num.startswith("0") else f):
+            d, _ = _find_date(m.group(1))
+            if d:
+                return d
+    return None
+
+
+# Words of the genre's titles, for putting marks back on a damaged title.
+_TITLE_WORDS = (
+    "kế hoạch cải cách hành chính nhà nước năm giai đoạn trên địa bàn tỉnh thành phố thị xã huyện quận "
+    "xã phường thị trấn của về việc thực hiện triển khai công tác chương trình"
+).split()
+_TITLE_PAIRS = (
+    "kế hoạch",
+    "cải cách",
+    "hành chính",
+    "nhà nước",
+    "địa bàn",
+    "giai đoạn",
+    "thành phố",
+    "thị xã",
+    "thị trấn",
+    "thực hiện",
+    "triển khai",
+    "công tác",
+    "chương trình",
+)
+_TITLE_LEX = {fold(w): w for w in _TITLE_WORDS}
+_PAIR_LEX = {fold(w): w for w in _TITLE_PAIRS}
+
+
+def _key(token: str) -> str:
+    return " ".join(_WORD.findall(ocr_fold(token)))
+
+
+def _cased(word: str, like: str) -> str:
+    return word[0].upper() + word[1:] if like[:1].isupper() else word
+
+
+def canonical_title(title: str | None, unit: Unit | None) -> str | None:
+    """Marks back on a damaged title from the genre's vocabulary and the gazetteer name.
+
+    Titles of the genre are formulaic ("Kế hoạch cải cách hành chính [nhà nước]
+    năm 2024 [trên địa bàn] tỉnh X"), so a token is replaced only when it
+    folds, alone or with its neighbour, to a word of that vocabulary; the unit
+    name comes from the gazetteer; anything else stays as printed.
+    """
+    if not title:
+        return None
+    tokens = nfc(title).split()
+    fixed = [False] * len(tokens)
+    if unit is not None:
+        n = len(unit.name.split())
+        target = fold(unit.name)
+        for i in range(len(tokens) - n + 1):
+            cand = " ".join(tokens[i : i + n])
+            if fuzz.ratio(_key(cand), target) >= 75:
+                trail = cand[len(cand.rstrip(".,;:")) :]
+                tokens[i : i + n] = unit.name.split()
+                tokens[i + n - 1] += trail
+                for k in range(i, i + n):
+                    fixed[k] = True
+                break
+    i = 0
+    while i < len(tokens) - 1:
+        if not (fixed[i] or fixed[i + 1]):
+            pair = _key(tokens[i]) + " " + _key(tokens[i + 1])
+            best = max(_PAIR_LEX, key=lambda k: fuzz.ratio(k, pair))
+            if fuzz.ratio(best, pair) >= 75 and best[0] == pair[0]:
+                a, b = _PAIR_LEX[best].split()
+                tokens[i], tokens[i + 1] = _cased(a, tokens[i]), _cased(b, tokens[i + 1])
+                fixed[i] = fixed[i + 1] = True
+                i += 2
+                continue
+        i += 1
+    for i, tok in enumerate(tokens):
+        key = _key(tok)
+        if fixed[i] or not key or key[0].isdigit():
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if re.fullmatch(r"n[a-z]{1,2}", key) and re.match(r"\d{4}", nxt):
+            tokens[i] = _cased("năm", tok)
+        elif key in _TITLE_LEX:
+            tokens[i] = _cased(_TITLE_LEX[key], tok)
+    return " ".join(tokens)
