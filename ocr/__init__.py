@@ -8,6 +8,8 @@ Interface used by the pipeline (keep these signatures):
 """
 
 from ocr.errors import InputError
+from ocr.pdf_source import pdf_page_count
+from ocr.reader import read_pdf
 from ocr.text_dump import read_text_dump
 
-__all__ = ["InputError", "read_text_dump"]
+__all__ = ["InputError", "pdf_page_count", "read_pdf", "read_text_dump"]

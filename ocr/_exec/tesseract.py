@@ -1,0 +1,119 @@
+"""The tesseract binary, called through pytesseract.
+
+`OMP_THREAD_LIMIT=1` is forced before any call: the pipeline runs pages and
+documents in parallel, and tesseract's OpenMP threads competing with that work
+made it about 2.2x slower per page on our 2-core machines.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pytesseract
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+
+class TesseractError(RuntimeError):
+    """tesseract is missing, lacks a language, or failed on an image."""
+
+
+@dataclass(frozen=True)
+class TessWord:
+    """One recognised word with tesseract's own layout numbering (block/par/line)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    block: int
+    par: int
+    line: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@lru_cache(maxsize=1)
+def available_languages() -> frozenset[str]:
+    """Installed traineddata names; cached because the answer cannot change during a run."""
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise TesseractError("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)") from exc
+
+
+def check_language(lang: str) -> None:
+    """Fail early with an actionable message rather than on the first page."""
+    missing = [part for part in lang.split("+") if part not in available_languages()]
+    if missing:
+        raise TesseractError(f"tesseract language data missing: {', '.join(missing)} (apt-get install tesseract-ocr-vie)")
+
+
+def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[TessWord]:
+    """Words with boxes and confidences from tesseract's TSV output (pixel coordinates of `image`)."""
+    check_language(lang)
+    try:
+        data = pytesseract.image_to_data(
+            image, lang=lang, config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT
+        )
+    except pytesseract.TesseractError as exc:
+        raise TesseractError(f"tesseract failed: {exc}") from exc
+    words: list[TessWord] = []
+    for i, text in enumerate(data["text"]):
+        conf = float(data["conf"][i])
+        if conf < 0 or not str(text).strip():
+            continue
+        words.append(
+            TessWord(
+                text=str(text).strip(),
+                left=int(data["left"][i]),
+                top=int(data["top"][i]),
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
+                conf=conf,
+                block=int(data["block_num"][i]),
+                par=int(data["par_num"][i]),
+                line=int(data["line_num"][i]),
+            )
+        )
+    return words
+
+
+def image_to_text(image: np.ndarray, lang: str = "vie", psm: int = 3) -> str:
+    """Plain text, exactly what `tesseract IMAGE - -l vie` prints; the benchmark's baseline."""
+    check_language(lang)
+    try:
+        return pytesseract.image_to_string(image, lang=lang, config=f"--psm {psm}")
+    except pytesseract.TesseractError as exc:
+        raise TesseractError(f"tesseract failed: {exc}") from exc
+
+
+_ROTATE_RE = re.compile(r"Rotate:\s*(\d+)")
+_CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_rotation(image: np.ndarray) -> tuple[int, float]:
+    """Clockwise rotation (0/90/180/270) that makes the page upright, and OSD's confidence.
+
+    Returns (0, 0.0) when OSD finds too few characters, so callers keep the page as is.
+    """
+    check_language("osd")
+    try:
+        out = pytesseract.image_to_osd(image, config="--psm 0 -c min_characters_to_try=10")
+    except pytesseract.TesseractError:
+        return 0, 0.0
+    rot = _ROTATE_RE.search(out)
+    conf = _CONF_RE.search(out)
+    return (int(rot.group(1)) if rot else 0), (float(conf.group(1)) if conf else 0.0)

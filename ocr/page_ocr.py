@@ -1,0 +1,97 @@
+"""One scanned page image in, one `Page` out: clean-up, tables, text, layout.
+
+Orientation is settled cheaply first (a projection-profile test; tesseract OSD
+only for pages whose text runs vertically, or whose first reading is so poor
+that the page may be upside down), so upright pages pay no OSD cost.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr import cleanup, layout, tables
+from ocr.engines import OcrEngine
+from ocr.pdf_source import PageImage
+from ocr.text_layer import insert_table_lines
+from schema.document import Line, Page
+
+UPSIDE_DOWN_CONF = 55.0
+"""Mean word confidence below which OSD is asked whether the page is upside down."""
+OSD_WIDTH = 1200
+"""OSD runs on a downscaled copy: it needs shapes, not detail, and is 3x faster."""
+
+
+def _osd_rotation(grey: np.ndarray, engine: OcrEngine) -> tuple[int, float]:
+    scale = min(1.0, OSD_WIDTH / grey.shape[1])
+    small = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else grey
+    return engine.rotation(small)
+
+
+def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int, float]:
+    """(clean greyscale page, dpi, clockwise rotation applied, deskew angle applied)."""
+    grey = cleanup.to_grey(image.pixels)
+    grey, dpi = cleanup.normalise_dpi(grey, image.dpi)
+    rotation = 0
+    if cleanup.text_is_vertical(grey):
+        rot, _ = _osd_rotation(grey, engine)
+        rotation = rot if rot in (90, 270) else 90
+        grey = cleanup.quarter_turn(grey, rotation)
+    angle = cleanup.skew_angle(grey)
+    if abs(angle) >= 0.1:
+        grey = cleanup.rotate(grey, angle)
+    grey = cleanup.denoise(grey)
+    return grey, dpi, rotation, angle
+
+
+def _tokens(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[layout.Token]:
+    return [
+        layout.Token(w.text, w.left, w.top, w.right, w.bottom, w.conf, (w.block, w.par, w.line))
+        for w in engine.words(image, psm=3, dpi=dpi)
+    ]
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bool = False) -> Page:
+    """Recognise a page image: body text in reading order plus ruled tables cell by cell."""
+    grey, dpi, rotation, _ = prepare(image, engine)
+    h, v = cleanup.ruling_masks(grey)
+    grids = tables.find_grids(h, v)
+    clean = tables.erase_rulings(grey, h, v)
+    body = clean.copy()
+    for g in grids:  # tables are read cell by cell; keep them out of the body pass
+        x0, y0, x1, y1 = g.box
+        body[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = 255
+    tokens = _tokens(engine, body, int(dpi))
+    conf = _mean([t.conf for t in tokens if t.conf is not None])
+    if not flip_checked and rotation == 0 and tokens and conf is not None and conf < UPSIDE_DOWN_CONF:
+        rot, osd_conf = _osd_rotation(grey, engine)
+        if rot == 180 and osd_conf > 1.0:
+            return _rotated_retry(image, page_no, engine)
+    found = [tables.grid_to_table(g, tables.read_cells(clean, g, engine, int(dpi)), page_no) for g in grids]
+    ordered = layout.reading_order(layout.split_segments(tokens))
+    lines: list[Line] = [layout.to_line(b, s) for b, s in ordered]
+    lines = insert_table_lines(lines, found)
+    cell_confs = [c.confidence for t in found for c in t.cells if c.confidence is not None]
+    word_confs = [t.conf for t in tokens if t.conf is not None] + cell_confs
+    return Page(
+        page_no=page_no,
+        method="ocr",
+        text="\n".join(line.text for line in lines),
+        confidence=_mean(word_confs),
+        width=float(grey.shape[1]),
+        height=float(grey.shape[0]),
+        rotation=rotation,
+        lines=lines,
+        tables=found,
+    )
+
+
+def _rotated_retry(image: PageImage, page_no: int, engine: OcrEngine) -> Page:
+    """Upside-down scan: turn the raw image half a turn and read it again."""
+    turned = PageImage(np.ascontiguousarray(np.rot90(image.pixels, 2)), image.dpi, image.embedded)
+    page = ocr_page(turned, page_no, engine, flip_checked=True)
+    return page.model_copy(update={"rotation": (page.rotation + 180) % 360})
