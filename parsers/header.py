@@ -19,13 +19,13 @@ import re
 from rapidfuzz import fuzz
 
 from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
-from parsers.text import clean_line, fold, nfc, ocr_fold
+from parsers.text import clean_line, fold, nfc, ocr_fold, strip_marks
 from schema.records import Header
 
 HEADER_LINES = 40  # lines searched for number, date, type word and title
 
 _DOC_NO = re.compile(
-    r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:\d{4}\s*/\s*)?([A-Za-z0-9ĐđÐ]{1,4})\s*[-–]\s*([A-Za-zĐđ&]{2,8})"
+    r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:(\d{4})\s*/\s*)?([A-Za-z0-9ĐđÐ]{1,4})\s*[-–]\s*([A-Za-zĐđ&]{2,8})"
 )
 _QD = {"qd", "0d", "od", "qb", "0b", "ob", "qp", "0p", "op", "qo", "q"}
 _TYPES = {"kh": "KH", "qd": "QĐ", "tb": "TB", "bc": "BC", "ct": "CT", "nq": "NQ", "ctr": "CTr"}
@@ -38,11 +38,10 @@ DOC_TYPE_WORDS: dict[str, str] = {
 }
 _TYPE_OF_CODE = {"QĐ": "quyet_dinh", "KH": "ke_hoach", "NQ": "nghi_quyet", "CT": "chi_thi", "CTr": "chuong_trinh"}
 _DATE_WORDS = re.compile(
-    r"ng[a-z]{1,2}\W{0,2}\s*(?P<d>\w{1,4}?)\s*th[a-z]{1,3}\W{0,2}\s*(?P<m>\w{1,3}?)\s*n[a-z]{1,2}\W{0,2}\s*(?P<y>\d{4})"
+    r"\bng[a-z]{1,2}\W{0,2}\s*(?P<d>\w{1,4}?)\s*th[a-z]{1,3}\W{0,2}\s*(?P<m>\w{1,3}?)\s*n[a-z]{1,2}\W{0,2}\s*(?P<y>\d{4})"
 )
-_DATE_SLASH = re.compile(r"ng[a-z]{1,2}\W{0,2}\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
+_DATE_SLASH = re.compile(r"\bng[a-z]{1,2}\W{0,2}\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*[-–—]\s*(20\d\d)")
-_YEAR = re.compile(r"\bnam\s+(20\d\d)\b")
 _UBND = re.compile(r"u[yv]\s*ban\s*nh[a-z]{1,2}\s*d[a-z]{1,2}|\bubnd\b")
 _NATIONAL = re.compile(r"c[o0]ng\s*h[o0]a|d[o0]c\s*l[a-z]{1,2}p|\bdpoc\b|\bpoc\b|\bdoc\b")
 _SIGNER_ROLE = re.compile(r"^\W*(kt\.?\s*|tm\.?\s*|q\.?\s*)?(pho\s+)?chu\s*tich\W*$")
@@ -50,14 +49,15 @@ _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,
 _WORD = re.compile(r"[a-z0-9]+")
 
 
-def normalise_doc_number(num: str, code: str, suffix: str) -> str:
-    """'244', 'QD', 'UBND' -> '244/QĐ-UBND' (OCR reads Đ as D, P, B or 0)."""
+def normalise_doc_number(num: str, year: str | None, code: str, suffix: str) -> str:
+    """'244', None, 'QD', 'UBND' -> '244/QĐ-UBND' (OCR reads Đ as D, P, B or 0);
+    legal documents keep their year: '44/2025/QĐ-UBND'."""
     key = fold(code).replace("đ", "d")
     code_n = "QĐ" if key in _QD or key.startswith("q") else _TYPES.get(key, code.upper())
     suf = suffix.upper().replace("Đ", "D")
     if fold(suf) in {"ubnd", "ubnđ", "ubnp", "ubnb"}:
         suf = "UBND"
-    return f"{num}/{code_n}-{suf}"
+    return f"{num}/{year + '/' if year else ''}{code_n}-{suf}"
 
 
 def _parse_date(d: str, m: str, y: str) -> dt.date | None:
@@ -156,33 +156,51 @@ def _title_after(doc: _Doc, i: int) -> str | None:
     return " ".join(parts).strip(" *") or None
 
 
-def _plan_title(raw: str | None) -> str | None:
-    """'Cải cách hành chính ... năm 2024' -> 'Kế hoạch cải cách hành chính ... năm 2024'."""
+def _plan_title(raw: str | None, is_plan_line: bool) -> str | None:
+    """The plan's title with its type word: 'Kế hoạch cải cách hành chính ... năm 2024'.
+
+    Under a KẾ HOẠCH line the title is the rest ("Cải cách hành chính ...");
+    a decision that issues a plan names it ("Ban hành Kế hoạch ..."); any
+    other document keeps its own title.
+    """
     if not raw:
         return None
-    f = ocr_fold(raw)
-    m = re.search(r"\bk[a-z]{0,2}\s*h[a-z]{1,3}ch\b", f)  # "Ban hành Kế hoạch ..." inside a decision title
-    if m and m.start() < 30:
+    letters = [c for c in raw if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7:
+        raw = raw[0] + raw[1:].lower()
+    if not is_plan_line:
+        m = re.search(r"\bk[a-z]{0,2}\s*h[a-z]{1,3}ch\b", ocr_fold(raw))
+        if m is None or m.start() > 30:
+            return raw
         raw = raw[m.end() :].strip()
-    if not raw:
-        return None
+        if not raw:
+            return None
     return "Kế hoạch " + raw[0].lower() + raw[1:]
 
 
+def _years(text: str) -> tuple[int | None, int | None]:
+    f = ocr_fold(text)
+    m = _YEAR_RANGE.search(f)
+    if m and re.search(r"giai|doan|\bgd\b", f[max(0, m.start() - 20) : m.start()]):
+        return int(m.group(1)), int(m.group(2))
+    m = re.search(r"\bn[a-z]{1,2}\s+(20\d\d)\b", f)
+    if m:
+        return int(m.group(1)), int(m.group(1))
+    return None, None
+
+
 def _period(title: str | None, doc: _Doc) -> tuple[int | None, int | None]:
-    for text in filter(None, [title, *doc.clean[:HEADER_LINES]]):
-        f = ocr_fold(text)
-        if not re.search(r"\bk[a-z]{0,2}\s*h[a-z]{1,3}ch\b|cai cach|cai c", f) and text is not title:
-            continue
-        m = _YEAR_RANGE.search(f)
-        if m and "giai" in f[: m.start()]:
-            return int(m.group(1)), int(m.group(2))
-        m = re.search(r"\bn[a-z]{1,2}\s+(20\d\d)\b", f)
-        if m:
-            y = int(m.group(1))
-            return y, y
-        if text is title:
-            continue
+    """Years from the title, else from the sentence that issues the plan ("ban hành Kế hoạch ... năm 2024")."""
+    if title:
+        found = _years(title)
+        if found[0]:
+            return found
+    for i in doc.nonblank(120):
+        f = doc.folded[i]
+        if re.search(r"ban h[a-z]{1,3}nh\s+k[a-z]{0,2}\s*h[a-z]{1,3}ch", f) and not re.match(r"\W*c[a-z]{1,2}n\s*c", f):
+            found = _years(doc.clean[i] + " " + (doc.clean[i + 1] if i + 1 < len(doc.clean) else ""))
+            if found[0]:
+                return found
     return None, None
 
 
@@ -234,33 +252,32 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> H
 
     doc_type = types[0][1] if types and types[0][0] < HEADER_LINES else None
     if doc_number:
-        code = doc_number.split("/")[1].split("-")[0]
+        code = doc_number.split("/")[-1].split("-")[0]
         doc_type = _TYPE_OF_CODE.get(code, doc_type)
 
     # Plan title: after the KẾ HOẠCH type line; a decision's own title otherwise.
-    title_raw = None
+    title_raw, is_plan_line = None, False
     for i, code in types:
         if code == "ke_hoach":
-            title_raw = _title_after(doc, i)
+            title_raw, is_plan_line = _title_after(doc, i), True
             break
     if title_raw is None and types:
         title_raw = _title_after(doc, types[0][0])
-    title = _plan_title(title_raw)
+    title = _plan_title(title_raw, is_plan_line)
     period_start, period_end = _period(title, doc)
 
-    # Place and date: the line with "ngày ... tháng ... năm" in the header.
+    # Place and date: "Địa danh, ngày ... tháng ... năm ..." in the header, possibly over two lines.
     issue_date, place = None, None
-    for i in doc.nonblank(first_type + 2):
-        d, m = _find_date(doc.folded[i])
-        if m is None:
-            continue
+    zone = "\n".join(doc.clean[: first_type + 2])
+    d, m = _find_date(ocr_fold(zone))
+    if m is not None:
         issue_date = d
-        before = doc.clean[i][: m.start()]
+        line_start = max(zone.rfind("\n", 0, m.start()), zone.rfind("|", 0, m.start())) + 1
+        before = zone[line_start : m.start()]
         no = _DOC_NO.search(before)
         if no:
             before = before[no.end() :]
         place = before.strip(" ,.*_") or None
-        break
     if issue_date is None and doc_number:
         issue_date = _date_repeated(doc, doc_number)
 
@@ -315,7 +332,7 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> H
 def _date_repeated(doc: _Doc, doc_number: str) -> dt.date | None:
     """The issue date printed next to the document's own number elsewhere (appendix, closing)."""
     num, rest = doc_number.split("/", 1)
-    code = rest.split("-")[0]
+    code = rest.split("/")[-1].split("-")[0]
     code_pat = "(?:q|0|o)[a-z0-9]" if code == "QĐ" else re.escape(fold(code))
     pat = re.compile(rf"(?<!\d){int(num):d}\s*/\s*{code_pat}\s*[-–]?\s*[a-z]+\W{{0,3}}\s*(.{{0,40}})")
     for f in doc.folded:
@@ -368,6 +385,11 @@ def canonical_title(title: str | None, unit: Unit | None) -> str | None:
     """
     if not title:
         return None
+    words = [w for w in nfc(title).split() if any(c.isalpha() for c in w)]
+    unmarked = sum(1 for w in words if w == strip_marks(w) and not w.isupper())
+    if not words or unmarked / len(words) < 0.4:
+        # Marks are there (a text layer or restored text): take the title as printed.
+        return title
     tokens = nfc(title).split()
     fixed = [False] * len(tokens)
     if unit is not None:
