@@ -1,0 +1,220 @@
+"""Agency cells ("Sở Tư pháp; Các sở, ban ngành, UBND cấp huyện") → canonical agency names.
+
+A gazetteer (`parsers/data/agencies.tsv`) lists the bodies that lead or
+partner on CCHC tasks at every level — provincial sở/ban/ngành, district
+phòng, commune bodies, and the generic groups plans use ("Các sở, ban,
+ngành", "UBND cấp huyện"). Cells are cut into candidate mentions on `;`,
+line breaks, commas and "và + agency head", then adjacent pieces are joined
+back greedily (longest first) when the joined span fuzzy-matches an alias:
+commas occur *inside* names ("Các sở, ban, ngành", "Sở Văn hóa, Thể thao và
+Du lịch") as well as between them. Matching is on a folded, punctuation-free
+key with rapidfuzz, so OCR damage ("S& Noi vu", "Cac s0, ban, nganh") still
+finds the entry. A piece that matches nothing but starts with an agency head
+word ("Báo Bình Phước") is kept as printed, so local bodies are not lost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from parsers.text import fold, nfc
+from schema.records import AgencyRow
+
+_GAZETTEER = Path(__file__).with_name("data") / "agencies.tsv"
+_MAX_SPAN = 6
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PAREN = re.compile(r"\([^)]*\)?")
+_OCR_AMP = re.compile(r"(?<=\b[A-Za-z])[&@](?=\s)")
+"""OCR reads "ở" in "Sở" as "&" or "@" ("S& Noi vu"); elsewhere "&" means "và" ("HĐND&UBND")."""
+_HEAD_SPLIT = re.compile(
+    r"\s(?=(?:Các|Sở|UBND|Phòng|Văn phòng|Trung tâm|Cục|Chi cục|Công an|Báo|Đài|Bưu điện|Kho bạc)\s)"
+)
+
+HEAD_WORDS = (
+    "so", "phong", "ban", "ubnd", "uy ban", "van phong", "trung tam", "cuc", "chi cuc", "cong an",
+    "bao", "dai", "truong", "buu dien", "ngan hang", "kho bac", "bao hiem", "hoi", "lien doan",
+    "co quan", "don vi", "cac", "thanh tra", "bo", "tinh doan", "huyen doan", "doan", "hdnd",
+    "cong chuc", "bo phan", "vien thong", "chu tich", "to", "hoi dong", "vien", "benh vien",
+)
+_HEAD = re.compile(r"^(?:" + "|".join(sorted((h.replace(" ", r"\s") for h in HEAD_WORDS), key=len, reverse=True)) + r")\b")
+_AND_HEAD = re.compile(
+    r"\s+(?:và|va|vả|vá)\s+(?=(?:các|cac|sở|so|sớ|phòng|phong|ubnd|ủy|uy|văn phòng|van phong|"
+    r"trung tâm|trung tam|báo|bao|đài|dai|cục|cuc|công an|cong an)\b)",
+    re.IGNORECASE,
+)
+
+
+def key(text: str) -> str:
+    """Folded, punctuation-free form used for all agency matching ("&" reads as "và")."""
+    text = _OCR_AMP.sub("o", text)
+    folded = fold(text.replace("&", " và ").replace("@", "o"))
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def slug(name: str) -> str:
+    """Stable agency_id: the folded canonical name with dashes ("so-noi-vu")."""
+    return key(name).replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    canonical: str
+    level: str
+
+
+@dataclass
+class Gazetteer:
+    """Alias key → entry, plus the key list rapidfuzz searches."""
+
+    by_key: dict[str, GazetteerEntry]
+    keys: list[str] = field(default_factory=list)
+
+    def lookup(self, text: str, joined: bool = False) -> tuple[GazetteerEntry | None, float]:
+        """Best entry for a span and its score (0-100); short keys (abbreviations) must match exactly.
+
+        `joined` spans (several comma pieces) need a closer match, or a name
+        would swallow the next agency ("Sở Thông tin và Truyền thông, Tư pháp").
+        """
+        k = key(text)
+        if not k:
+            return None, 0.0
+        if k in self.by_key:
+            return self.by_key[k], 100.0
+        if len(k) < 8:
+            return None, 0.0
+        cutoff = 90.0 if joined else (88.0 if len(k) < 16 else 84.0)
+        hit = process.extractOne(k, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if hit is None:
+            return None, 0.0
+        return self.by_key[hit[0]], float(hit[1])
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Load `parsers/data/agencies.tsv` once; each canonical name is also its own alias."""
+    by_key: dict[str, GazetteerEntry] = {}
+    for raw in _GAZETTEER.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        parts = raw.split("\t")
+        canonical, level = nfc(parts[0].strip()), parts[1].strip()
+        entry = GazetteerEntry(canonical, level)
+        aliases = [canonical] + [a.strip() for a in (parts[2].split("|") if len(parts) > 2 else [])]
+        for alias in aliases:
+            k = key(alias)
+            if k and k not in by_key:
+                by_key[k] = entry
+    return Gazetteer(by_key=by_key, keys=list(by_key))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One agency named in a cell: canonical name and the text as printed."""
+
+    canonical: str
+    printed: str
+    known: bool
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" -–+.,;:*•")
+
+
+def _atoms(text: str) -> list[list[str]]:
+    """Cell text → groups (split on ; and newlines) of comma-separated atoms."""
+    text = _PAREN.sub(" ", nfc(text))
+    groups: list[list[str]] = []
+    for part in re.split(r"[;+]|(?:^|\n)\s*-\s+", text):
+        if not part or not part.strip():
+            continue
+        part = re.sub(r"\s+", " ", part)
+        part = _HEAD_SPLIT.sub(", ", _AND_HEAD.sub(", ", part))
+        atoms = [_clean(a) for a in part.split(",")]
+        atoms = [a for a in atoms if a]
+        if atoms:
+            groups.append(atoms)
+    return groups
+
+
+def _has_head(text: str) -> bool:
+    return bool(_HEAD.match(key(text)))
+
+
+def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]:
+    """All agencies named in a cell, in order, deduplicated by canonical name.
+
+    `keep_unknown=False` returns gazetteer hits only — used on scrambled OCR
+    text where an unmatched piece is more likely task wording than an agency.
+    """
+    if not text or not text.strip():
+        return []
+    gaz = gazetteer()
+    out: list[Mention] = []
+    for atoms in _atoms(text):
+        i = 0
+        prev_head = ""
+        while i < len(atoms):
+            found: tuple[int, GazetteerEntry, str] | None = None
+            if prev_head and not _has_head(atoms[i]):
+                entry, _score = gaz.lookup(f"{prev_head} {atoms[i]}")
+                if entry is not None:
+                    found = (i + 1, entry, atoms[i])
+            for j in range(min(len(atoms), i + _MAX_SPAN), i, -1) if found is None else ():
+                span = ", ".join(atoms[i:j])
+                entry, _score = gaz.lookup(span, joined=j - i > 1)
+                if entry is not None:
+                    found = (j, entry, span)
+                    break
+            if found is not None:
+                j, entry, span = found
+                out.append(Mention(entry.canonical, span, True))
+                prev_head = entry.canonical.split()[0] if entry.canonical.split()[0] in ("Sở", "Phòng") else ""
+                i = j
+                continue
+            atom = atoms[i]
+            if keep_unknown and _has_head(atom) and key(atom) not in HEAD_WORDS and 6 <= len(atom) <= 90:
+                out.append(Mention(_clean(atom), atom, False))
+            i += 1
+    seen: set[str] = set()
+    unique: list[Mention] = []
+    for m in out:
+        if m.canonical not in seen:
+            seen.add(m.canonical)
+            unique.append(m)
+    return unique
+
+
+def canonical_agency(name: str) -> str:
+    """Canonical form of one agency name (itself, cleaned, when the gazetteer does not know it).
+
+    Exposed for scorers: comparing canonical forms makes "UBND các huyện" and
+    "UBND cấp huyện" the same agency, as the contract asks.
+    """
+    mentions = split_agencies(name)
+    return mentions[0].canonical if len(mentions) == 1 else _clean(nfc(name))
+
+
+class AgencyRegistry:
+    """Collects the agencies a plan names, with every spelling seen, for the `agencies` table."""
+
+    def __init__(self) -> None:
+        self._aliases: dict[str, set[str]] = {}
+
+    def add(self, mention: Mention) -> str:
+        """Record a mention; returns its agency_id."""
+        spellings = self._aliases.setdefault(mention.canonical, set())
+        if mention.printed and mention.printed != mention.canonical:
+            spellings.add(mention.printed)
+        return slug(mention.canonical)
+
+    def rows(self) -> list[AgencyRow]:
+        return [
+            AgencyRow(agency_id=slug(name), canonical_name=name, aliases=sorted(spellings))
+            for name, spellings in sorted(self._aliases.items())
+        ]

@@ -1,0 +1,160 @@
+"""Deadline cells ("Quý I/2024", "Tháng 02/2024", "Thường xuyên") → last allowed day and recurring flag.
+
+Analysts sort tasks by "due by", so a deadline is normalised to the *last*
+day the wording allows: a quarter ends on its last day, a month on its last
+day, "trong năm 2024" on 31 December. Cells that name several deadlines
+("Thường xuyên - Tại cấp huyện trong quý I/2024") take the latest dated one.
+Recurring wordings (thường xuyên, hằng quý, hàng tháng, định kỳ ...) set the
+flag; a recurring cell with no date keeps `date=None`.
+
+Everything matches on folded text (`parsers.text.fold`) because OCR may have
+damaged the marks ("Quy II/2024", "Thuong xuyén").
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from pydantic import BaseModel
+
+from parsers.text import fold
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_YEAR = r"((?:19|20)\d{2})"
+_SEP = r"\s*[/.]\s*"
+
+# "quý II/2024", "quý II-III/2024", "quý 2 năm 2024", "quý IV 2024"
+_QUARTER = re.compile(
+    r"\bquy\s+((?:iv|i{1,3}|[1-4]))(?:\s*(?:-|den|,|va)\s*((?:iv|i{1,3}|[1-4])))?"
+    r"(?:\s*(?:/|nam|-|\.)\s*|\s+)" + _YEAR
+)
+# "tháng 02/2024", "tháng 3 năm 2024", "tháng 11-12/2024"
+_MONTH = re.compile(
+    r"\bthang\s+(\d{1,2})(?:\s*(?:-|den|,|va)\s*(\d{1,2}))?(?:\s*(?:/|nam|-|\.)\s*|\s+)" + _YEAR
+)
+# bare "02/2024" (a month) — only when not part of a full date
+_BARE_MONTH = re.compile(r"(?<![\d/.\-])(\d{1,2})" + r"\s*/\s*" + _YEAR + r"(?![\d/])")
+# "ngày 14/3/2024", "31/01/2024", "14 tháng 3 năm 2024"
+_DATE = re.compile(r"(?<![\d\-])(\d{1,2})" + _SEP + r"(\d{1,2})" + _SEP + _YEAR)
+_DATE_WORDS = re.compile(r"(?<!\d)(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+" + _YEAR)
+# "6 tháng đầu năm (2024)", "06 tháng cuối năm"
+_HALF = re.compile(r"\b0?6\s+thang\s+(dau|cuoi)\s+nam(?:\s+" + _YEAR + r")?")
+# "năm 2024", "trong năm 2024", "cả năm 2024", bare "2024"
+_YEAR_ONLY = re.compile(r"(?:\bnam\s+)?" + r"(?<!\d)" + _YEAR + r"(?!\d)")
+# "giai đoạn 2021-2025", "2021 - 2025"
+_RANGE = re.compile(_YEAR + r"\s*-\s*" + _YEAR)
+
+_RECURRING = re.compile(
+    r"\b(thuong xuyen|hang (?:ngay|tuan|thang|quy|nam)|hang (?:thang|quy|nam)|dinh ky|"
+    r"lien tuc|moi (?:thang|quy|nam)|hang ky)\b"
+)
+
+
+class Deadline(BaseModel):
+    """A normalised deadline cell."""
+
+    date: dt.date | None = None
+    recurring: bool = False
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
+    if not 1 <= month <= 12:
+        return None
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _quarter_no(token: str) -> int:
+    return _ROMAN[token] if token in _ROMAN else int(token)
+
+
+def _candidates(text: str, plan_year: int | None) -> list[dt.date]:
+    """Every date the folded text allows, each at its latest day; spans already consumed are masked."""
+    found: list[dt.date] = []
+    rest = text
+
+    def take(pattern: re.Pattern[str], convert) -> None:  # type: ignore[no-untyped-def]
+        nonlocal rest
+        for m in pattern.finditer(rest):
+            value = convert(m)
+            if value is not None:
+                found.append(value)
+        rest = pattern.sub(lambda m: " " * len(m.group(0)), rest)
+
+    def full_date(m: re.Match[str]) -> dt.date | None:
+        try:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+
+    def quarter(m: re.Match[str]) -> dt.date | None:
+        q = _quarter_no(m.group(2) or m.group(1))
+        return _month_end(int(m.group(3)), 3 * q)
+
+    def month(m: re.Match[str]) -> dt.date | None:
+        return _month_end(int(m.group(3)), int(m.group(2) or m.group(1)))
+
+    def bare_month(m: re.Match[str]) -> dt.date | None:
+        return _month_end(int(m.group(2)), int(m.group(1)))
+
+    def half(m: re.Match[str]) -> dt.date | None:
+        year = int(m.group(2)) if m.group(2) else plan_year
+        if year is None:
+            return None
+        return dt.date(year, 6, 30) if m.group(1) == "dau" else dt.date(year, 12, 31)
+
+    def year_range(m: re.Match[str]) -> dt.date | None:
+        return dt.date(int(m.group(2)), 12, 31)
+
+    def year_only(m: re.Match[str]) -> dt.date | None:
+        return dt.date(int(m.group(1)), 12, 31)
+
+    take(_DATE_WORDS, full_date)
+    take(_DATE, full_date)
+    take(_QUARTER, quarter)
+    take(_MONTH, month)
+    take(_HALF, half)
+    take(_BARE_MONTH, bare_month)
+    take(_RANGE, year_range)
+    take(_YEAR_ONLY, year_only)
+    return found
+
+
+_REFERENCE = re.compile(r"\b(?:so|nghi dinh|quyet dinh|ke hoach|thong tu|chi thi|nghi quyet)\s+(?:so\s+)?\d+/\S+")
+_REF_DATE = re.compile(r"\bngay\s+\d{1,2}\s*/\s*\d{1,2}\s*/\s*(?:19|20)\d{2}")
+
+
+def parse_deadline(text: str | None, plan_year: int | None = None) -> Deadline:
+    """Normalise one deadline cell; `plan_year` resolves year-less wordings ("6 tháng đầu năm").
+
+    Dates that belong to a cited document ("Theo Kế hoạch số 45/KH-UBND ngày
+    22/01/2023") are not deadlines and are ignored.
+    """
+    if not text:
+        return Deadline()
+    folded = fold(text)
+    recurring = bool(_RECURRING.search(folded))
+    if _REFERENCE.search(folded):
+        folded = _REF_DATE.sub(" ", _REFERENCE.sub(" ", folded))
+    dates = _candidates(folded, plan_year)
+    if not dates and not recurring and plan_year is not None and re.search(r"\b(trong|ca) nam\b|\bnam nay\b", folded):
+        dates = [dt.date(plan_year, 12, 31)]
+    return Deadline(date=max(dates) if dates else None, recurring=recurring)
+
+
+_DEADLINE_HINT = re.compile(
+    r"^\s*(?:-\s*)?(?:truoc|trong|den|cuoi|dau|ca|tu|hoan thanh|het)?\s*(?:ngay|thang|quy|nam)\s+\S+|"
+    r"^\s*(?:-\s*)?(?:thuong xuyen|\d{1,2} thang (?:dau|cuoi)|hang (?:ngay|tuan|thang|quy|nam)|dinh ky|\d{1,2}/\d{1,2}/(?:19|20)\d{2}|"
+    r"\d{1,2}/(?:19|20)\d{2}|(?:19|20)\d{2}\b)"
+)
+
+
+def looks_like_deadline(text: str) -> bool:
+    """Whether a short text block reads as a deadline cell (used to classify scrambled OCR blocks)."""
+    folded = fold(text)
+    if not folded or len(folded) > 90:
+        return False
+    if _DEADLINE_HINT.search(folded) is None:
+        return False
+    return bool(_RECURRING.search(folded) or _candidates(folded, None) or re.search(r"\bnam\b", folded))
