@@ -1,10 +1,62 @@
-"""PLACEHOLDER until issue 5 lands."""
+"""Assemble one plan's extraction: header, reform areas, numeric targets, appendix tasks.
 
+The stages share one line list (page number, text) and one outline (where
+each area is headed and where the plan body ends), so a figure is filed
+under the section it sits in and appendix tables never count as body text.
+Task tables are parsed by `parsers.tasks`; a failure there leaves the rest
+of the extraction intact and is reported in `missing`.
+
+Bump PARSER_VERSION whenever output changes: ingest re-parses documents whose
+stored parser version differs.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from parsers.areas import build_outline, extract_areas
+from parsers.header import parse_header
+from parsers.targets import extract_targets
+from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
 
-PARSER_VERSION = "0.0.1"
+PARSER_VERSION = "0.5.0"
+
+log = logging.getLogger(__name__)
+
+_HEADER_FIELDS = ("doc_number", "issuer", "issue_date", "title")
+
+
+def _looks_like_plan(text: str) -> bool:
+    """A CCHC plan talks about administrative reform; other documents are still parsed, but flagged."""
+    f = ocr_fold(text)
+    return "cai cach hanh chinh" in f or "cchc" in f or ("cai cach" in f and "hanh chinh" in f)
 
 
 def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
-    return Extraction()
+    lines = document_lines(pages)
+    outline = build_outline(lines)
+    header = parse_header(lines, body_end=outline.body_end)
+    areas = extract_areas(lines, plan_id, outline)
+    targets = extract_targets(lines, outline, plan_id)
+
+    out = Extraction(header=header, areas=areas, targets=targets)
+    out.is_plan = _looks_like_plan("\n".join(t for _, t in lines[: max(outline.body_end, 1)]))
+
+    try:
+        from parsers.tasks import extract_tasks
+    except ImportError:  # task tables land separately
+        extract_tasks = None  # type: ignore[assignment]
+    if extract_tasks is not None:
+        try:
+            tasks = extract_tasks(pages, plan_id, areas)
+            out.tasks, out.agencies, out.task_agencies = tasks.tasks, tasks.agencies, tasks.task_agencies
+        except Exception as exc:  # noqa: BLE001 - a task-table bug must not lose the header and targets
+            log.warning("task extraction failed for %s: %s", plan_id, exc)
+            out.missing.append("tasks")
+
+    out.missing += [f for f in _HEADER_FIELDS if getattr(header, f) is None]
+    if not areas:
+        out.missing.append("areas")
+    return out

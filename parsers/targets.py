@@ -1,0 +1,363 @@
+"""Numeric targets of a CCHC plan: every figure the plan sets out to reach.
+
+Targets are percentages ("100% văn bản QPPL được ..."), counts with a bound
+("từ 15 bản tin, bài viết") and ranks ("nằm trong nhóm 30 tỉnh, thành phố").
+The body text is cut into paragraphs, sentences and ';' clauses; every
+figure in a clause becomes a target whose comparator comes from the words
+right around it (tối thiểu / ít nhất / từ … trở lên → >=, trên → >, tối đa /
+không quá → <=, dưới → <, rank → <=, plain → =), and whose metric is the
+clause text that belongs to it: the words after the figure ("100% hồ sơ ...
+được số hoá"), or before it when they lead into it ("Tỷ lệ ... đạt tối thiểu
+97%"). Figures in a list that only add a level ("80% tại cấp sở, 40% tại cấp
+huyện") share the metric and comparator and get their own scope. Rules match
+on OCR-folded text; the values written out are cut from the text itself.
+Dates, years, document and article numbers never match: a number is a target
+only with "%", a bound word and a counted noun, or in a rank.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from parsers.areas import Outline
+from parsers.text import clean_line, fold, ocr_fold
+from schema.records import TargetRow
+
+_BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\d{1,2}(?:\.\d{1,2})*\s?[.)]\s|[a-zđ]\)\s|[ivxl]{1,4}\.\s)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
+_PERCENT = re.compile(r"(?<![\d/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?%")
+_RANK = re.compile(r"\b(?:nh[oe]m|top)\s+(?:dau\s+)?(\d{1,3})\s+(?=[a-z])")
+_BOUND_COUNT = re.compile(
+    r"\b(toi thieu|tol thieu|it nhat|tu|tir|tren|duoi|toi da|khong qua|khong vuot qua)\s+(\d{1,4})\s+(?=[a-z])"
+)
+
+_GE_BEFORE = re.compile(r"(?:\b(?:toi|tol|to|tot)\s?thi[a-z]{1,2}|\bit\s+nhat|\b(?:tu|tir|tw))\s*$")
+_GT_BEFORE = re.compile(r"\b(?:tren|vuot)\s*$")
+_LE_BEFORE = re.compile(r"\b(?:toi\s+da|khong\s+qua|khong\s+vuot\s+qua)\s*$")
+_LT_BEFORE = re.compile(r"\bduoi\s*$")
+_GE_AFTER = re.compile(r"^\s*(?:tr[a-z]{0,2}\s*[li]en|o\s*len)\b")
+_LE_AFTER = re.compile(r"^\s*tro\s*xuong\b")
+_LEADS_IN = re.compile(
+    r"(?:\bdat|\bla|\bchiem|\bo\s+muc|\bmuc|\btoi\s?thi[a-z]{1,2}|\bit\s+nhat|\btu|\btren|\bduoi|\btoi\s+da|\bkhong\s+qua)[\s:,]*$"
+)
+_LINK_WORDS = re.compile(
+    r"^(?:dat|la|chiem|o muc|muc|toi thieu|tol thieu|it nhat|tu|tir|tren|duoi|toi da|khong qua|tro len|o len|dam bao|phan dau)$"
+)
+_SCOPE = re.compile(r"\b(?:(tai|o|cua|thuoc|pham vi|don vi|tham quyen)\s+)?cap\s+(tinh|so|huyen|xa)\b")
+_SCOPE_CODE = {"tinh": "cap_tinh", "so": "cap_tinh", "huyen": "cap_huyen", "xa": "cap_xa"}
+_DEADLINE = re.compile(r"\b(?:trong|den|vao|truoc|het|cuoi)\s+(?:het\s+|cuoi\s+)?n[a-z]{1,2}\s+(20\d\d)\b")
+_LEAD_IN_YEAR = re.compile(r"\b(?:den|trong|vao)\s+(?:het\s+|cuoi\s+)?n[a-z]{1,2}\s+(20\d\d)\W*$")
+_CITATION = re.compile(r"^\W*(?:c[a-z]{1,2}n\s*c[a-z]{1,2}|th[a-z]{1,2}c\s+hi[a-z]{1,2}n\s+(?:quyet|nghi|ke|chi))\b")
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Counted nouns a count or rank may be in, as printed; matched on OCR-folded text.
+UNIT_WORDS: tuple[str, ...] = (
+    "tỉnh", "thành phố", "địa phương", "bản tin", "bài viết", "bài", "tin", "đơn vị", "cơ quan",
+    "xã", "phường", "huyện", "người", "lượt người", "lớp", "cuộc", "đợt", "doanh nghiệp", "hồ sơ",
+    "thủ tục", "thủ tục hành chính", "văn bản", "sản phẩm", "mô hình", "sáng kiến", "hội nghị", "buổi",
+    "chuyên mục", "phóng sự", "video", "clip", "lần", "hợp tác xã", "công trình", "dự án", "tài khoản",
+    "dịch vụ", "dịch vụ công", "chương trình", "kế hoạch", "cuộc kiểm tra", "nhiệm vụ", "chỉ tiêu",
+    "phòng", "ngành", "điểm", "giải pháp", "đề án", "chuyên đề", "trang", "kênh", "bậc", "hạng",
+)
+_UNIT_KEYS = sorted(((fold(u), u) for u in UNIT_WORDS), key=lambda kv: len(kv[0]), reverse=True)
+
+
+@dataclass
+class _Figure:
+    start: int  # offsets in the clause
+    end: int
+    value: float
+    unit: str
+    kind: str  # "pct" | "count" | "rank"
+    comparator: str = "="
+    explicit: bool = False
+
+
+def _paragraphs(lines: list[tuple[int, str]], outline: Outline) -> list[tuple[int, str]]:
+    """Body text regrouped into paragraphs: (first line index, text joined with spaces)."""
+    heading_lines = {h.index for h in outline.headings}
+    out: list[tuple[int, str]] = []
+    cur: list[str] = []
+    cur_start = 0
+    prev_heading = False
+
+    def flush() -> None:
+        if cur:
+            out.append((cur_start, " ".join(cur)))
+            cur.clear()
+
+    for i in range(min(outline.body_end, len(lines))):
+        text = clean_line(lines[i][1])
+        if not text:
+            if cur and cur[-1].rstrip().endswith((".", ";", ":")):
+                flush()
+            continue
+        bullet = _BULLET.match(text)
+        starts_new = bool(bullet) or i in heading_lines or prev_heading
+        if starts_new or not cur:
+            flush()
+            cur_start = i
+        if bullet and i not in heading_lines:
+            text = text[bullet.end() :].strip() or text
+        cur.append(text)
+        prev_heading = i in heading_lines
+    flush()
+    return out
+
+
+def _unit_word_at(folded: str, pos: int) -> tuple[int, str] | None:
+    """A counted noun at `pos` (OCR-tolerant: "thanh phd" is "thành phố"): (end, canonical form)."""
+    words = list(re.finditer(r"[a-z0-9]+", folded[pos : pos + 40]))
+    for key, canon in _UNIT_KEYS:
+        n = len(key.split())
+        if len(words) < n or words[0].start() != 0:
+            continue
+        cand = " ".join(w.group(0) for w in words[:n])
+        if cand == key or (len(key) >= 5 and cand[0] == key[0] and fuzz.ratio(cand, key) >= 80):
+            return pos + words[n - 1].end(), canon
+    return None
+
+
+def _unit_at(folded: str, pos: int) -> tuple[int, str] | None:
+    """A counted noun, or a list of them ("tỉnh, thành phố"), at `pos`: (end, canonical text)."""
+    first = _unit_word_at(folded, pos)
+    if first is None:
+        return None
+    end, text = first
+    while True:
+        m = re.match(r"\s*(,|va\b)\s*", folded[end:])
+        if not m:
+            break
+        nxt = _unit_word_at(folded, end + m.end())
+        if nxt is None:
+            break
+        sep = ", " if m.group(1) == "," else " và "
+        end, text = nxt[0], f"{text}{sep}{nxt[1]}"
+    return end, text
+
+
+def _figures(clause: str, folded: str) -> list[_Figure]:
+    figs: list[_Figure] = []
+    taken: list[tuple[int, int]] = []
+    for m in _PERCENT.finditer(folded):
+        value = float(m.group(1).replace(",", "."))
+        if value > 1000:
+            continue
+        figs.append(_Figure(m.start(1), m.end(), value, "%", "pct"))
+        taken.append((m.start(), m.end()))
+    for m in _RANK.finditer(folded):
+        unit = _unit_at(folded, m.end())
+        if unit is None:
+            continue
+        figs.append(_Figure(m.start(1), m.end(1), float(m.group(1)), unit[1], "rank", "<=", True))
+        taken.append((m.start(1), m.end(1)))
+    for m in _BOUND_COUNT.finditer(folded):
+        if any(a <= m.start(2) < b for a, b in taken):
+            continue
+        num = m.group(2)
+        if len(num) == 4 and num.startswith(("19", "20")):
+            continue
+        unit = _unit_at(folded, m.end())
+        if unit is None:
+            continue
+        figs.append(_Figure(m.start(2), m.end(2), float(num), unit[1], "count"))
+    figs.sort(key=lambda f: f.start)
+    return figs
+
+
+def _comparator(before: str, after: str) -> str | None:
+    before = before.rstrip(" :,")
+    if _GE_AFTER.match(after):
+        return ">="
+    if _LE_AFTER.match(after):
+        return "<="
+    if _LE_BEFORE.search(before):
+        return "<="
+    if _GE_BEFORE.search(before):
+        return ">="
+    if _GT_BEFORE.search(before):
+        return ">"
+    if _LT_BEFORE.search(before):
+        return "<"
+    return None
+
+
+def _content_words(folded: str) -> list[str]:
+    """Words that say what is measured: scope, deadline and link words removed."""
+    text = _SCOPE.sub(" ", folded)
+    text = _DEADLINE.sub(" ", text)
+    text = re.sub(r"\b(?:tro\s*len|o\s*len|tro\s*xuong|va|hoac|trong do|cu the)\b", " ", text)
+    words = _WORD.findall(text)
+    return [w for w in words if not _LINK_WORDS.match(w)]
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:.-–+")
+    text = re.sub(r"^(?:và|hoặc|va|hoac)\s+", "", text, flags=re.IGNORECASE)
+    return text.strip(" ,;:.")
+
+
+def _strip_link(raw: str, folded: str) -> str:
+    """Drop the bound/link words that end a lead-in ("... đạt tối thiểu")."""
+    while True:
+        m = _LEADS_IN.search(folded)
+        if not m or m.start() == 0 and not folded.strip():
+            break
+        raw, folded = raw[: m.start()], folded[: m.start()]
+        if not folded.strip():
+            break
+    return raw
+
+
+def _strip_after(raw: str, folded: str) -> str:
+    m = re.match(r"^\s*(?:tr[a-z]{0,2}\s*[li]en|o\s*len|tro\s*xuong)\b", folded)
+    return raw[m.end() :] if m else raw
+
+
+def _scopes(text_after: str) -> list[str]:
+    """Levels a figure applies to, from the words after it ("tại cấp sở, cấp huyện" -> two)."""
+    found = list(_SCOPE.finditer(text_after))
+    found = [m for m in found if not re.search(r"(?:ubnd|uy ban nhan dan|phong|chu tich)\s*$", text_after[: m.start()])]
+    if not found:
+        return []
+    first = found[0]
+    levels = [_SCOPE_CODE[first.group(2)]]
+    if first.group(1) in {"tai", "o"}:
+        tail = text_after[first.end() :]
+        m = re.match(r"^((?:\s*(?:,|va)\s*(?:cap\s+)?(?:tinh|so|huyen|xa)\b)+)", tail)
+        if m:
+            levels += [_SCOPE_CODE[w] for w in re.findall(r"(tinh|so|huyen|xa)", m.group(1))]
+    return list(dict.fromkeys(levels))
+
+
+def extract_targets(lines: list[tuple[int, str]], outline: Outline, plan_id: str) -> list[TargetRow]:
+    rows: list[TargetRow] = []
+    lead_year: int | None = None
+    lead_area: str | None = None
+    seen: set[tuple] = set()
+    for start, para in _paragraphs(lines, outline):
+        area = outline.area_at(start)
+        if area != lead_area:
+            lead_year, lead_area = None, area
+        fpara = ocr_fold(para)
+        if _CITATION.match(fpara):
+            continue
+        m = _LEAD_IN_YEAR.search(fpara)
+        if m and fpara.rstrip().endswith(":"):
+            lead_year = int(m.group(1))
+        page = lines[start][0]
+        for sentence in _SENTENCE_END.split(para):
+            for clause in _clauses(sentence):
+                rows.extend(_clause_targets(clause, sentence, area, lead_year, page, plan_id, seen))
+    for n, row in enumerate(rows, start=1):
+        row.target_id = f"{plan_id}-t{n:03d}"
+    return rows
+
+
+def _clauses(sentence: str) -> list[str]:
+    """';'-separated clauses; one without a figure continues the clause before it
+    ("100% cơ quan ... (cả Ban Quản lý); UBND các huyện ...; được đánh giá")."""
+    out: list[str] = []
+    for part in sentence.split(";"):
+        f = ocr_fold(part)
+        has_figure = bool(_PERCENT.search(f) or _RANK.search(f) or _BOUND_COUNT.search(f))
+        if out and not has_figure:
+            out[-1] += ";" + part
+        else:
+            out.append(part)
+    return out
+
+
+def _clause_targets(
+    clause: str,
+    sentence: str,
+    area: str | None,
+    lead_year: int | None,
+    page: int,
+    plan_id: str,
+    seen: set[tuple],
+) -> list[TargetRow]:
+    folded = ocr_fold(clause)
+    figs = _figures(clause, folded)
+    if not figs:
+        return []
+    dm = [m for m in _DEADLINE.finditer(folded) if "so voi" not in folded[max(0, m.start() - 8) : m.start()]]
+    deadline = int(dm[-1].group(1)) if dm else lead_year
+
+    bounds = [0] + [x for f in figs for x in (f.start, f.end)] + [len(clause)]
+    gaps = [(bounds[2 * k], bounds[2 * k + 1]) for k in range(len(figs) + 1)]  # gap k precedes figure k
+
+    out: list[TargetRow] = []
+    prev: _Figure | None = None
+    prev_metric = ""
+    chain: str | None = None  # comparator a list of figures shares ("tối thiểu 80% ..., 40% ...")
+    tail_raw, tail_fold = clause[gaps[-1][0] : gaps[-1][1]], folded[gaps[-1][0] : gaps[-1][1]]
+    pred = re.search(r"\bduoc\b", tail_fold)
+    shared_tail = tail_raw[pred.start() :] if pred else tail_raw
+    for k, fig in enumerate(figs):
+        g_before, g_after = gaps[k], gaps[k + 1]
+        fb, fa = folded[g_before[0] : g_before[1]], folded[g_after[0] : g_after[1]]
+        if fig.kind != "rank":
+            cmp_ = _comparator(fb, fa)
+            if cmp_ is None and fig.kind == "count":
+                cmp_ = _comparator(folded[max(0, fig.start - 20) : fig.start], fa)
+            if cmp_ is not None:
+                fig.comparator, fig.explicit = cmp_, True
+                chain = cmp_
+            elif chain is not None and prev is not None and len(fb) < 120 and fig.value < 100:
+                fig.comparator = chain
+            else:
+                chain = None
+        # Which words belong to this figure: the gap before it when it leads in (or it is
+        # the first), the gap after it unless that one leads into the next figure.
+        parts: list[str] = []
+        lead = k == 0 or bool(_LEADS_IN.search(fb.rstrip())) and len(_content_words(fb)) >= 2
+        if lead and _content_words(fb):
+            parts.append(_strip_link(clause[g_before[0] : g_before[1]], fb))
+        next_leads = k + 1 < len(figs) and bool(_LEADS_IN.search(fa.rstrip())) and len(_content_words(fa)) >= 2
+        if not next_leads and _content_words(fa):
+            parts.append(_strip_after(clause[g_after[0] : g_after[1]], fa))
+        metric = _tidy(" ".join(p.strip() for p in parts))
+        fm = ocr_fold(metric)
+        if len(_content_words(fm)) < 2 and prev_metric:
+            metric = prev_metric
+        elif re.match(r"^(?:tai|o)\s+cap\b", fm) and prev_metric:
+            # The counted noun is left out after the first figure: "40% hồ sơ ... tại cấp huyện, 35% ở cấp xã".
+            head = re.split(r"\s(?:tại|ở|thuộc)\s", prev_metric, maxsplit=1)[0]
+            metric = f"{head} {metric}"
+        if (
+            k + 1 < len(figs)
+            and not next_leads
+            and not re.search(r"\bduoc\b", ocr_fold(metric))
+            and len(_content_words(fa)) <= 8
+            and len(_content_words(ocr_fold(shared_tail))) >= 2
+        ):
+            # A list sharing one predicate: "100% cơ quan A, 90% đơn vị B hoàn thiện ...".
+            metric = _tidy(f"{metric} {shared_tail}")
+        scopes = _scopes(fa if not next_leads else fa) or [None]
+        unit = fig.unit if fig.kind != "pct" else "%"
+        for scope in scopes:
+            key = (area, fig.value, unit, fig.comparator, scope, metric)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                TargetRow(
+                    plan_id=plan_id,
+                    target_id="",
+                    area=area,  # type: ignore[arg-type]
+                    value=fig.value,
+                    unit=unit,
+                    comparator=fig.comparator,  # type: ignore[arg-type]
+                    scope=scope,
+                    deadline_year=deadline,
+                    metric=metric,
+                    source_text=_tidy(sentence),
+                    page=page,
+                )
+            )
+        prev, prev_metric = fig, metric
+    return out

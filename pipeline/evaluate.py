@@ -1,0 +1,281 @@
+"""Score the database against hand-labelled gold plans (`python -m pipeline eval`).
+
+Matching follows the contract (CONTRACT.md, "Gold files"):
+- header fields exactly, text after Unicode NFC and case/space folding;
+- areas as a set per plan;
+- a gold target matches an unmatched predicted one of the same plan with the
+  same area, value, unit and comparator whose metric is similar
+  (rapidfuzz token-set ratio >= 70); metrics are compared on accent-folded
+  text, because a metric cut from OCR'd text may carry imperfectly restored
+  marks and the ratio is meant to judge *what* is measured, not spelling;
+- a gold task row matches on area and row label or, failing that, content
+  similarity >= 70; lead agencies and deadline text are then scored on the
+  matched rows.
+Counts are pooled over all plans (micro averages). `overall_f1` is the mean
+of header accuracy and the areas, targets and tasks F1 that the gold covers.
+Gold files are tied to plans by `source` == file name of `plans.source_path`.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from parsers.text import fold
+
+HEADER_FIELDS = (
+    "doc_number",
+    "doc_type",
+    "issuer",
+    "admin_level",
+    "locality",
+    "issue_date",
+    "period_start",
+    "period_end",
+    "title",
+)
+SIMILARITY = 70.0
+
+
+def norm(value: Any) -> Any:
+    """NFC, case- and space-folded text; numbers and dates as plain comparable values."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return " ".join(unicodedata.normalize("NFC", value).casefold().split())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def similar(a: str | None, b: str | None) -> float:
+    return float(fuzz.token_set_ratio(fold(a or ""), fold(b or "")))
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else (1.0 if fn == 0 else 0.0)
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def _same_target(g: dict, p: dict) -> bool:
+    return (
+        g.get("area") == p.get("area")
+        and abs(float(g["value"]) - float(p["value"])) < 1e-6
+        and norm(g.get("unit")) == norm(p.get("unit"))
+        and (g.get("comparator") or "=") == (p.get("comparator") or "=")
+    )
+
+
+def match_targets(gold: list[dict], pred: list[dict]) -> int:
+    """Size of a maximum matching between gold and predicted targets (Kuhn's augmenting paths).
+
+    A maximum matching, not a greedy one: a gold target must not take the one
+    prediction another gold target could only match.
+    """
+    edges = [
+        [i for i, p in enumerate(pred) if _same_target(g, p) and similar(g.get("metric"), p.get("metric")) >= SIMILARITY]
+        for g in gold
+    ]
+    owner: dict[int, int] = {}
+
+    def augment(gi: int, seen: set[int]) -> bool:
+        for pi in edges[gi]:
+            if pi in seen:
+                continue
+            seen.add(pi)
+            if pi not in owner or augment(owner[pi], seen):
+                owner[pi] = gi
+                return True
+        return False
+
+    return sum(augment(gi, set()) for gi in range(len(gold)))
+
+
+def _agencies_equal(gold: list[str], pred: list[str]) -> bool:
+    if len(gold) != len(pred):
+        return False
+    left = list(pred)
+    for g in gold:
+        hit = next((p for p in left if similar(g, p) >= 90 and norm(fold(g)) == norm(fold(p)) or norm(g) == norm(p)), None)
+        if hit is None:
+            hit = next((p for p in left if similar(g, p) >= 90), None)
+        if hit is None:
+            return False
+        left.remove(hit)
+    return True
+
+
+def match_tasks(gold_rows: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    """Pairs (gold, predicted): area + row label first, then content similarity."""
+    pairs: list[tuple[dict, dict]] = []
+    used: set[int] = set()
+    rest: list[dict] = []
+    for g in gold_rows:
+        label = norm(g.get("row_label") or "")
+        hit = None
+        if label:
+            hit = next(
+                (
+                    i
+                    for i, p in enumerate(pred)
+                    if i not in used and p.get("area") == g.get("area") and norm(p.get("row_label") or "") == label
+                ),
+                None,
+            )
+        if hit is None:
+            rest.append(g)
+        else:
+            used.add(hit)
+            pairs.append((g, pred[hit]))
+    for g in rest:
+        best, best_score = None, SIMILARITY
+        for i, p in enumerate(pred):
+            if i in used:
+                continue
+            score = similar(g.get("content"), p.get("content"))
+            if score >= best_score:
+                best, best_score = i, score
+        if best is not None:
+            used.add(best)
+            pairs.append((g, pred[best]))
+    return pairs
+
+
+def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]:
+    """Metrics for gold documents against predictions keyed by source file name.
+
+    A prediction is {"header": {...}, "areas": [codes], "targets": [dicts], "tasks": [dicts]};
+    a gold document whose plan is missing counts as all wrong.
+    """
+    h_ok = h_all = 0
+    per_field: dict[str, list[int]] = {}
+    a = [0, 0, 0]
+    t = [0, 0, 0]
+    k = [0, 0, 0]
+    lead_ok = dl_ok = matched_rows = 0
+    found = 0
+    have = {"header": False, "areas": False, "targets": False, "tasks": False}
+    for g in gold_docs:
+        p = predicted.get(g.get("source", ""))
+        found += p is not None
+        p = p or {"header": {}, "areas": [], "targets": [], "tasks": []}
+        for f, v in (g.get("header") or {}).items():
+            if f not in HEADER_FIELDS:
+                continue
+            have["header"] = True
+            ok = norm(v) == norm(p["header"].get(f))
+            h_ok += ok
+            h_all += 1
+            per_field.setdefault(f, [0, 0])
+            per_field[f][0] += ok
+            per_field[f][1] += 1
+        if "areas" in g:
+            have["areas"] = True
+            gs, ps = set(g["areas"]), set(p["areas"])
+            a[0] += len(gs & ps)
+            a[1] += len(ps - gs)
+            a[2] += len(gs - ps)
+        if "targets" in g:
+            have["targets"] = True
+            tp = match_targets(g["targets"], p["targets"])
+            t[0] += tp
+            t[1] += len(p["targets"]) - tp
+            t[2] += len(g["targets"]) - tp
+        if "tasks" in g:
+            have["tasks"] = True
+            rows = g["tasks"].get("rows") or []
+            count = int(g["tasks"].get("count", len(rows)))
+            pairs = match_tasks(rows, p["tasks"])
+            k[0] += len(pairs)
+            k[2] += len(rows) - len(pairs)
+            k[1] += (len(p["tasks"]) - len(pairs)) if count == len(rows) else max(0, len(p["tasks"]) - count)
+            for gr, pr in pairs:
+                matched_rows += 1
+                if "lead_agencies" in gr:
+                    lead_ok += _agencies_equal(gr["lead_agencies"], pr.get("lead_agencies") or [])
+                if "deadline_text" in gr:
+                    dl_ok += norm(gr["deadline_text"]) == norm(pr.get("deadline_text")) or (
+                        similar(gr["deadline_text"], pr.get("deadline_text")) >= 95
+                    )
+
+    m: dict[str, float] = {"gold_files": float(len(gold_docs)), "plans_found": float(found)}
+    m["header_accuracy"] = h_ok / h_all if h_all else 0.0
+    for f in HEADER_FIELDS:
+        if f in per_field:
+            m[f"header_{f}_accuracy"] = per_field[f][0] / per_field[f][1]
+    for name, c in (("areas", a), ("targets", t), ("tasks", k)):
+        p_, r_, f_ = _prf(*c)
+        m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"] = p_, r_, f_
+    m["task_lead_agency_accuracy"] = lead_ok / matched_rows if matched_rows else 0.0
+    m["task_deadline_accuracy"] = dl_ok / matched_rows if matched_rows else 0.0
+    parts = [m["header_accuracy"]] if have["header"] else []
+    parts += [m[f"{n}_f1"] for n in ("areas", "targets", "tasks") if have[n]]
+    m["overall_f1"] = sum(parts) / len(parts) if parts else 0.0
+    return m
+
+
+def load_gold(gold_dir: str | Path) -> list[dict]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
+
+
+def load_predictions(db_path: str | Path) -> dict[str, dict]:
+    """Every plan in the database as a prediction, keyed by its source file name."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        cols = ["plan_id", "source_path", *HEADER_FIELDS]
+        plans = con.execute(f"SELECT {', '.join(cols)} FROM plans ORDER BY source_path").fetchall()
+        areas = con.execute("SELECT plan_id, area FROM areas").fetchall()
+        targets = con.execute("SELECT plan_id, area, value, unit, comparator, metric FROM targets").fetchall()
+        tasks = con.execute(
+            "SELECT plan_id, area, row_label, content, lead_agencies, deadline_text FROM tasks"
+        ).fetchall()
+    finally:
+        con.close()
+    by_id: dict[str, dict] = {}
+    out: dict[str, dict] = {}
+    for row in plans:
+        rec = dict(zip(cols, row, strict=True))
+        pred = {"header": {f: rec[f] for f in HEADER_FIELDS}, "areas": [], "targets": [], "tasks": []}
+        by_id[rec["plan_id"]] = pred
+        out.setdefault(Path(rec["source_path"]).name, pred)
+    for pid, area in areas:
+        if pid in by_id:
+            by_id[pid]["areas"].append(area)
+    for pid, area, value, unit, comparator, metric in targets:
+        if pid in by_id:
+            by_id[pid]["targets"].append(
+                {"area": area, "value": value, "unit": unit, "comparator": comparator, "metric": metric}
+            )
+    for pid, area, label, content, lead, deadline in tasks:
+        if pid in by_id:
+            by_id[pid]["tasks"].append(
+                {
+                    "area": area,
+                    "row_label": label,
+                    "content": content,
+                    "lead_agencies": list(lead or []),
+                    "deadline_text": deadline,
+                }
+            )
+    return out
+
+
+def evaluate(gold_dir: str | Path, db_path: str | Path) -> dict[str, float]:
+    return score(load_gold(gold_dir), load_predictions(db_path))
+
+
+def format_report(metrics: dict[str, float]) -> str:
+    """One `metric: value` line per metric, `overall_f1` last."""
+    lines = [f"{k}: {v:.4f}" for k, v in metrics.items() if k != "overall_f1"]
+    lines.append(f"overall_f1: {metrics.get('overall_f1', 0.0):.4f}")
+    return "\n".join(lines)
