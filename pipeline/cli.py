@@ -31,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--force", action="store_true", help="re-ingest files already ingested")
     ing.add_argument("--executor", choices=["process", "ray"], default="process")
     ing.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ing.add_argument("--lock-wait", type=float, default=10.0, metavar="SECONDS",
+                     help="how long to wait for another ingest holding the same --db (default 10)")
 
     ev = sub.add_parser("eval", help="score the database against hand-labelled gold files")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files")
@@ -57,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 force=args.force,
                 executor=args.executor,
                 progress=False if args.no_progress else None,
+                lock_wait=args.lock_wait,
             )
         except DatabaseBusyError as exc:
             print(f"error: {exc}", file=sys.stderr)

@@ -1,6 +1,6 @@
 """Batch ingest: discover inputs, skip what is current, process in parallel, store one plan at a time.
 
-Workers only compute; this process alone writes DuckDB, each plan in its own
+Workers (process pool or Ray, see `pipeline.scheduler`) only compute; this process alone writes DuckDB, each plan in its own
 transaction, and writes `data/parsed/<plan_id>.json` by atomic rename, so a
 kill at any moment leaves every finished plan intact and no half-written one.
 """
@@ -10,19 +10,22 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 import parsers
+from pipeline.backends import make_backend
 from pipeline.discover import discover
 from pipeline.hashing import file_sha256
-from pipeline.process import Failure, process_file
+from pipeline.process import Failure
+from pipeline.scheduler import Scheduler
 from schema.records import ParsedPlan
 from schema.store import Store
+
+DEFAULT_LOCK_WAIT = 10.0
+"""Seconds a second ingest on the same database waits for the first before giving up."""
 
 
 @dataclass
@@ -46,16 +49,12 @@ class IngestSummary:
         )
 
 
-def _worker_init() -> None:
-    # Tesseract's OpenMP threads fight each other when documents run in parallel (measured 2.2x slower).
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-
-
 def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
 def write_json_atomic(parsed: ParsedPlan, out_dir: Path) -> Path:
+    """Write `<plan_id>.json` via a temp file and rename, so a reader never sees half a file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / f"{parsed.plan.plan_id}.json"
     tmp = final.with_suffix(f".json.tmp{os.getpid()}")
@@ -64,51 +63,27 @@ def write_json_atomic(parsed: ParsedPlan, out_dir: Path) -> Path:
     return final
 
 
-def _run_serial(jobs: list[tuple[str, str]]) -> Iterator[ParsedPlan | Failure]:
-    for path, sha in jobs:
-        yield process_file(path, sha)
-
-
-def _run_pool(jobs: list[tuple[str, str]], workers: int) -> Iterator[ParsedPlan | Failure]:
-    """Results as they finish; at most 2×workers jobs in flight so memory stays bounded."""
-    pending = iter(jobs)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
-        running: dict[Future, tuple[str, str]] = {}
-
-        def top_up() -> None:
-            while len(running) < 2 * workers:
-                job = next(pending, None)
-                if job is None:
-                    return
-                running[pool.submit(process_file, *job)] = job
-
-        top_up()
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                path, sha = running.pop(fut)
-                try:
-                    yield fut.result()
-                except Exception as exc:  # a worker died (OOM kill, segfault in a native library)
-                    yield Failure(path, sha, "worker", f"worker process died: {type(exc).__name__}: {exc}")
-            top_up()
-
-
-Executor = Callable[[list[tuple[str, str]], int], Iterable[ParsedPlan | Failure]]
-
-
-def _executor(name: str) -> Executor:
-    if name == "process":
-        return lambda jobs, workers: _run_serial(jobs) if workers <= 1 else _run_pool(jobs, workers)
-    if name == "ray":
-        from pipeline.ray_executor import run_ray  # optional dependency, imported only when asked for
-
-        return run_ray
-    raise ValueError(f"unknown executor {name!r} (expected 'process' or 'ray')")
+def remove_stale_temp_files(out_dir: Path) -> int:
+    """Drop `*.json.tmp<pid>` left by a killed run (only when that process is gone)."""
+    removed = 0
+    if not out_dir.is_dir():
+        return 0
+    for tmp in out_dir.glob("*.json.tmp*"):
+        pid = tmp.suffix.removeprefix(".tmp")
+        if pid.isdigit() and Path(f"/proc/{pid}").exists() and int(pid) != os.getpid():
+            continue
+        tmp.unlink(missing_ok=True)
+        removed += 1
+    return removed
 
 
 def report_failure(f: Failure) -> None:
     print(f"{f.source_path}: {f.message}", file=sys.stderr)
+
+
+def report_partial(parsed: ParsedPlan) -> None:
+    what = ", ".join(parsed.plan.missing) or "some parts"
+    print(f"{parsed.plan.source_path}: loaded as partial (not found: {what})", file=sys.stderr)
 
 
 def ingest(
@@ -119,6 +94,7 @@ def ingest(
     force: bool = False,
     executor: str = "process",
     progress: bool | None = None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> IngestSummary:
     """Ingest files and folders into `db_path` and `out_dir`; see CONTRACT.md for the semantics."""
     started = time.monotonic()
@@ -128,7 +104,8 @@ def ingest(
     inputs, problems = discover(paths)
     show = sys.stderr.isatty() if progress is None else progress
 
-    with Store(db_path) as store:
+    with Store(db_path, wait_seconds=lock_wait) as store:
+        remove_stale_temp_files(out)
         for path, message in problems:
             f = Failure(path, None, "discover", message)
             store.record_error(path, None, "discover", message)
@@ -137,6 +114,7 @@ def ingest(
             report_failure(f)
 
         jobs: list[tuple[str, str]] = []
+        queued: set[str] = set()
         for path in inputs:
             try:
                 sha = file_sha256(path)
@@ -147,33 +125,46 @@ def ingest(
                 summary.failed += 1
                 report_failure(f)
                 continue
-            if not force and store.is_current(sha, parsers.PARSER_VERSION):
-                summary.skipped += 1
+            if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)):
+                summary.skipped += 1  # same content under another name counts once
                 continue
+            queued.add(sha)
             jobs.append((path, sha))
 
         bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=not show, file=sys.stderr)
-        for result in _executor(executor)(jobs, workers):
-            if isinstance(result, Failure):
-                if result.partial is not None:
-                    store.write_plan(result.partial)
-                    write_json_atomic(result.partial, out)
-                    summary.pages += result.partial.plan.page_count
-                store.record_error(result.source_path, result.sha256, result.stage, result.message)
-                summary.failures.append(result)
-                summary.failed += 1
-                report_failure(result)
-            else:
-                write_json_atomic(result, out)
-                store.write_plan(result)
-                summary.pages += result.plan.page_count
-                if result.plan.status == "ok":
-                    summary.ok += 1
-                else:
-                    summary.partial += 1
-            bar.update(1)
-            bar.set_postfix(pages=summary.pages, failed=summary.failed, refresh=False)
+        if jobs:
+            backend = make_backend(executor, workers)
+            try:
+                for result in Scheduler(backend).run(jobs):
+                    store_result(result, store, out, summary)
+                    bar.update(1)
+                    bar.set_postfix(pages=summary.pages, failed=summary.failed, refresh=False)
+            finally:
+                backend.close()
         bar.close()
 
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def store_result(result: ParsedPlan | Failure, store: Store, out: Path, summary: IngestSummary) -> None:
+    """JSON first (atomic rename), then the plan's single DuckDB transaction: a kill between the two
+    leaves a JSON without rows, which the next run rewrites; never rows without their JSON."""
+    if isinstance(result, Failure):
+        if result.partial is not None:  # e.g. not a plan: keep what was read, marked failed
+            write_json_atomic(result.partial, out)
+            store.write_plan(result.partial)
+            summary.pages += result.partial.plan.page_count
+        store.record_error(result.source_path, result.sha256, result.stage, result.message)
+        summary.failures.append(result)
+        summary.failed += 1
+        report_failure(result)
+        return
+    write_json_atomic(result, out)
+    store.write_plan(result)
+    summary.pages += result.plan.page_count
+    if result.plan.status == "ok":
+        summary.ok += 1
+    else:
+        summary.partial += 1
+        report_partial(result)

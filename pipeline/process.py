@@ -3,22 +3,34 @@
 This runs inside worker processes, so it touches no database: it returns
 either a `ParsedPlan` or a `Failure` naming the stage and a one-line reason,
 and the orchestrator (the only DB writer) stores whichever it gets.
+
+A big PDF is split into page ranges so several workers can OCR it at once:
+`read_range` reads and restores one range (streaming, one page image at a
+time), `assemble` parses the pages of all ranges once. `process_file` is the
+same path for a whole document in one call; both end in `finish`, so a
+document gives identical rows however it was split.
 """
 
 from __future__ import annotations
 
 import statistics
 import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import diacritics
 import ocr
 import parsers
 from ocr.errors import InputError
+from pipeline import pdf_split
 from pipeline.hashing import file_sha256, plan_id_for
+from pipeline.sniff import check_text_file
 from schema.document import Page
 from schema.records import Extraction, PageRow, ParsedPlan, PlanRow
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -32,42 +44,32 @@ class Failure:
     partial: ParsedPlan | None = None  # what was read, kept so nothing is lost (e.g. not a plan)
 
 
-class StageError(Exception):
-    def __init__(self, stage: str, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
-        self.message = message
+def is_pdf(path: str) -> bool:
+    return Path(path).suffix.lower() == ".pdf"
 
 
-def read_pages(path: str) -> list[Page]:
-    """Text dumps split on form feeds; PDFs through the OCR stage (text layer or OCR per page)."""
-    if Path(path).suffix.lower() == ".txt":
-        return ocr.read_text_dump(path)
-    pages = list(ocr.read_pdf(path))
-    if not pages:
-        raise InputError("PDF has no pages")
-    return pages
+def read_pages(path: str) -> Iterator[Page]:
+    """Text dumps split on form feeds; PDFs streamed through the OCR stage (text layer or OCR per page)."""
+    if not is_pdf(path):
+        check_text_file(path)
+        yield from ocr.read_text_dump(path)
+        return
+    yield from ocr.read_pdf(path)
 
 
-def restore_pages(pages: list[Page]) -> list[Page]:
+def restore_page(page: Page) -> Page:
     """Restore diacritics where a page needs it, keeping what OCR read in `raw_text`."""
-    out = []
-    for page in pages:
-        if page.text.strip() and diacritics.needs_restoration(page.text):
-            tables = [
-                t.model_copy(
-                    update={"cells": [c.model_copy(update={"text": diacritics.restore(c.text)}) for c in t.cells]}
-                )
-                for t in page.tables
-            ]
-            out.append(
-                page.model_copy(
-                    update={"raw_text": page.text, "text": diacritics.restore(page.text), "tables": tables}
-                )
-            )
-        else:
-            out.append(page)
-    return out
+    if not (page.text.strip() and diacritics.needs_restoration(page.text)):
+        return page
+    tables = [
+        t.model_copy(update={"cells": [c.model_copy(update={"text": diacritics.restore(c.text)}) for c in t.cells]})
+        for t in page.tables
+    ]
+    return page.model_copy(update={"raw_text": page.text, "text": diacritics.restore(page.text), "tables": tables})
+
+
+def restore_pages(pages: Iterable[Page]) -> list[Page]:
+    return [restore_page(p) for p in pages]
 
 
 def _text_source(pages: list[Page]) -> str:
@@ -77,11 +79,19 @@ def _text_source(pages: list[Page]) -> str:
     return "mixed"
 
 
+def blank_scanned_pages(pages: list[Page]) -> list[int]:
+    """Image-only pages on which OCR found no text: reported, since a page may be missing from the scan."""
+    return [p.page_no for p in pages if p.method == "ocr" and not p.text.strip()]
+
+
 def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> ParsedPlan:
     pid = plan_id_for(sha)
     confidences = [p.confidence for p in pages if p.method == "ocr" and p.confidence is not None]
     h = ext.header
     missing = list(ext.missing)
+    blank = blank_scanned_pages(pages)
+    if blank:
+        missing.append("blank pages " + ",".join(map(str, blank)))
     status = "ok" if ext.is_plan and not missing else ("partial" if ext.is_plan else "failed")
     plan = PlanRow(
         plan_id=pid,
@@ -118,29 +128,105 @@ def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> Parse
     )
 
 
-def process_file(path: str, sha: str | None = None) -> ParsedPlan | Failure:
-    """Never raises for bad input: every problem becomes a `Failure` with a clear reason."""
-    stage = "read"
+def finish(path: str, sha: str, pages: list[Page]) -> ParsedPlan | Failure:
+    """Parse restored pages (in page order) into a plan, or say why it is not one."""
+    pages = sorted(pages, key=lambda p: p.page_no)
+    if not pages:
+        raise InputError("document has no pages")
+    if not any(p.text.strip() for p in pages):
+        return Failure(path, sha, "read", f"no text found on any of its {len(pages)} page(s) (blank or unreadable scan)")
+    ext = parsers.parse_plan(pages, plan_id_for(sha))
+    parsed = build_plan(path, sha, pages, ext)
+    if not ext.is_plan:
+        return Failure(path, sha, "parse", "not a CCHC plan (no plan title or reform areas found)", parsed)
+    return parsed
+
+
+class Stage:
+    """Which stage is running, so a failure names it even when reading and restoring interleave."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def read_and_restore(pages: Iterator[Page], stage: Stage) -> list[Page]:
+    """Restore each page as soon as it is read: only one page image is ever alive."""
+    out: list[Page] = []
+    while True:
+        stage.name = "read"
+        page = next(pages, None)
+        if page is None:
+            return out
+        stage.name = "restore"
+        out.append(restore_page(page))
+
+
+def guarded(path: str, sha: str | None, stage: str | Stage, work: Callable[[], T]) -> T | Failure:
+    """Run one stage; bad input and stage bugs become a `Failure` so the batch never stops."""
+    tracker = stage if isinstance(stage, Stage) else Stage(stage)
     try:
-        if sha is None:
-            try:
-                sha = file_sha256(path)
-            except OSError as exc:
-                raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
-        pages = read_pages(path)
-        stage = "restore"
-        pages = restore_pages(pages)
-        stage = "parse"
-        ext = parsers.parse_plan(pages, plan_id_for(sha))
-        parsed = build_plan(path, sha, pages, ext)
-        if not ext.is_plan:
-            return Failure(path, sha, "parse", "not a CCHC plan (no plan title or reform areas found)", parsed)
-        return parsed
+        return work()
     except InputError as exc:
-        return Failure(path, sha, stage, str(exc))
+        return Failure(path, sha, tracker.name, _strip_path(str(exc), path))
     except MemoryError:
-        return Failure(path, sha, stage, "out of memory while processing this file")
-    except Exception as exc:  # a bug in a stage must not stop the batch; keep the trace for the log
+        return Failure(path, sha, tracker.name, "out of memory while processing this file")
+    except Exception as exc:  # a bug in a stage must not stop the batch; keep where it happened
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(tb.filename).name}:{tb.lineno}"
-        return Failure(path, sha, stage, f"internal error in {stage} stage: {type(exc).__name__}: {exc} ({where})")
+        return Failure(
+            path, sha, tracker.name, f"internal error in {tracker.name} stage: {type(exc).__name__}: {exc} ({where})"
+        )
+
+
+def _strip_path(message: str, path: str) -> str:
+    """OCR errors may start with the path; the report line adds it once (`path: reason`)."""
+    prefix = f"{path}: "
+    return message[len(prefix):] if message.startswith(prefix) else message
+
+
+def _sha(path: str, sha: str | None) -> str:
+    if sha is not None:
+        return sha
+    try:
+        return file_sha256(path)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}") from exc
+
+
+def process_file(path: str, sha: str | None = None) -> ParsedPlan | Failure:
+    """Never raises for bad input: every problem becomes a `Failure` with a clear reason."""
+    got = guarded(path, sha, "read", lambda: _sha(path, sha))
+    if isinstance(got, Failure):
+        return got
+    sha = got
+    stage = Stage("read")
+    pages = guarded(path, sha, stage, lambda: read_and_restore(read_pages(path), stage))
+    if isinstance(pages, Failure):
+        return pages
+    return _finish_guarded(path, sha, pages)
+
+
+def _finish_guarded(path: str, sha: str, pages: list[Page]) -> ParsedPlan | Failure:
+    return guarded(path, sha, "parse", lambda: finish(path, sha, pages))
+
+
+# -- the split path for big PDFs (each function is one worker task) ----------------
+
+
+def page_count(path: str, sha: str) -> int | Failure:
+    """Pages in a PDF, checked in a worker so a hostile file cannot take down the orchestrator."""
+    return guarded(path, sha, "read", lambda: ocr.pdf_page_count(path))
+
+
+def read_range(path: str, sha: str, first: int, last: int) -> list[Page] | Failure:
+    """OCR / text-layer read of pages first..last (1-based, inclusive), one page image in memory at a time."""
+    return guarded(path, sha, "read", lambda: pdf_split.read_raw(path, first, last))
+
+
+def assemble(path: str, sha: str, raw_pages: list[Page]) -> ParsedPlan | Failure:
+    """Once every range is read: in-order post-processing, restoration (cheap: ~10 ms a page), parse."""
+    stage = Stage("read")
+    pages = guarded(path, sha, stage, lambda: read_and_restore(iter(pdf_split.postprocess(raw_pages)), stage))
+    if isinstance(pages, Failure):
+        return pages
+    return _finish_guarded(path, sha, pages)

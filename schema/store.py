@@ -9,6 +9,8 @@ hand it validated `ParsedPlan` objects.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -26,20 +28,39 @@ class DatabaseBusyError(RuntimeError):
     """Another process holds the database's write lock."""
 
 
+_HOLDER_RE = re.compile(r"\(PID (\d+)\)")
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
 class Store:
-    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+    """One DuckDB connection; writers are exclusive (DuckDB's file lock), so a second ingest on
+    the same file waits up to `wait_seconds` for the first to finish, then raises
+    `DatabaseBusyError` with a message naming the holder, instead of touching the file."""
+
+    def __init__(self, path: str | Path, read_only: bool = False, wait_seconds: float = 0.0) -> None:
         self.path = str(path)
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise DatabaseBusyError(
-                    f"{self.path} is in use by another process (another ingest running?); "
-                    "wait for it to finish and run again"
-                ) from exc
-            raise
+        deadline = time.monotonic() + max(0.0, wait_seconds)
+        while True:
+            try:
+                self.con = duckdb.connect(self.path, read_only=read_only)
+                break
+            except duckdb.IOException as exc:
+                if not _is_lock_conflict(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    holder = _HOLDER_RE.search(str(exc))
+                    who = f" (PID {holder.group(1)})" if holder else ""
+                    waited = f" after waiting {wait_seconds:g} s" if wait_seconds > 0 else ""
+                    raise DatabaseBusyError(
+                        f"{self.path} is in use by another process{who}{waited} (another ingest running?); "
+                        "wait for it to finish and run again"
+                    ) from exc
+                time.sleep(0.25)
         if not read_only:
             self._ensure_tables()
 

@@ -1,0 +1,76 @@
+"""`--executor ray`: the same worker tasks as the process pool, run as Ray tasks.
+
+Locally (no `RAY_ADDRESS`) this starts a private Ray instance with `workers`
+CPUs and stops it at the end. With `RAY_ADDRESS` set (e.g. `ray://head:10001`
+or `auto`), tasks go to that cluster; this package's code is shipped with the
+job (`py_modules`), and input paths must be readable at the same path on every
+node (a shared file system). Only the driver — this process — writes JSON and
+DuckDB, so results come back as Ray objects and are stored exactly as with the
+process pool: same rows, one writer, one transaction per plan.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection
+from typing import Any
+
+from pipeline.backends import WORKER_ENV, WorkerDied
+
+SHIPPED_PACKAGES = ("pipeline", "ocr", "diacritics", "parsers", "schema")
+
+
+def _runtime_env(remote: bool) -> dict[str, Any]:
+    env: dict[str, Any] = {"env_vars": dict(WORKER_ENV)}
+    if remote:
+        import importlib
+
+        env["py_modules"] = [importlib.import_module(name) for name in SHIPPED_PACKAGES]
+    return env
+
+
+class RayBackend:
+    """Submit/wait/result over Ray object refs; one CPU per task, like one process-pool worker."""
+
+    def __init__(self, workers: int) -> None:
+        import ray
+
+        self._ray = ray
+        self.workers = workers
+        self._remote: dict[Callable[..., Any], Any] = {}
+        self._owns_ray = not ray.is_initialized()
+        if self._owns_ray:
+            address = os.environ.get("RAY_ADDRESS") or None
+            kwargs: dict[str, Any] = {
+                "runtime_env": _runtime_env(remote=address is not None),
+                "log_to_driver": False,
+            }
+            if address is None:
+                kwargs.update(num_cpus=workers, include_dashboard=False)
+            ray.init(address=address, **kwargs)
+        if not self._owns_ray or os.environ.get("RAY_ADDRESS"):
+            self.workers = max(workers, int(ray.cluster_resources().get("CPU", workers)))
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
+        remote = self._remote.get(fn)
+        if remote is None:
+            remote = self._remote[fn] = self._ray.remote(num_cpus=1)(fn)
+        return remote.remote(*args)
+
+    def wait_any(self, handles: Collection[Any]) -> list[Any]:
+        refs = list(handles)
+        ready, _ = self._ray.wait(refs, num_returns=1)
+        more, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0)
+        return list({r: None for r in [*ready, *more]})
+
+    def result(self, handle: Any) -> Any:
+        from ray.exceptions import RayError
+
+        try:
+            return self._ray.get(handle)
+        except RayError as exc:
+            raise WorkerDied(f"Ray task failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+
+    def close(self) -> None:
+        if self._owns_ray:
+            self._ray.shutdown()
