@@ -1,9 +1,276 @@
-"""PLACEHOLDER until issue 4 lands: identity restoration."""
+"""Diacritic restoration and English-OCR correction by noisy-channel decoding.
+
+For every word token the decoder proposes candidate syllables (same letters with other marks,
+and forms the OCR confusion table says were read as this token: "s6" -> "số", "ctia" -> "của"),
+scores each by a channel probability P(observed | candidate) and picks the best sequence under
+a bigram language model with Viterbi.  Only word tokens are ever replaced; everything between
+them (numbers, codes, punctuation, spacing, line breaks) is copied through, so line count and
+layout are preserved by construction.
+
+The channel depends on how the page was damaged, which is measured per page (`page_mode`):
+- "clean": most syllables carry marks -> tokens that are already valid are frozen, only
+  unknown unmarked tokens are repaired (already-correct text comes back unchanged);
+- "stripped": no marks at all (typed or exported without them) -> every accent variant of the
+  letters is equally likely a priori, the language model decides;
+- "ocr": marks mangled by an English OCR model -> the confusion counts learned from rendered and
+  re-OCR'd text decide how likely each reading is.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from diacritics.model import Model, load_model
+from diacritics.text import (
+    TOKEN_SPLIT,
+    apply_case,
+    has_marks,
+    is_mixed,
+    is_word,
+    strip_marks,
+)
+
+CLEAN, STRIPPED, OCR = "clean", "stripped", "ocr"
+#: Share of marked syllables below which a page is treated as stripped of marks.
+STRIPPED_MAX_MARKED = 0.03
+#: Share of marked syllables at and above which a page is treated as correct Vietnamese.
+CLEAN_MIN_MARKED = 0.55
+#: Share of unknown tokens above which a marked page is still damaged.
+CLEAN_MAX_UNKNOWN = 0.05
+
+# Channel parameters (tuned on the training side of the split, see bench/diacritics_bench.py).
+PRIOR_SAME = 1.0  # pseudo-count: OCR reads a syllable right
+PRIOR_STRIPPED = 0.5  # pseudo-count: OCR drops all its marks
+VARIANT_FLOOR = 1e-3  # any other accent variant of the same letters
+OCR_IN_STRIPPED = 0.05  # weight of OCR confusions on a page without marks
+CHANNEL_WEIGHT = 1.0
+MAX_VARIANTS = 12
+VARIANT_MIN_SHARE = 0.002
+BEAM = 12.0  # states further than this (nats) below the best are not extended
 
 
-def restore(text: str) -> str:
-    return text
+def _split(text: str) -> list[str]:
+    """[gap, token, gap, token, ..., gap]: tokens at odd indices, everything else kept verbatim."""
+    return TOKEN_SPLIT.split(text)
+
+
+def _word_stats(parts: list[str], model: Model) -> tuple[float, float, int]:
+    """(share of marked syllables, share of syllables not in the lexicon, number of syllables)."""
+    index = model.index
+    n = marked = unknown = 0
+    for token in parts[1::2]:
+        if not token.isalpha():
+            continue
+        n += 1
+        key = token.lower()
+        if not key.isascii() and has_marks(key):
+            marked += 1
+        if key not in index:
+            unknown += 1
+    if not n:
+        return 0.0, 0.0, 0
+    return marked / n, unknown / n, n
+
+
+def _mode_of(parts: list[str], model: Model) -> str:
+    marked, unknown, n = _word_stats(parts, model)
+    if n == 0:
+        return CLEAN
+    if marked < STRIPPED_MAX_MARKED:
+        return STRIPPED
+    if marked >= CLEAN_MIN_MARKED and unknown <= CLEAN_MAX_UNKNOWN:
+        return CLEAN
+    return OCR
+
+
+def page_mode(text: str, model: Model | None = None) -> str:
+    """How a page was damaged: "clean", "stripped" or "ocr" (see module docstring)."""
+    model = model or load_model()
+    return _mode_of(_split(text), model)
 
 
 def needs_restoration(text: str) -> bool:
-    return False
+    """True when the page is not already valid accented Vietnamese (few marks or many
+    non-words); pages that are mostly numbers or empty need nothing."""
+    return page_mode(text) != CLEAN
+
+
+def _ocr_channel(model: Model, obs: str, cand: str) -> float:
+    """P(obs | cand) under English OCR, from confusion counts with pseudo-count priors."""
+    n = model.ocr_pairs.get((obs, cand), 0)
+    seen = model.ocr_seen.get(cand, 0)
+    prior = (PRIOR_SAME if obs == cand else 0.0) + (PRIOR_STRIPPED if obs == strip_marks(cand) else 0.0)
+    p = (n + prior) / (seen + PRIOR_SAME + PRIOR_STRIPPED)
+    if strip_marks(obs) == strip_marks(cand):
+        p += VARIANT_FLOOR
+    return p
+
+
+def _variants(model: Model, base: str) -> list[str]:
+    """Accent variants of `base` (a key, possibly "^"-marked) worth a lattice column: forms much
+    rarer than the commonest reading of the same letters almost never win."""
+    ids = model.by_base.get(base, ())
+    if not ids:
+        return []
+    floor = max(1, VARIANT_MIN_SHARE * model.counts[ids[0]])
+    return [model.vocab[i] for i in ids[:MAX_VARIANTS] if model.counts[i] >= floor or i == ids[0]]
+
+
+def _channel(model: Model, obs: str, cand: str, mode: str) -> float:
+    if mode != STRIPPED:
+        return _ocr_channel(model, obs, cand)
+    same_letters = strip_marks(cand) == strip_marks(obs)
+    if has_marks(obs):
+        p = (1.0 if cand == obs else 0.0) + (VARIANT_FLOOR if same_letters else 0.0)
+    else:
+        p = 1.0 if strip_marks(cand) == obs else 0.0
+    if cand != obs:
+        p += OCR_IN_STRIPPED * _ocr_channel(model, obs, cand)
+    return p
+
+
+@lru_cache(maxsize=200_000)
+def _candidates(obs: str, mode: str) -> tuple[tuple[int, float], ...]:
+    """Candidate (LM id, weighted log channel) pairs for a lower-case token; empty = leave it."""
+    model = load_model()
+    index = model.index
+    if mode == CLEAN and (obs in index or has_marks(obs)):
+        ident = index.get(obs)
+        return () if ident is None else ((ident, 0.0),)
+    forms: list[str] = []
+    if obs in index:
+        forms.append(obs)
+    if is_word(obs):
+        forms.extend(_variants(model, strip_marks(obs)))
+    forms.extend(model.confusion.get(obs, ()))
+    out: dict[int, float] = {}
+    for form in forms:
+        lm_id = index.get(form)
+        if lm_id is None or lm_id in out:
+            continue
+        p = _channel(model, obs, form, mode)
+        if p > 0:
+            out[lm_id] = CHANNEL_WEIGHT * math.log(p)
+    return tuple(out.items())
+
+
+def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
+    """Best id sequence through the candidate lattice under the bigram model.
+
+    Exact, but avoids the K x K loop: an unseen pair scores `backoff[a] + unigram[b]`, which is
+    never more than what a seen pair scores, so the best predecessor of `b` is either the best
+    `score[a] + backoff[a]` (one pass per column) or one of the few previous candidates that
+    have a seen pair with `b` (a C-level set intersection)."""
+    backoff = model.backoff
+    uni = model.unigram
+    preceding = model.preceding
+    prev_ids = [model.bos]
+    prev_sc = [0.0]
+    history: list[tuple[list[int], list[int]]] = []
+    for cands in lattice:
+        position = {a: j for j, a in enumerate(prev_ids)}
+        bo_best, bo_arg = -1e30, 0
+        for j, a in enumerate(prev_ids):
+            s = prev_sc[j] + backoff[a]
+            if s > bo_best:
+                bo_best, bo_arg = s, j
+        ids: list[int] = []
+        scores: list[float] = []
+        pointers: list[int] = []
+        for b, ch in cands:
+            best = bo_best + uni[b]
+            arg = bo_arg
+            preds = preceding[b]
+            for a in position.keys() & preds.keys():
+                j = position[a]
+                s = prev_sc[j] + preds[a]
+                if s > best:
+                    best, arg = s, j
+            ids.append(b)
+            scores.append(best + ch)
+            pointers.append(arg)
+        if len(ids) > 1:
+            cut = max(scores) - BEAM
+            keep = [j for j, sc in enumerate(scores) if sc >= cut]
+            if len(keep) < len(ids):
+                ids = [ids[j] for j in keep]
+                pointers = [pointers[j] for j in keep]
+                scores = [scores[j] for j in keep]
+        history.append((ids, pointers))
+        prev_ids, prev_sc = ids, scores
+    eos = model.eos
+    end_preds = preceding[eos]
+    best, arg = -1e30, 0
+    for j, a in enumerate(prev_ids):
+        s = prev_sc[j] + end_preds.get(a, backoff[a] + uni[eos])
+        if s > best:
+            best, arg = s, j
+    path: list[int] = []
+    for ids, pointers in reversed(history):
+        path.append(ids[arg])
+        arg = pointers[arg]
+    path.reverse()
+    return path
+
+
+NUM_KEY = "<num>"
+_NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
+_CANDIDATE_CACHE: dict[str, dict[str, bool]] = {}
+
+
+@lru_cache(maxsize=200_000)
+def _decode_run(words: tuple[str, ...], mode: str) -> tuple[str, ...]:
+    """Decode one run of tokens joined by white space (cached: legal text repeats itself)."""
+    model = load_model()
+    lattice = [_NUM_CANDS if w == NUM_KEY else _candidates(w, mode) for w in words]
+    path = _viterbi(model, lattice)
+    return tuple(model.vocab[i] for i in path)
+
+
+def _restore_page(text: str, model: Model) -> str:
+    parts = _split(text)
+    mode = _mode_of(parts, model)
+    cache = _CANDIDATE_CACHE.setdefault(mode, {})
+    run: list[int] = []  # indices into parts of the current run's tokens
+    keys: list[str] = []
+
+    def flush() -> None:
+        decoded = _decode_run(tuple(keys), mode)
+        for i, key, form in zip(run, keys, decoded, strict=True):
+            if form != key and key != NUM_KEY:
+                parts[i] = apply_case(parts[i], form)
+        run.clear()
+        keys.clear()
+
+    for i in range(1, len(parts), 2):
+        token = parts[i]
+        if run and not parts[i - 1].isspace():
+            flush()
+        if token.isdigit():
+            run.append(i)
+            keys.append(NUM_KEY)
+            continue
+        key = token.lower()
+        usable = cache.get(key)
+        if usable is None:
+            usable = cache[key] = bool(
+                (token.isalpha() or is_mixed(token)) and _candidates(key, mode)
+            )
+        if usable:
+            run.append(i)
+            keys.append(key)
+        elif run:
+            flush()
+    if run:
+        flush()
+    return "".join(parts)
+
+
+def restore(text: str) -> str:
+    """Restore marks and undo English-OCR confusions; same lines, same layout.
+
+    Pages (split on form feeds) are judged and decoded separately, since one file can mix
+    clean and damaged pages."""
+    model = load_model()
+    return "\f".join(_restore_page(page, model) for page in text.split("\f"))

@@ -1,0 +1,199 @@
+"""Benchmark of diacritic restoration: cchc-ingest (`diacritics.restore`) side by side with pyvi.
+
+Run: `make bench-diacritics` (or `python -m bench.diacritics_bench [--ocr-pages N]`).
+Prints a table and saves bench/results/diacritics.json.  All text comes from the held-out side
+of the corpus split (diacritics/corpus.py), which the model never saw.
+
+1. accent restoration: held-out paragraphs with every mark stripped; syllable accuracy
+   (case-sensitive, and ignoring case) and syllables per second on one core;
+2. real OCR damage: held-out text rendered to page images and read with `tesseract -l eng`
+   (cached in bench/cache/ocr_heldout.jsonl); character error rate against the truth, before and
+   after restoration (white space collapsed on both sides);
+3. already-correct text: share of characters changed when clean held-out text is restored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import time
+from collections.abc import Callable
+
+from rapidfuzz.distance import Levenshtein
+
+from diacritics.corpus import REPO_ROOT, iter_paragraphs
+from diacritics.text import TOKEN_RE, apply_case, is_word, strip_marks
+
+RESULTS = REPO_ROOT / "bench" / "results" / "diacritics.json"
+OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_heldout.jsonl"
+
+System = Callable[[str], str]
+
+
+def _ours() -> System:
+    from diacritics import restore
+
+    return restore
+
+
+def _pyvi_line(line: str, fallback: bool) -> str:
+    from pyvi import ViUtils
+
+    try:
+        return ViUtils.add_accents(line)
+    except Exception:
+        if not fallback:
+            return line
+    out = []
+    for piece in re.split(r"(\s+)", line):
+        try:
+            out.append(ViUtils.add_accents(piece) if piece.strip() else piece)
+        except Exception:
+            out.append(piece)
+    return "".join(out)
+
+
+def pyvi_system(case_restored: bool, fallback: bool) -> System:
+    """pyvi's add_accents line by line; optionally with the input's case put back per token and
+    with a word-by-word retry of lines it raises on."""
+
+    def run(text: str) -> str:
+        lines = []
+        for line in text.split("\n"):
+            out = _pyvi_line(line, fallback)
+            if case_restored:
+                src = TOKEN_RE.findall(line)
+                got = list(TOKEN_RE.finditer(out))
+                if len(src) == len(got):
+                    parts, pos = [], 0
+                    for s, g in zip(src, got, strict=True):
+                        parts.append(out[pos : g.start()])
+                        parts.append(apply_case(s, g.group().lower()))
+                        pos = g.end()
+                    parts.append(out[pos:])
+                    out = "".join(parts)
+            lines.append(out)
+        return "\n".join(lines)
+
+    return run
+
+
+def syllable_accuracy(truth: str, restored: str) -> tuple[float, float, int]:
+    """Accuracy over the truth's syllables, aligned token by token (a line whose tokenisation
+    changed is aligned by Levenshtein opcodes so one split token costs only its neighbours)."""
+    ok = ok_fold = total = 0
+    for t_line, r_line in zip(truth.split("\n"), restored.split("\n"), strict=False):
+        t_tok = TOKEN_RE.findall(t_line)
+        r_tok = TOKEN_RE.findall(r_line)
+        if len(t_tok) == len(r_tok):
+            pairs = list(zip(t_tok, r_tok, strict=True))
+        else:
+            pairs = []
+            for op in Levenshtein.opcodes(t_tok, r_tok):
+                if op.tag in ("equal", "replace"):
+                    pairs.extend(
+                        zip(t_tok[op.src_start : op.src_end], r_tok[op.dest_start : op.dest_end], strict=False)
+                    )
+        words = sum(1 for t in t_tok if is_word(t))
+        total += words
+        for t, r in pairs:
+            if is_word(t):
+                ok += t == r
+                ok_fold += t.lower() == r.lower()
+    return ok / total, ok_fold / total, total
+
+
+def cer(truth: str, text: str) -> float:
+    t = " ".join(truth.split())
+    x = " ".join(text.split())
+    return Levenshtein.distance(t, x) / max(1, len(t))
+
+
+def timed(system: System, text: str) -> tuple[str, float]:
+    start = time.perf_counter()
+    out = system(text)
+    return out, time.perf_counter() - start
+
+
+def heldout_text(limit_words: int) -> str:
+    lines, n = [], 0
+    for para in iter_paragraphs(held_out=True):
+        lines.append(para)
+        n += len(para.split())
+        if n >= limit_words:
+            break
+    return "\n".join(lines)
+
+
+def ocr_pages(n_pages: int, workers: int) -> list[dict]:
+    from diacritics.ocr_sim import ocr_pages as render_and_read
+
+    paras = list(iter_paragraphs(held_out=True))
+    random.Random(11).shuffle(paras)
+    return render_and_read(paras, OCR_CACHE, max_pages=n_pages, workers=workers)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--words", type=int, default=120_000, help="held-out words for tests 1 and 3")
+    ap.add_argument("--ocr-pages", type=int, default=40)
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    ap.add_argument("--no-pyvi", action="store_true")
+    args = ap.parse_args(argv)
+
+    systems: dict[str, System] = {"cchc-ingest": _ours()}
+    if not args.no_pyvi:
+        systems["pyvi"] = pyvi_system(False, False)
+        systems["pyvi+case"] = pyvi_system(True, False)
+        systems["pyvi+case+fallback"] = pyvi_system(True, True)
+    from diacritics.model import load_model
+
+    load_model()  # load time is not restoration speed
+
+    truth = heldout_text(args.words)
+    stripped = "\n".join(strip_marks(line) for line in truth.split("\n"))
+    results: dict = {"held_out_words": len(truth.split()), "systems": {}}
+    for name, system in systems.items():
+        out, secs = timed(system, stripped)
+        acc, acc_fold, n = syllable_accuracy(truth, out)
+        results["systems"][name] = {
+            "syllable_accuracy": acc,
+            "syllable_accuracy_ignore_case": acc_fold,
+            "syllables": n,
+            "syllables_per_s": n / secs,
+        }
+
+    pages = ocr_pages(args.ocr_pages, args.workers)
+    page_truth = ["\n".join(p["truth"]) for p in pages]
+    page_ocr = [p["ocr"] for p in pages]
+    raw_cer = sum(cer(t, o) * len(t) for t, o in zip(page_truth, page_ocr, strict=True)) / sum(map(len, page_truth))
+    results["ocr"] = {"pages": len(pages), "cer_unrestored": raw_cer}
+    for name, system in systems.items():
+        outs = [system(o) for o in page_ocr]
+        c = sum(cer(t, o) * len(t) for t, o in zip(page_truth, outs, strict=True)) / sum(map(len, page_truth))
+        results["systems"][name]["ocr_cer"] = c
+
+    for name, system in systems.items():
+        out = system(truth)
+        changed = Levenshtein.distance(truth, out) / len(truth)
+        results["systems"][name]["clean_chars_changed"] = changed
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"held-out words: {results['held_out_words']}, OCR pages: {len(pages)}, unrestored OCR CER: {raw_cer:.2%}")
+    header = f"{'system':<22} {'syl acc':>8} {'acc nocase':>10} {'syl/s':>9} {'OCR CER':>8} {'clean chg':>9}"
+    print(header)
+    print("-" * len(header))
+    for name, r in results["systems"].items():
+        print(
+            f"{name:<22} {r['syllable_accuracy']:>8.2%} {r['syllable_accuracy_ignore_case']:>10.2%} "
+            f"{r['syllables_per_s']:>9.0f} {r['ocr_cer']:>8.2%} {r['clean_chars_changed']:>9.3%}"
+        )
+    print(f"saved {RESULTS.relative_to(REPO_ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

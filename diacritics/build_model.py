@@ -1,0 +1,177 @@
+"""Build the shipped restoration model (`diacritics/vi_model.json.gz`) from its sources.
+
+Run: `python -m diacritics.build_model [--ocr-pages N] [--workers W]`.
+
+Sources (all in the repo or in installed packages; nothing downloaded):
+- data/corpus/legal/*.md, except the held-out files (name starts with 0, 1 or 2; see corpus.py),
+  cleaned of markdown: syllable lexicon and bigram language model;
+- data/raw/seeds/001 (clean OCR of a real CCHC plan): same;
+- pyvi's `models/words.txt` (Vietnamese word list): extra syllables for the lexicon;
+- OCR confusions: training paragraphs rendered to page images and read back with
+  `tesseract -l eng` (ocr_sim.py, cached in bench/cache/ocr_train.jsonl), aligned token by token
+  with the truth to count how each syllable comes out of an English OCR model.
+Never used: held-out corpus files, tests/gold, seeds 000/002/003 (evaluation material).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from diacritics.corpus import REPO_ROOT, iter_paragraphs, seed_paragraphs
+from diacritics.text import TOKEN_RE, is_mixed, is_number, is_word, strip_marks
+
+MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
+OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
+BOS, EOS, NUM = "<s>", "</s>", "<num>"
+
+
+def lm_sequences(text: str) -> Iterable[list[str]]:
+    """Split text into runs the language model sees as contiguous: words (lower case) and
+    numbers joined only by white space.  Punctuation and codes ("QH15") break a run, exactly
+    as the decoder does (restore.py), so training and decoding contexts agree."""
+    seq: list[str] = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        token = m.group()
+        if seq and text[prev_end : m.start()].strip():
+            yield seq
+            seq = []
+        prev_end = m.end()
+        if is_word(token):
+            seq.append(token.lower())
+        elif is_number(token):
+            seq.append(NUM)
+        else:
+            if seq:
+                yield seq
+            seq = []
+    if seq:
+        yield seq
+
+
+def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
+    unigrams: Counter = Counter()
+    bigrams: Counter = Counter()
+    for para in paragraphs:
+        for seq in lm_sequences(para):
+            padded = [BOS, *seq, EOS]
+            unigrams.update(seq)
+            bigrams.update(zip(padded, padded[1:], strict=False))
+    return unigrams, bigrams
+
+
+def pyvi_syllables() -> set[str]:
+    """Syllables of pyvi's word list (lexicon only: it says which forms exist, not how often)."""
+    try:
+        import pyvi
+    except ImportError:
+        return set()
+    path = Path(pyvi.__file__).parent / "models" / "words.txt"
+    if not path.exists():
+        return set()
+    out: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for syl in line.lower().split():
+            if is_word(syl):
+                out.add(syl)
+    return out
+
+
+def ocr_tokens(text: str) -> list[str]:
+    return [m.group().lower() for m in TOKEN_RE.finditer(text)]
+
+
+def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
+    """Align truth and OCR tokens page by page; count (observed, true) pairs.
+
+    Levenshtein alignment over token lists pairs a truth token with the OCR token that took its
+    place; pairs whose letters have little in common (the OCR dropped or merged words) are not
+    counted, since they would teach the channel nonsense."""
+    pairs: Counter = Counter()
+    seen: Counter = Counter()
+    for page in pages:
+        truth = ocr_tokens("\n".join(page["truth"]))
+        ocr = ocr_tokens(page["ocr"])
+        ops = Levenshtein.opcodes(truth, ocr)
+        for op in ops:
+            if op.tag == "equal":
+                for k in range(op.src_end - op.src_start):
+                    tok = truth[op.src_start + k]
+                    if is_word(tok):
+                        pairs[(tok, tok)] += 1
+                        seen[tok] += 1
+            elif op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start:
+                for k in range(op.src_end - op.src_start):
+                    tok, got = truth[op.src_start + k], ocr[op.dest_start + k]
+                    if not is_word(tok) or not (is_word(got) or is_mixed(got)):
+                        continue
+                    if fuzz.ratio(strip_marks(tok), got) < 40:
+                        continue
+                    pairs[(got, tok)] += 1
+                    seen[tok] += 1
+    return pairs, seen
+
+
+def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
+    from diacritics.ocr_sim import ocr_pages
+
+    paras = list(iter_paragraphs(held_out=False))
+    random.Random(7).shuffle(paras)  # mix documents so pages cover many kinds of text
+    return ocr_pages(paras, OCR_CACHE, max_pages=max_pages, workers=workers)
+
+
+def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
+    paragraphs = list(iter_paragraphs(held_out=False)) + seed_paragraphs()
+    unigrams, bigrams = count_ngrams(paragraphs)
+    pages = training_ocr_pages(max_pages, workers) if max_pages else []
+    pairs, seen = count_confusions(pages)
+    extra = pyvi_syllables() - set(unigrams)
+    # Confusions are counted on lower-case forms; make sure each has an id.
+    extra |= {tok for (_, tok) in pairs if tok not in unigrams}
+
+    words = [w for w in unigrams if w not in (BOS, EOS, NUM)]
+    vocab = [BOS, EOS, NUM] + sorted(words, key=lambda w: (-unigrams[w], w)) + sorted(extra)
+    index = {w: i for i, w in enumerate(vocab)}
+    # Confusions keep only pairs seen min_conf times or more, and pairs that changed the token.
+    conf = [
+        [obs, index[true], n, seen[true]]
+        for (obs, true), n in sorted(pairs.items())
+        if n >= min_conf and true in index
+    ]
+    return {
+        "version": 1,
+        "vocab": vocab,
+        "unigram": [unigrams.get(w, 0) for w in vocab],
+        "bigram": [[index[a], index[b], n] for (a, b), n in sorted(bigrams.items())],
+        "confusion": conf,
+        "ocr_pages": len(pages),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ocr-pages", type=int, default=400, help="pages rendered and OCR'd for confusions")
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args(argv)
+    model = build(args.ocr_pages, args.workers)
+    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
+    print(
+        f"wrote {args.out}: {len(model['vocab'])} forms, {len(model['bigram'])} bigrams, "
+        f"{len(model['confusion'])} confusion pairs from {model['ocr_pages']} OCR pages, "
+        f"{args.out.stat().st_size / 1e6:.1f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main()

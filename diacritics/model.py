@@ -1,0 +1,82 @@
+"""The shipped model, loaded once: lexicon, bigram language model and OCR confusion counts,
+turned into integer ids and precomputed log-probabilities so decoding is dict look-ups only."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from diacritics.text import strip_marks
+
+MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
+DISCOUNT = 0.75  # absolute discount of the bigram model (Kneser-Ney style)
+
+
+class Model:
+    """Integer-id view of vi_model.json.gz.
+
+    The language model is an interpolated Kneser-Ney bigram: seen pairs carry their full log-prob
+    in `preceding[b][a]`, unseen pairs back off to `backoff[a] + unigram[b]`.
+    """
+
+    def __init__(self, data: dict) -> None:
+        self.vocab: list[str] = data["vocab"]
+        self.size = len(self.vocab)
+        self.index = {w: i for i, w in enumerate(self.vocab)}
+        self.bos, self.eos, self.num = 0, 1, 2
+        counts: list[int] = data["unigram"]
+        V = self.size
+
+        out_total = [0] * V
+        out_types = [0] * V
+        in_types = [0] * V
+        for a, b, n in data["bigram"]:
+            out_total[a] += n
+            out_types[a] += 1
+            in_types[b] += 1
+        total_types = sum(in_types)
+        # Continuation unigram (how many contexts a word follows), smoothed so that lexicon-only
+        # forms (pyvi word list) stay possible but unlikely.
+        self.unigram = [
+            math.log((in_types[w] + 0.1 + 0.01 * counts[w]) / (total_types + 0.11 * V)) for w in range(V)
+        ]
+        self.backoff = [
+            math.log(DISCOUNT * out_types[a] / out_total[a]) if out_total[a] else 0.0 for a in range(V)
+        ]
+        uni_p = [math.exp(x) for x in self.unigram]
+        # preceding[b] = {a: log P(b | a)} for every seen pair: the decoder intersects it with the
+        # previous column, so it only touches pairs that exist (see restore._viterbi).
+        preceding: list[dict[int, float]] = [{} for _ in range(V)]
+        for a, b, n in data["bigram"]:
+            p = (n - DISCOUNT) / out_total[a] + math.exp(self.backoff[a]) * uni_p[b]
+            preceding[b][a] = math.log(p)
+        self.preceding = preceding
+
+        self.counts = counts
+        by_base: dict[str, list[int]] = defaultdict(list)
+        for i, w in enumerate(self.vocab[3:], start=3):
+            by_base[strip_marks(w)].append(i)
+        for ids in by_base.values():
+            ids.sort(key=lambda i: -counts[i])
+        self.by_base = dict(by_base)
+
+        # confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen.
+        confusion: dict[str, list[str]] = defaultdict(list)
+        self.ocr_seen: dict[str, int] = {}
+        self.ocr_pairs: dict[tuple[str, str], int] = {}
+        for obs, true, n, seen in data["confusion"]:
+            form = self.vocab[true]
+            confusion[obs].append(form)
+            self.ocr_seen[form] = seen
+            self.ocr_pairs[(obs, form)] = n
+        self.confusion = dict(confusion)
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str = str(MODEL_PATH)) -> Model:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return Model(json.load(fh))

@@ -1,0 +1,59 @@
+"""Character-level helpers shared by the builder and the restorer: mark stripping, token
+splitting and case transfer.
+
+Everything is keyed on lower-case NFC forms; the original token's case pattern is put back
+after decoding, so "KE HOACH" and "Ke hoach" share statistics with "ke hoach".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: A token is a run of word characters plus the symbols English OCR substitutes for marked
+#: letters ("S&" for "Sở", "S¢" for "Sở").
+TOKEN_RE = re.compile(r"[\w&¢©®@€£$§]+")
+TOKEN_SPLIT = re.compile(r"([\w&¢©®@€£$§]+)")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_ALL_LETTERS = re.compile(r"^[^\W\d_]+$")
+
+
+@lru_cache(maxsize=200_000)
+def strip_marks(word: str) -> str:
+    """Remove Vietnamese tone and vowel marks and map đ to d ("Điều" -> "Dieu")."""
+    decomposed = unicodedata.normalize("NFD", word)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.replace("đ", "d").replace("Đ", "D")
+
+
+def has_marks(word: str) -> bool:
+    """True when the word carries any Vietnamese mark or đ."""
+    return strip_marks(word) != word
+
+
+def is_word(token: str) -> bool:
+    """Only letters: a syllable, abbreviation or foreign word."""
+    return bool(_ALL_LETTERS.match(token))
+
+
+def is_mixed(token: str) -> bool:
+    """Letters mixed with digits or OCR symbols ("s6", "S&", "QH15")."""
+    return bool(_HAS_LETTER.search(token)) and not is_word(token)
+
+
+def is_number(token: str) -> bool:
+    return token.isdigit()
+
+
+def apply_case(template: str, word: str) -> str:
+    """Give `word` (lower case) the case pattern of the observed token `template`."""
+    letters = [ch for ch in template if ch.isalpha()]
+    if not letters:
+        return word
+    if len(letters) > 1 and all(ch.isupper() for ch in letters):
+        return word.upper()
+    if letters[0].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
