@@ -56,6 +56,24 @@ def denoise(grey: np.ndarray) -> np.ndarray:
     return cv2.medianBlur(grey, 3)
 
 
+def whiten_paper(grey: np.ndarray) -> np.ndarray:
+    """Clip the paper (and its speckle) to pure white, leaving every ink tone as it was.
+
+    Not a binarisation: anti-aliased edges and thin marks keep their grey levels.
+    Measured: a crisp "1.5" on speckled paper reads as "đi"; with the paper
+    clipped it reads "1.5". The cut sits well below the paper's own noise band.
+    """
+    sample = grey[::3, ::3]
+    paper = float(np.median(sample))
+    spread = float(np.median(np.abs(sample[sample > paper - 60] - paper))) * 1.4826
+    cut = paper - max(3.0 * spread, 18.0)
+    if cut < 100:
+        return grey
+    out = grey.copy()
+    out[out > cut] = 255
+    return out
+
+
 def ink_mask(grey: np.ndarray) -> np.ndarray:
     """Binary ink mask (255 = ink) for layout analysis only."""
     _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)

@@ -40,7 +40,7 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
     angle = cleanup.skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = cleanup.rotate(grey, angle)
-    grey = cleanup.denoise(grey)
+    grey = cleanup.whiten_paper(cleanup.denoise(grey))
     return grey, dpi, rotation, angle
 
 

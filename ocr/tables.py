@@ -134,52 +134,87 @@ def find_grids(h: np.ndarray, v: np.ndarray) -> list[Grid]:
     return sorted(grids, key=lambda g: g.box[1])
 
 
-_GAP = 48
-_PAD = 16
-_MAX_STACK = 30000
+_ROW_GAP = 40
+_COL_GAP = 90
+_PAD = 24
+_MAX_STACK = 20000
 
 
-def _cell_crop(clean: np.ndarray, box: tuple[int, int, int, int], inset: int = 5) -> np.ndarray | None:
-    x0, y0, x1, y1 = box
+def _ink_crop(clean: np.ndarray, box: tuple[int, int, int, int], inset: int = 6, margin: int = 6) -> np.ndarray | None:
+    """The cell's ink, trimmed left and right only (None for an empty cell).
+
+    The vertical extent is kept as ruled so that cells of one row keep their
+    printed baselines aligned when placed side by side; trimming to the ink top
+    would lift a bare "II" above the accents of its neighbour and tesseract then
+    reads it as "I..".
+    """
+    x0, y0, x1, y1 = (int(v) for v in box)
     crop = clean[y0 + inset : y1 - inset, x0 + inset : x1 - inset]
-    if crop.size == 0 or (crop < 128).sum() < 15:
+    if crop.size == 0:
         return None
-    return crop
+    ink = crop < 150
+    if ink.sum() < 15:
+        return None
+    xs = np.flatnonzero(ink.any(axis=0))
+    return crop[:, max(xs[0] - margin, 0) : xs[-1] + margin + 1]
+
+
+def _row_strips(clean: np.ndarray, grid: Grid) -> list[tuple[np.ndarray, list[tuple[int, int, GridCell]]]]:
+    """One strip per grid row: its cells' ink side by side, far apart, tops aligned.
+
+    Reading a row as one text line gives tesseract the context it needs for
+    short cells (a lone "3" or "II" read alone comes out as "s" or "H"), while
+    the wide gaps guarantee no word straddles two cells.
+    """
+    x0, y0, x1, y1 = grid.box
+    paper = int(np.median(clean[y0:y1:4, x0:x1:4]))  # fill gaps with the paper tone: no artificial edges
+    strips = []
+    for r in range(grid.n_rows):
+        parts = [(c, _ink_crop(clean, c.box)) for c in grid.cells if c.row == r]
+        parts = [(c, crop) for c, crop in parts if crop is not None]
+        if not parts:
+            continue
+        height = max(crop.shape[0] for _, crop in parts)
+        width = sum(crop.shape[1] for _, crop in parts) + _COL_GAP * (len(parts) - 1) + 2 * _PAD
+        strip = np.full((height, width), paper, dtype=np.uint8)
+        spans = []
+        x = _PAD
+        for cell, crop in sorted(parts, key=lambda p: p[0].col):
+            strip[: crop.shape[0], x : x + crop.shape[1]] = crop
+            spans.append((x, x + crop.shape[1], cell))
+            x += crop.shape[1] + _COL_GAP
+        strips.append((strip, spans))
+    return strips
 
 
 def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300) -> list[Cell]:
-    """OCR every cell of `grid` from `clean` (ruling lines already erased)."""
-    crops: list[tuple[GridCell, np.ndarray]] = []
-    for cell in grid.cells:
-        crop = _cell_crop(clean, cell.box)
-        if crop is not None:
-            crops.append((cell, crop))
-    texts: dict[tuple[int, int], list[tuple[float, float, float, str, float]]] = {}
-    start = 0
-    while start < len(crops):
-        # Stacks are chunked so the composite stays within tesseract's image limits.
-        chunk, height = [], _GAP
-        while start < len(crops) and (not chunk or height + crops[start][1].shape[0] + _GAP < _MAX_STACK):
-            chunk.append(crops[start])
-            height += crops[start][1].shape[0] + _GAP
-            start += 1
-        width = max(c.shape[1] for _, c in chunk) + 2 * _PAD
-        stack = np.full((height, width), 255, dtype=np.uint8)
-        offsets = []
-        y = _GAP
-        for cell, crop in chunk:
-            stack[y : y + crop.shape[0], _PAD : _PAD + crop.shape[1]] = crop
-            offsets.append((y, y + crop.shape[0], cell))
-            y += crop.shape[0] + _GAP
+    """OCR every cell of `grid` from `clean` (ruling lines already erased), one tesseract call per chunk."""
+    strips = _row_strips(clean, grid)
+    found: dict[tuple[int, int], list] = {}
+    i = 0
+    while i < len(strips):
+        chunk, height = [], _ROW_GAP
+        while i < len(strips) and (not chunk or height + strips[i][0].shape[0] + _ROW_GAP < _MAX_STACK):
+            chunk.append(strips[i])
+            height += strips[i][0].shape[0] + _ROW_GAP
+            i += 1
+        width = max(s.shape[1] for s, _ in chunk)
+        stack = np.full((height, width), int(np.median(chunk[0][0])), dtype=np.uint8)
+        boxes = []
+        y = _ROW_GAP
+        for strip, spans in chunk:
+            stack[y : y + strip.shape[0], : strip.shape[1]] = strip
+            boxes += [(y, y + strip.shape[0], x0, x1, cell) for x0, x1, cell in spans]
+            y += strip.shape[0] + _ROW_GAP
         for w in engine.words(stack, psm=6, dpi=dpi):
-            mid = (w.top + w.bottom) / 2
-            for top, bottom, cell in offsets:
-                if top - _GAP / 2 <= mid < bottom + _GAP / 2:
-                    texts.setdefault((cell.row, cell.col), []).append((w.top, w.left, mid, w.text, w.conf))
+            cx, cy = (w.left + w.right) / 2, (w.top + w.bottom) / 2
+            for top, bottom, x0, x1, cell in boxes:
+                if top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2:
+                    found.setdefault((cell.row, cell.col), []).append(w)
                     break
     cells = []
     for cell in grid.cells:
-        words = texts.get((cell.row, cell.col), [])
+        words = found.get((cell.row, cell.col), [])
         cells.append(
             Cell(
                 row=cell.row,
@@ -188,21 +223,19 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
                 col_span=cell.col_span,
                 text=_join_words(words),
                 bbox=tuple(float(v) for v in cell.box),  # type: ignore[arg-type]
-                confidence=round(sum(w[4] for w in words) / len(words), 2) if words else None,
+                confidence=round(sum(w.conf for w in words) / len(words), 2) if words else None,
             )
         )
     return cells
 
 
-def _join_words(words: list[tuple[float, float, float, str, float]]) -> str:
-    """Cell words in reading order; wrapped lines of one cell joined with a space, as printed."""
-    lines: list[list[tuple[float, float, float, str, float]]] = []
-    for w in sorted(words, key=lambda w: w[2]):
-        if lines and abs(lines[-1][-1][2] - w[2]) < 0.5 * max(w[2] - w[0], 8):
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return " ".join(" ".join(t[3] for t in sorted(line, key=lambda t: t[1])) for line in lines)
+def _join_words(words: list) -> str:
+    """Cell words line by line (tesseract's own line ids); wrapped lines joined by a space, as printed."""
+    lines: dict[tuple[int, int, int], list] = {}
+    for w in words:
+        lines.setdefault((w.block, w.par, w.line), []).append(w)
+    ordered = sorted(lines.values(), key=lambda ws: min(w.top for w in ws))
+    return " ".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.left)) for ws in ordered)
 
 
 def grid_to_table(grid: Grid, cells: list[Cell], page_no: int) -> Table:
