@@ -365,6 +365,7 @@ _TITLE_PAIRS = (
 )
 _TITLE_LEX = {fold(w): w for w in _TITLE_WORDS}
 _PAIR_LEX = {fold(w): w for w in _TITLE_PAIRS}
+_UNAMBIGUOUS = {"tren", "nam", "nuoc", "cai", "cach", "hanh", "chinh", "hoach", "doan", "giai"}
 
 
 def _key(token: str) -> str:
@@ -385,17 +386,30 @@ def canonical_title(title: str | None, unit: Unit | None) -> str | None:
     """
     if not title:
         return None
-    words = [w for w in nfc(title).split() if any(c.isalpha() for c in w)]
-    unmarked = sum(1 for w in words if w == strip_marks(w) and not w.isupper())
-    if not words or unmarked / len(words) < 0.4:
-        # Marks are there (a text layer or restored text): take the title as printed.
-        return title
     tokens = nfc(title).split()
     fixed = [False] * len(tokens)
+    # Vocabulary fixes only on a CCHC plan title, where the wording is known.
+    genre = fuzz.partial_ratio("cai cach hanh chinh", " ".join(_key(t) for t in tokens[:8])) >= 80
+    if genre:
+        i = 0
+        while i < len(tokens) - 1:
+            if not (fixed[i] or fixed[i + 1]):
+                pair = _key(tokens[i]) + " " + _key(tokens[i + 1])
+                best = max(_PAIR_LEX, key=lambda k: fuzz.ratio(k, pair))
+                if fuzz.ratio(best, pair) >= 75 and best[0] == pair[0]:
+                    a, b = _PAIR_LEX[best].split()
+                    tokens[i], tokens[i + 1] = _cased(a, tokens[i]), _cased(b, tokens[i + 1])
+                    fixed[i] = fixed[i + 1] = True
+                    i += 2
+                    continue
+            i += 1
     if unit is not None:
         n = len(unit.name.split())
         target = fold(unit.name)
-        for i in range(len(tokens) - n + 1):
+        kinds = {k.split()[-1] for k in KIND_WORDS}
+        for i in range(1, len(tokens) - n + 1):
+            if _key(tokens[i - 1]) not in kinds:
+                continue  # the name follows its unit word: "tỉnh Bình Phước"
             cand = " ".join(tokens[i : i + n])
             if fuzz.ratio(_key(cand), target) >= 75:
                 trail = cand[len(cand.rstrip(".,;:")) :]
@@ -404,25 +418,15 @@ def canonical_title(title: str | None, unit: Unit | None) -> str | None:
                 for k in range(i, i + n):
                     fixed[k] = True
                 break
-    i = 0
-    while i < len(tokens) - 1:
-        if not (fixed[i] or fixed[i + 1]):
-            pair = _key(tokens[i]) + " " + _key(tokens[i + 1])
-            best = max(_PAIR_LEX, key=lambda k: fuzz.ratio(k, pair))
-            if fuzz.ratio(best, pair) >= 75 and best[0] == pair[0]:
-                a, b = _PAIR_LEX[best].split()
-                tokens[i], tokens[i + 1] = _cased(a, tokens[i]), _cased(b, tokens[i + 1])
-                fixed[i] = fixed[i + 1] = True
-                i += 2
-                continue
-        i += 1
     for i, tok in enumerate(tokens):
         key = _key(tok)
-        if fixed[i] or not key or key[0].isdigit():
+        if not genre or fixed[i] or not key or key[0].isdigit():
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if re.fullmatch(r"n[a-z]{1,2}", key) and re.match(r"\d{4}", nxt):
+        if re.fullmatch(r"n[a-z]{1,2}", key) and re.match(r"\d{4}", nxt) and key != "nam":
             tokens[i] = _cased("năm", tok)
-        elif key in _TITLE_LEX:
+        elif key in _TITLE_LEX and (tok == strip_marks(tok) or key in _UNAMBIGUOUS):
+            # A marked word is taken as printed ("Quản" is not "quận") unless its
+            # folded form has one reading in these titles ("trén" can only be "trên").
             tokens[i] = _cased(_TITLE_LEX[key], tok)
     return " ".join(tokens)
