@@ -41,7 +41,7 @@ _LT_BEFORE = re.compile(r"\bduoi\s*$")
 _GE_AFTER = re.compile(r"^\s*(?:tr[a-z]{0,2}\s*[li]en|o\s*len)\b")
 _LE_AFTER = re.compile(r"^\s*tro\s*xuong\b")
 _LEADS_IN = re.compile(
-    r"(?:\bdat|\bla|\bchiem|\bo\s+muc|\bmuc|\btoi\s?thi[a-z]{1,2}|\bit\s+nhat|\btu|\btren|\bduoi|\btoi\s+da|\bkhong\s+qua)[\s:,]*$"
+    r"(?:\bdat|\bla|\bchiem|\bo\s+muc|\bmuc|\btoi\s?thi[a-z]{1,2}|\bit\s+nhat|\btu|\btir|\btren|\bduoi|\btoi\s+da|\bkhong\s+qua)[\s:,]*$"
 )
 _LINK_WORDS = re.compile(
     r"^(?:dat|la|chiem|o muc|muc|toi thieu|tol thieu|it nhat|tu|tir|tren|duoi|toi da|khong qua|tro len|o len|dam bao|phan dau)$"
@@ -257,6 +257,45 @@ def extract_targets(lines: list[tuple[int, str]], outline: Outline, plan_id: str
     return rows
 
 
+def _leads_in(gap: str) -> bool:
+    return bool(_LEADS_IN.search(gap.rstrip())) and len(_content_words(gap)) >= 2
+
+
+def _split_gaps(folded: str, gaps: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Share the text between figures out: for each figure the span before it that is its
+    lead-in ("Tỷ lệ ... đạt tối thiểu"), and the span after it that describes it.
+
+    A gap that leads into the next figure is cut at its last comma break ("..., trong số
+    đó, tỷ lệ ... đạt từ"): the words before the break stay with the earlier figure.
+    """
+    n = len(gaps) - 1
+    before = [(0, 0)] * n
+    after = [(0, 0)] * n
+    g0 = gaps[0]
+    before[0] = g0 if _content_words(folded[g0[0] : g0[1]]) else (g0[1], g0[1])
+    for j in range(1, n + 1):
+        s, e = gaps[j]
+        gap = folded[s:e]
+        if j == n or not _leads_in(gap):
+            after[j - 1] = (s, e)
+            if j < n:
+                before[j] = (e, e)
+            continue
+        cut = s
+        breaks = [
+            m for m in re.finditer(r",\s*(?:trong\s+(?:so\s+)?do\s*,?\s*)?", gap) if _content_words(gap[: m.start()])
+        ]
+        full = [m for m in breaks if len(_content_words(gap[m.end() :])) >= 2]
+        if full:
+            cut = s + full[-1].end()
+        elif breaks:
+            # "không quá 5% hồ sơ trễ hạn, dưới 2%": only a bound word after the comma.
+            cut = s + breaks[-1].end()
+        after[j - 1] = (s, cut)
+        before[j] = (cut, e)
+    return before, after
+
+
 def _clauses(sentence: str) -> list[str]:
     """';'-separated clauses; one without a figure continues the clause before it
     ("100% cơ quan ... (cả Ban Quản lý); UBND các huyện ...; được đánh giá")."""
@@ -290,6 +329,7 @@ def _clause_targets(
     bounds = [0] + [x for f in figs for x in (f.start, f.end)] + [len(clause)]
     gaps = [(bounds[2 * k], bounds[2 * k + 1]) for k in range(len(figs) + 1)]  # gap k precedes figure k
 
+    owned, owned_after = _split_gaps(folded, gaps)
     out: list[TargetRow] = []
     prev: _Figure | None = None
     prev_metric = ""
@@ -311,15 +351,17 @@ def _clause_targets(
                 fig.comparator = chain
             else:
                 chain = None
-        # Which words belong to this figure: the gap before it when it leads in (or it is
-        # the first), the gap after it unless that one leads into the next figure.
+        # Which words belong to this figure: the part of the gap before it that leads in
+        # (all of it for the first figure), and the gap after it up to where a lead-in
+        # to the next figure starts.
         parts: list[str] = []
-        lead = k == 0 or bool(_LEADS_IN.search(fb.rstrip())) and len(_content_words(fb)) >= 2
-        if lead and _content_words(fb):
-            parts.append(_strip_link(clause[g_before[0] : g_before[1]], fb))
-        next_leads = k + 1 < len(figs) and bool(_LEADS_IN.search(fa.rstrip())) and len(_content_words(fa)) >= 2
-        if not next_leads and _content_words(fa):
-            parts.append(_strip_after(clause[g_after[0] : g_after[1]], fa))
+        b0, b1 = owned[k]
+        if b1 > b0:
+            parts.append(_strip_link(clause[b0:b1], folded[b0:b1]))
+        a0, a1 = owned_after[k]
+        if a1 > a0:
+            parts.append(_strip_after(clause[a0:a1], folded[a0:a1]))
+        next_leads = k + 1 < len(figs) and owned[k + 1][1] > owned[k + 1][0]
         metric = _tidy(" ".join(p.strip() for p in parts))
         fm = ocr_fold(metric)
         if len(_content_words(fm)) < 2 and prev_metric:
