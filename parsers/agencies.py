@@ -29,7 +29,9 @@ _GAZETTEER = Path(__file__).with_name("data") / "agencies.tsv"
 _MAX_SPAN = 6
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PAREN = re.compile(r"\([^)]*\)?")
-_OCR_AMP = re.compile(r"(?<=\b[A-Za-z])[&@](?=\s)")
+_OCR_AMP = re.compile(r"(?<=\b[A-Za-z])[&@¢](?=\s)|(?<=\bS[a-z])[&@¢](?=\s)")
+_MIXED = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b")
+_DIGIT_AS_LETTER = str.maketrans("0136", "oiao")
 """OCR reads "ở" in "Sở" as "&" or "@" ("S& Noi vu"); elsewhere "&" means "và" ("HĐND&UBND")."""
 _HEAD_SPLIT = re.compile(
     r"\s(?=(?:Các|Sở|UBND|Phòng|Văn phòng|Trung tâm|Cục|Chi cục|Công an|Báo|Đài|Bưu điện|Kho bạc)\s)"
@@ -43,7 +45,7 @@ HEAD_WORDS = (
 )
 _HEAD = re.compile(r"^(?:" + "|".join(sorted((h.replace(" ", r"\s") for h in HEAD_WORDS), key=len, reverse=True)) + r")\b")
 _AND_HEAD = re.compile(
-    r"\s+(?:và|va|vả|vá)\s+(?=(?:các|cac|sở|so|sớ|phòng|phong|ubnd|ủy|uy|văn phòng|van phong|"
+    r"\s+(?:và|va|vả|vá)\s+(?=(?:các|cac|c\S{1,2}c|sở|so|s\S?[&@¢]|sớ|phòng|phong|ubnd|ủy|uy|văn phòng|van phong|"
     r"trung tâm|trung tam|báo|bao|đài|dai|cục|cuc|công an|cong an)\b)",
     re.IGNORECASE,
 )
@@ -52,7 +54,8 @@ _AND_HEAD = re.compile(
 def key(text: str) -> str:
     """Folded, punctuation-free form used for all agency matching ("&" reads as "và")."""
     text = _OCR_AMP.sub("o", text)
-    folded = fold(text.replace("&", " và ").replace("@", "o"))
+    folded = fold(text.replace("&", " và ").replace("@", "o").replace("¢", "o"))
+    folded = _MIXED.sub(lambda m: m.group(0).translate(_DIGIT_AS_LETTER), folded)
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
@@ -87,7 +90,7 @@ class Gazetteer:
             return self.by_key[k], 100.0
         if len(k) < 8:
             return None, 0.0
-        cutoff = 90.0 if joined else (88.0 if len(k) < 16 else 84.0)
+        cutoff = 82.0 if joined else (88.0 if len(k) < 16 else 84.0)
         hit = process.extractOne(k, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit is None:
             return None, 0.0
@@ -142,6 +145,14 @@ def _atoms(text: str) -> list[list[str]]:
     return groups
 
 
+def _stands_alone(atom: str, prev_head: str) -> bool:
+    """Whether a piece is an agency by itself (so a loosely matching joined span must not swallow it)."""
+    gaz = gazetteer()
+    if gaz.lookup(atom)[0] is not None:
+        return True
+    return any(gaz.lookup(f"{head} {atom}")[0] is not None for head in {prev_head or "Sở", "Sở"})
+
+
 def _has_head(text: str) -> bool:
     return bool(_HEAD.match(key(text)))
 
@@ -167,7 +178,9 @@ def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]
                     found = (i + 1, entry, atoms[i])
             for j in range(min(len(atoms), i + _MAX_SPAN), i, -1) if found is None else ():
                 span = ", ".join(atoms[i:j])
-                entry, _score = gaz.lookup(span, joined=j - i > 1)
+                entry, score = gaz.lookup(span, joined=j - i > 1)
+                if entry is not None and j - i > 1 and score < 90 and _stands_alone(atoms[j - 1], prev_head):
+                    entry = None
                 if entry is not None:
                     found = (j, entry, span)
                     break

@@ -52,6 +52,26 @@ _RECURRING = re.compile(
 )
 
 
+_OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bth\w{1,3}ng\s+xu\w{1,2}n\b"), "thuong xuyen"),
+    (re.compile(r"\b(trong|ca|den)\s+n\w{1,2}m\b"), r"\1 nam"),
+    (re.compile(r"\bn\w{1,2}m\s+(?=(?:19|20)\d{2}\b)"), "nam "),
+    (re.compile(r"\bq\w{1,2}y\s+(?=[ivx1l]{1,3}\b|[ivx1l]{1,3}\s*/)"), "quy "),
+    (re.compile(r"(?<=\bquy )([1il]{1,3}|[1il]v)(?=\s*[/\-]|\s+nam\b)"), lambda m: m.group(1).replace("1", "i").replace("l", "i")),
+    (re.compile(r"\bth\w{1,2}ng\s+(?=\d)"), "thang "),
+    (re.compile(r"\bh\w{1,2}ng\s+(ngay|tuan|thang|quy|nam)\b"), r"hang \1"),
+)
+"""OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024"."""
+
+
+def ocr_fold(text: str) -> str:
+    """Folded text with the deadline words OCR commonly damages put back."""
+    folded = fold(text)
+    for pattern, repl in _OCR_FIXES:
+        folded = pattern.sub(repl, folded)  # type: ignore[arg-type]
+    return folded
+
+
 class Deadline(BaseModel):
     """A normalised deadline cell."""
 
@@ -133,7 +153,7 @@ def parse_deadline(text: str | None, plan_year: int | None = None) -> Deadline:
     """
     if not text:
         return Deadline()
-    folded = fold(text)
+    folded = ocr_fold(text)
     recurring = bool(_RECURRING.search(folded))
     if _REFERENCE.search(folded):
         folded = _REF_DATE.sub(" ", _REFERENCE.sub(" ", folded))
@@ -152,7 +172,7 @@ _DEADLINE_HINT = re.compile(
 
 def looks_like_deadline(text: str) -> bool:
     """Whether a short text block reads as a deadline cell (used to classify scrambled OCR blocks)."""
-    folded = fold(text)
+    folded = ocr_fold(text)
     if not folded or len(folded) > 90:
         return False
     if _DEADLINE_HINT.search(folded) is None:

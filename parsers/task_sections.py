@@ -1,0 +1,75 @@
+"""Section rows of an appendix task table ("I | CẢI CÁCH THỂ CHẾ") → reform area code.
+
+Appendix tables group tasks under headings that name the reform area, in
+Roman or Arabic numbering, sometimes damaged by OCR ("Cai cich thé ché").
+Matching is on folded text: a keyword phrase per area, found exactly or with
+rapidfuzz `partial_ratio` so one or two damaged letters do not lose the area.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from parsers.text import fold
+
+# Ordered: the first area whose phrase is found wins, so the more specific
+# phrases ("thu tuc hanh chinh") come before broader ones that may co-occur.
+AREA_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("chi_dao_dieu_hanh", ("chi dao dieu hanh", "chi dao, dieu hanh", "cong tac chi dao")),
+    ("the_che", ("cai cach the che", "the che")),
+    ("thu_tuc_hanh_chinh", ("cai cach thu tuc hanh chinh", "thu tuc hanh chinh", "cai cach tthc")),
+    ("to_chuc_bo_may", ("cai cach to chuc bo may", "to chuc bo may")),
+    ("che_do_cong_vu", ("cai cach che do cong vu", "che do cong vu", "doi ngu can bo, cong chuc")),
+    ("tai_chinh_cong", ("cai cach tai chinh cong", "tai chinh cong")),
+    (
+        "chinh_quyen_so",
+        (
+            "chinh quyen dien tu",
+            "chinh quyen so",
+            "chinh phu dien tu",
+            "chinh phu so",
+            "hien dai hoa hanh chinh",
+            "chuyen doi so",
+        ),
+    ),
+)
+
+_LEAD = re.compile(r"^(?:[ivxl]+|\d+(?:\.\d+)*)[.):]?\s+|^[-–•*]\s*")
+_LEAD_WORDS = re.compile(r"^(?:cai cach|cong tac|xay dung va phat trien|xay dung|linh vuc|ve)\s+")
+_ROMAN = re.compile(r"^[IVXL]+\.?$")
+
+
+def area_of_heading(text: str, strict: bool = False) -> str | None:
+    """Area code a heading names, or None.
+
+    `strict` (used for Arabic-numbered sub-headings) accepts a phrase only at
+    the start of the heading, after "Cải cách"/"Công tác"/"Xây dựng và phát
+    triển": "1. Cải cách thể chế" is an area, "1. Kiểm soát thủ tục hành
+    chính" inside the TTHC section is not a new one.
+    """
+    folded = _LEAD.sub("", fold(re.sub(r"<[^>]+>", " ", text)))
+    if not folded or len(folded) > 140:
+        return None
+    head = _LEAD_WORDS.sub("", folded)
+    for area, phrases in AREA_PHRASES:
+        for phrase in phrases:
+            if strict:
+                if head.startswith(phrase) or folded.startswith(phrase):
+                    return area
+                continue
+            if phrase in folded:
+                return area
+    if strict:
+        return None
+    for area, phrases in AREA_PHRASES:
+        for phrase in phrases:
+            if len(phrase) >= 10 and len(folded) >= 0.8 * len(phrase) and fuzz.partial_ratio(phrase, folded) >= 88:
+                return area
+    return None
+
+
+def is_roman(label: str) -> bool:
+    """Roman section numbers ("I", "IV.") mark area sections in most appendices."""
+    return bool(_ROMAN.match(label.strip()))

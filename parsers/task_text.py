@@ -1,0 +1,181 @@
+"""Task rows from plain-text dumps, where the appendix table survives only as text.
+
+Two shapes occur:
+- tab-separated rows (a clean export such as seed 001): rebuilt into a
+  `Table` and read by `parsers.task_table` like any grid;
+- OCR of a ruled table without structure (seeds 000, 003): cells come out as
+  blank-line separated blocks, column order scrambled. Each block is
+  classified — area heading, row label, agency list (the gazetteer must
+  recognise most of it), deadline (by pattern), or task wording — and the
+  blocks are assembled in reading order: task wording opens a task, agency
+  and deadline blocks fill the oldest of the two most recent tasks still
+  missing that slot (OCR often emits a row's deadline after the next row's
+  first cells).
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.agencies import key, split_agencies
+from parsers.deadlines import looks_like_deadline
+from parsers.task_columns import header_score
+from parsers.task_sections import area_of_heading
+from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
+from parsers.text import fold
+from schema.document import Cell, Page, Table
+
+_MIN_TAB_COLS = 3
+
+
+def tab_table(page: Page) -> Table | None:
+    """The page's tab-separated lines as one grid, when there are enough of them to be a table."""
+    rows = [line.split("\t") for line in page.text.splitlines() if line.count("\t") >= _MIN_TAB_COLS - 1]
+    if len(rows) < 2 or not any(header_score(r) >= 3 for r in rows[:5]):
+        return None
+    n_cols = max(len(r) for r in rows)
+    cells = [
+        Cell(row=i, col=j, text=text.strip())
+        for i, row in enumerate(rows)
+        for j, text in enumerate(row)
+        if text.strip()
+    ]
+    return Table(
+        page=page.page_no,
+        pages=[page.page_no],
+        n_rows=len(rows),
+        n_cols=n_cols,
+        header_rows=1,
+        cells=cells,
+        row_pages=[page.page_no] * len(rows),
+    )
+
+
+_PHU_LUC = re.compile(r"^[\W_]*phu\s*luc\b")
+
+
+def appendix_start(lines: list[str]) -> int | None:
+    """Index of the appendix's first line: a short "PHỤ LỤC" line, else the first task-header line."""
+    for i, line in enumerate(lines):
+        folded = fold(line)
+        if len(folded) < 40 and _PHU_LUC.match(folded):
+            return i
+    for i, line in enumerate(lines):
+        if folded_has_task_header(line):
+            return i
+    return None
+
+
+def _is_header_junk(block: str) -> bool:
+    folded = fold(block)
+    if len(folded) > 80:
+        return False
+    hits = sum(
+        kw in folded
+        for kw in ("noi dung", "nhiem vu", "chu tri", "phoi hop", "thoi gian", "hoan thanh", "ghi chu", "stt", "co quan")
+    )
+    if not (hits >= 2 or (hits >= 1 and len(folded) <= 25)):
+        return False
+    return len(split_agencies(block, keep_unknown=False)) == 0
+
+
+def _is_agency_block(block: str) -> bool:
+    mentions = split_agencies(block, keep_unknown=False)
+    if not mentions:
+        return False
+    covered = sum(len(key(m.printed)) for m in mentions)
+    return covered >= 0.6 * len(key(block))
+
+
+_LABEL_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*[|]\s*|^\s*(\d{1,2})\s*[.)]\s+(?=[A-ZĐ])")
+
+
+_SECTION_LINE = re.compile(r"^\s*(?:[IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
+
+
+class _Assembler:
+    """Reading-order state for scrambled blocks."""
+
+    def __init__(self, area: str | None, page: int) -> None:
+        self.tasks: list[RawTask] = []
+        self.area = area
+        self.page = page
+        self.pending_label = ""
+
+    def _open(self, text: str) -> None:
+        m = _LABEL_PREFIX.match(text)
+        label = self.pending_label
+        if m:
+            label = m.group(1) or m.group(2)
+            text = text[m.end():]
+        self.tasks.append(RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page))
+        self.pending_label = ""
+
+    def _slot(self, attr: str, value: str) -> None:
+        for task in self.tasks[-2:]:
+            if not getattr(task, attr):
+                setattr(task, attr, value)
+                return
+
+    def feed(self, block: str) -> None:
+        one_line = re.sub(r"\s+", " ", block).strip()
+        if not one_line:
+            return
+        label = normalise_label(one_line)
+        if label and len(one_line) <= 5:
+            if label.isdigit():
+                self.pending_label = label
+            return
+        if len(one_line) <= 90:
+            area = area_of_heading(one_line)
+            if area is not None and not _is_agency_block(one_line):
+                self.area = area
+                return
+        if looks_like_deadline(one_line):
+            self._slot("deadline_text", one_line)
+            return
+        if _is_agency_block(one_line):
+            for task in self.tasks[-1:]:
+                if not task.lead_text:
+                    task.lead_text = one_line
+                    return
+                if not task.partner_text:
+                    task.partner_text = one_line
+                    return
+            return
+        if _is_header_junk(one_line) or len(fold(one_line)) < 12:
+            return
+        if one_line[:1].islower() and self.tasks:
+            self.tasks[-1].content = f"{self.tasks[-1].content} {clean_cell(one_line)}".strip()
+            return
+        self._open(block)
+
+
+def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
+    """Tasks recovered from the appendix of unstructured OCR text (no tables, no tabs)."""
+    out: list[RawTask] = []
+    started = False
+    for page in pages:
+        lines = page.text.splitlines()
+        begin = 0
+        if not started:
+            found = appendix_start(lines)
+            if found is None:
+                continue
+            started, begin = True, found + 1
+        asm = _Assembler(area, page.page_no)
+        block: list[str] = []
+        for line in lines[begin:] + [""]:
+            section = _SECTION_LINE.match(line)
+            heading = area_of_heading(section.group(1)) if section else None
+            if line.strip() and not heading and not _is_header_junk(line):
+                block.append(line)
+                continue
+            if block:
+                asm.feed("\n".join(block))
+                block = []
+            if heading:
+                asm.area = heading
+        out.extend(asm.tasks)
+        area = asm.area
+    return out

@@ -1,0 +1,93 @@
+"""Tasks from a table grid: column roles by header text, sections, continuations over a page break."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parsers.tasks import extract_tasks
+from schema.document import Cell, Page, Table
+
+
+def _table(rows: list[list[str]], row_pages: list[int]) -> Table:
+    cells = [Cell(row=r, col=c, text=t) for r, row in enumerate(rows) for c, t in enumerate(row) if t]
+    return Table(
+        page=row_pages[0],
+        pages=sorted(set(row_pages)),
+        n_rows=len(rows),
+        n_cols=max(len(r) for r in rows),
+        cells=cells,
+        row_pages=row_pages,
+    )
+
+
+# Columns deliberately out of the usual order: roles must come from header text.
+HEADER = ["TT", "Thời gian hoàn thành", "Nội dung, nhiệm vụ", "Cơ quan phối hợp", "Cơ quan chủ trì", "Kết quả/Sản phẩm"]
+ROWS = [
+    HEADER,
+    ["I", "", "CẢI CÁCH THỂ CHẾ", "", "", ""],
+    ["1", "Quý I/2024", "Rà soát văn bản QPPL\ncủa tỉnh", "Các sở, ban, ngành", "S& Tu phap", "Báo cáo"],
+    ["2", "Thường xuyên", "Kiểm tra văn bản QPPL", "UBND các huyện, thị xã, thành phố", "Sở Tư pháp", ""],
+    ["II", "", "Cai cach thu tuc hanh chinh", "", "", ""],
+    ["1", "Tháng 02/2024", "Công bố thủ tục hành chính mới ban hành và", "Văn phòng UBND tỉnh", "SNV", "Quyết định"],
+    # page 2: the header repeats, then the cell split by the page break continues
+    HEADER,
+    ["", "", "thủ tục được sửa đổi, bổ sung", "", "", ""],
+    ["2", "6 tháng đầu năm 2024", "Số hóa hồ sơ thủ tục hành chính", "", "UBND cấp huyện, cấp xã", ""],
+    ["VI", "", "Xây dựng và phát triển Chính quyền điện tử, Chính quyền số", "", "", ""],
+    ["1", "Trong năm 2024", "Triển khai Hệ thống quản lý văn bản", "Các sở, ban ngành", "Sở TT&TT", "Hệ thống"],
+]
+PAGES = [3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4]
+
+
+def _extract():
+    table = _table(ROWS, PAGES)
+    pages = [Page(page_no=3, method="text_layer", text="", tables=[table]), Page(page_no=4, method="text_layer", text="")]
+    return extract_tasks(pages, "plan1", [])
+
+
+def test_rows_areas_labels_and_columns_by_header() -> None:
+    result = _extract()
+    got = [(t.area, t.row_label) for t in result.tasks]
+    assert got == [
+        ("the_che", "1"),
+        ("the_che", "2"),
+        ("thu_tuc_hanh_chinh", "1"),
+        ("thu_tuc_hanh_chinh", "2"),
+        ("chinh_quyen_so", "1"),
+    ]
+    first = result.tasks[0]
+    assert first.content == "Rà soát văn bản QPPL của tỉnh"
+    assert first.output == "Báo cáo"
+    assert first.lead_agencies == ["Sở Tư pháp"]
+    assert first.partner_agencies == ["Các sở, ban, ngành"]
+    assert first.deadline_text == "Quý I/2024"
+    assert first.deadline_date == dt.date(2024, 3, 31)
+    assert first.page == 3
+    assert result.tasks[1].recurring and result.tasks[1].deadline_date is None
+    assert result.tasks[1].partner_agencies == ["UBND cấp huyện"]
+
+
+def test_cell_continued_over_page_break_is_joined() -> None:
+    task = _extract().tasks[2]
+    assert task.content.endswith("mới ban hành và thủ tục được sửa đổi, bổ sung")
+    assert task.lead_agencies == ["Sở Nội vụ"]
+    assert task.deadline_date == dt.date(2024, 2, 29)
+
+
+def test_agency_rows_and_links_are_consistent() -> None:
+    result = _extract()
+    assert [t.task_id for t in result.tasks] == [f"plan1-t{n:03d}" for n in range(1, 6)]
+    ids = {a.agency_id for a in result.agencies}
+    assert {link.agency_id for link in result.task_agencies} == ids
+    names = {a.canonical_name for a in result.agencies}
+    assert {"Sở Tư pháp", "Sở Nội vụ", "UBND cấp huyện", "UBND cấp xã", "Sở Thông tin và Truyền thông"} <= names
+    tuphap = next(a for a in result.agencies if a.canonical_name == "Sở Tư pháp")
+    assert "S& Tu phap" in tuphap.aliases
+    leads = {(link.task_id, link.agency_id) for link in result.task_agencies if link.role == "lead"}
+    assert ("plan1-t004", "ubnd-cap-xa") in leads
+
+
+def test_no_task_table_gives_no_tasks() -> None:
+    table = _table([["Chỉ tiêu", "Năm 2023", "Năm 2024"], ["Tỷ lệ hồ sơ trực tuyến", "60%", "80%"]], [1, 1])
+    pages = [Page(page_no=1, method="text_layer", text="Không có phụ lục", tables=[table])]
+    assert extract_tasks(pages, "p", []).tasks == []
