@@ -13,7 +13,9 @@ from pathlib import Path
 from diacritics.text import strip_marks
 
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
-DISCOUNT = 0.75  # absolute discount of the bigram model (Kneser-Ney style)
+DISCOUNT = 0.75
+UNK = "<unk>"
+UNK_PROB = 1e-6  # absolute discount of the bigram model (Kneser-Ney style)
 
 
 class Model:
@@ -57,12 +59,21 @@ class Model:
         self.preceding = preceding
 
         self.counts = counts
+        # One id past the lexicon stands for "keep the unknown token as it is": a rare word in
+        # any context, so the decoder keeps names and codes unless a repair reads much better.
+        self.unk = V
+        self.vocab.append(UNK)
+        self.unigram.append(math.log(UNK_PROB))
+        self.backoff.append(0.0)
+        self.preceding.append({})
+        self.counts.append(0)
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)
         for ids in by_base.values():
             ids.sort(key=lambda i: -counts[i])
         self.by_base = dict(by_base)
+        self.bases = sorted(self.by_base)  # for fuzzy look-up of OCR-garbled letters
 
         # confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen.
         confusion: dict[str, list[str]] = defaultdict(list)

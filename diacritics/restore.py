@@ -19,9 +19,13 @@ The channel depends on how the page was damaged, which is measured per page (`pa
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
-from diacritics.model import Model, load_model
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from diacritics.model import UNK, Model, load_model
 from diacritics.text import (
     TOKEN_SPLIT,
     apply_case,
@@ -32,6 +36,8 @@ from diacritics.text import (
 )
 
 CLEAN, STRIPPED, OCR = "clean", "stripped", "ocr"
+#: Letters that can spell one Vietnamese syllable (onset, vowels, coda), marks stripped.
+SYLLABLE_SHAPE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$")
 #: Share of marked syllables below which a page is treated as stripped of marks.
 STRIPPED_MAX_MARKED = 0.03
 #: Share of marked syllables at and above which a page is treated as correct Vietnamese.
@@ -46,6 +52,9 @@ VARIANT_FLOOR = 1e-3  # any other accent variant of the same letters
 OCR_IN_STRIPPED = 0.05  # weight of OCR confusions on a page without marks
 CHANNEL_WEIGHT = 1.0
 MAX_VARIANTS = 12
+FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
+FUZZY_MAX_FORMS = 8
+KEEP_UNKNOWN_P = 0.05  # an unknown token may be a name or code that is right as it is
 VARIANT_MIN_SHARE = 0.002
 BEAM = 12.0  # states further than this (nats) below the best are not extended
 
@@ -131,8 +140,11 @@ def _channel(model: Model, obs: str, cand: str, mode: str) -> float:
 
 
 @lru_cache(maxsize=200_000)
-def _candidates(obs: str, mode: str) -> tuple[tuple[int, float], ...]:
-    """Candidate (LM id, weighted log channel) pairs for a lower-case token; empty = leave it."""
+def _candidates(obs: str, mode: str, caps: bool = False) -> tuple[tuple[int, float], ...]:
+    """Candidate (LM id, weighted log channel) pairs for a lower-case token; empty = leave it.
+
+    `caps`: the token was written in capitals, where abbreviations live ("UBKTTC"); those are
+    only repaired by look-alikes when their letters could be a Vietnamese syllable ("PINH")."""
     model = load_model()
     index = model.index
     if mode == CLEAN and (obs in index or has_marks(obs)):
@@ -141,9 +153,12 @@ def _candidates(obs: str, mode: str) -> tuple[tuple[int, float], ...]:
     forms: list[str] = []
     if obs in index:
         forms.append(obs)
-    if is_word(obs):
-        forms.extend(_variants(model, strip_marks(obs)))
-    forms.extend(model.confusion.get(obs, ()))
+    variants = _variants(model, strip_marks(obs)) if is_word(obs) else []
+    forms.extend(variants)
+    if mode != STRIPPED or not SYLLABLE_SHAPE.match(obs):
+        # A page typed without marks has no OCR look-alikes; only letters that are no
+        # Vietnamese syllable at all ("s6", "ctia") are read through the confusion table there.
+        forms.extend(model.confusion.get(obs, ()))
     out: dict[int, float] = {}
     for form in forms:
         lm_id = index.get(form)
@@ -152,7 +167,35 @@ def _candidates(obs: str, mode: str) -> tuple[tuple[int, float], ...]:
         p = _channel(model, obs, form, mode)
         if p > 0:
             out[lm_id] = CHANNEL_WEIGHT * math.log(p)
+    if mode == OCR and (not caps or SYLLABLE_SHAPE.match(strip_marks(obs))):
+        for form, dist in _fuzzy_forms(model, obs):
+            lm_id = index[form]
+            if lm_id not in out:
+                out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P)
+        if obs not in index and out:
+            out[model.unk] = CHANNEL_WEIGHT * math.log(KEEP_UNKNOWN_P)
     return tuple(out.items())
+
+
+def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
+    """Lexicon forms whose letters are one edit (two for unknown longer tokens) away from the
+    observed letters: English OCR garbles marked vowels in ways too varied to have all been seen
+    ("dén" for "dân", "Ludt" for "Luật").  Codes without vowels are left alone."""
+    letters = strip_marks(obs)
+    if len(letters) < 2 or not any(v in letters for v in "aeiouy"):
+        return []
+    max_dist = 2 if obs not in model.index and len(letters) >= 4 else 1
+    hits = process.extract(
+        letters, model.bases, scorer=Levenshtein.distance, score_cutoff=max_dist, limit=None
+    )
+    ranked: list[tuple[int, int, str]] = []
+    for base, dist, _ in hits:
+        if dist == 0:
+            continue
+        for i in model.by_base[base][:3]:
+            ranked.append((dist, -model.counts[i], model.vocab[i]))
+    ranked.sort()
+    return [(form, dist) for dist, _, form in ranked[:FUZZY_MAX_FORMS]]
 
 
 def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
@@ -215,6 +258,7 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
 
 
 NUM_KEY = "<num>"
+CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own candidate lists
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
 _CANDIDATE_CACHE: dict[str, dict[str, bool]] = {}
 
@@ -223,7 +267,10 @@ _CANDIDATE_CACHE: dict[str, dict[str, bool]] = {}
 def _decode_run(words: tuple[str, ...], mode: str) -> tuple[str, ...]:
     """Decode one run of tokens joined by white space (cached: legal text repeats itself)."""
     model = load_model()
-    lattice = [_NUM_CANDS if w == NUM_KEY else _candidates(w, mode) for w in words]
+    lattice = [
+        _NUM_CANDS if w == NUM_KEY else _candidates(w.lstrip(CAPS_MARK), mode, w[0] == CAPS_MARK)
+        for w in words
+    ]
     path = _viterbi(model, lattice)
     return tuple(model.vocab[i] for i in path)
 
@@ -238,7 +285,7 @@ def _restore_page(text: str, model: Model) -> str:
     def flush() -> None:
         decoded = _decode_run(tuple(keys), mode)
         for i, key, form in zip(run, keys, decoded, strict=True):
-            if form != key and key != NUM_KEY:
+            if form != key.lstrip(CAPS_MARK) and key != NUM_KEY and form != UNK:
                 parts[i] = apply_case(parts[i], form)
         run.clear()
         keys.clear()
@@ -252,10 +299,13 @@ def _restore_page(text: str, model: Model) -> str:
             keys.append(NUM_KEY)
             continue
         key = token.lower()
+        caps = len(token) > 1 and token.isupper()
+        if caps:
+            key = CAPS_MARK + key
         usable = cache.get(key)
         if usable is None:
             usable = cache[key] = bool(
-                (token.isalpha() or is_mixed(token)) and _candidates(key, mode)
+                (token.isalpha() or is_mixed(token)) and _candidates(key.lstrip(CAPS_MARK), mode, caps)
             )
         if usable:
             run.append(i)

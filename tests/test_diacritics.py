@@ -1,0 +1,117 @@
+"""Behaviour of the diacritics stage: real model, real seed dumps, real CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rapidfuzz import fuzz
+
+from diacritics import needs_restoration, restore
+from diacritics.corpus import clean_markdown, corpus_files
+from diacritics.text import strip_marks
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO / "data" / "raw" / "seeds"
+GOLD = REPO / "tests" / "gold"
+
+#: A gold string counts as found when some window of the restored text matches it with
+#: rapidfuzz partial_ratio >= this; below 100 only because the OCR itself lost or merged words.
+FOUND = 80
+#: ... and on average the gold strings must match much better than that.
+MEAN_FOUND = 90
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _gold_strings(gold: dict) -> list[str]:
+    header = gold["header"]
+    strings = [header[k] for k in ("title", "issuer", "locality") if header.get(k)]
+    strings += [t["source_text"] for t in gold.get("targets", []) if t.get("source_text")]
+    return strings
+
+
+@pytest.fixture(scope="module")
+def held_out_clean() -> str:
+    """Clean paragraphs from held-out corpus files (never used to build the model)."""
+    paras: list[str] = []
+    for path in corpus_files(held_out=True)[:6]:
+        paras.extend(clean_markdown(path.read_text(encoding="utf-8"))[:60])
+    return "\n".join(paras)
+
+
+@pytest.mark.parametrize("seed", ["000", "002"])
+def test_restored_seed_contains_gold_headers_and_targets(seed: str) -> None:
+    raw = next(SEEDS.glob(f"{seed}_*.txt")).read_text(encoding="utf-8")
+    gold = json.loads(next(GOLD.glob(f"{seed}_*.json")).read_text(encoding="utf-8"))
+    restored = _one_line(restore(raw))
+    unrestored = _one_line(raw)
+    strings = _gold_strings(gold)
+    assert len(strings) >= 10
+    after = [fuzz.partial_ratio(_one_line(s), restored) for s in strings]
+    before = [fuzz.partial_ratio(_one_line(s), unrestored) for s in strings]
+    missing = [s for s, score in zip(strings, after, strict=True) if score < FOUND]
+    assert not missing, missing
+    assert sum(after) / len(after) >= MEAN_FOUND
+    assert sum(after) > sum(before) + 10 * len(strings)  # restoration did the work, not the OCR
+    assert _one_line(gold["header"]["title"]).lower() in restored.lower()
+
+
+def test_correct_text_is_unchanged(held_out_clean: str) -> None:
+    assert not needs_restoration(held_out_clean)
+    assert restore(held_out_clean) == held_out_clean
+
+
+def test_stripped_text_gets_its_marks_back_and_nothing_else(held_out_clean: str) -> None:
+    stripped = strip_marks(held_out_clean)
+    assert needs_restoration(stripped)
+    restored = restore(stripped)
+    assert strip_marks(restored) == stripped  # only marks changed: case, spacing, codes kept
+    truth_words = held_out_clean.split()
+    got_words = restored.split()
+    accuracy = sum(a == b for a, b in zip(truth_words, got_words, strict=True)) / len(truth_words)
+    assert accuracy > 0.93
+
+
+def test_examples_of_missing_marks_and_english_ocr_confusions() -> None:
+    assert restore("ke hoach cai cach hanh chinh") == "kế hoạch cải cách hành chính"
+    ocr = "Ké hoach cai cach hanh chinh nim 2024 theo Nghi quyét s6 76/NQ-CP ctia Chinh phu"
+    assert restore(ocr) == "Kế hoạch cải cách hành chính năm 2024 theo Nghị quyết số 76/NQ-CP của Chính phủ"
+
+
+def test_codes_numbers_and_layout_survive() -> None:
+    text = (
+        "Ke hoach so 300/KH-UBND   ngay 28/12/2023\n"
+        "\n"
+        "\tTTHC, UBND, HĐND, PAR INDEX dat 30% tro len; giai doan 2021-2030 (QH15).  \n"
+        "Dieu 1.\n"
+    )
+    out = restore(text)
+    assert out.count("\n") == text.count("\n")
+    for code in ("300/KH-UBND", "28/12/2023", "TTHC, UBND, HĐND, PAR INDEX", "30%", "2021-2030", "(QH15)"):
+        assert code in out
+    assert out.startswith("Kế hoạch số 300/KH-UBND   ngày 28/12/2023\n\n\t")
+    assert out.endswith("(QH15).  \nĐiều 1.\n")
+
+
+def test_english_ocr_page_needs_restoration() -> None:
+    raw = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    assert needs_restoration(raw)
+    assert not needs_restoration("12/2023\n\n- 5 -\n")
+
+
+def test_cli_restores_stdin_and_files_line_for_line(tmp_path: Path) -> None:
+    text = "Ké hoach cai cach hanh chinh\n\nnim 2024\n"
+    run = [sys.executable, "-m", "diacritics", "restore"]
+    from_stdin = subprocess.run(run, input=text, capture_output=True, text=True, cwd=REPO, check=True)
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    from_file = subprocess.run([*run, str(path)], capture_output=True, text=True, cwd=REPO, check=True)
+    assert from_stdin.stdout == from_file.stdout == "Kế hoạch cải cách hành chính\n\nnăm 2024\n"
+    missing = subprocess.run([*run, str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=REPO)
+    assert missing.returncode != 0 and "nope.txt" in missing.stderr
