@@ -43,6 +43,7 @@ _LE_AFTER = re.compile(r"^\s*tro\s*xuong\b")
 _LEADS_IN = re.compile(
     r"(?:\bdat|\bla|\bchiem|\bo\s+muc|\bmuc|\btoi\s?thi[a-z]{1,2}|\bit\s+nhat|\btu|\btir|\btren|\bduoi|\btoi\s+da|\bkhong\s+qua)[\s:,]*$"
 )
+_MEASURE = re.compile(r"(?:ty\s*l[ea]|muc\s+do|chi\s+so|so\s+luong|tong\s+so|gia\s+tri)\b")
 _LINK_WORDS = re.compile(
     r"^(?:dat|la|chiem|o muc|muc|toi thieu|tol thieu|it nhat|tu|tir|tren|duoi|toi da|khong qua|tro len|o len|dam bao|phan dau)$"
 )
@@ -281,16 +282,27 @@ def _split_gaps(folded: str, gaps: list[tuple[int, int]]) -> tuple[list[tuple[in
             if j < n:
                 before[j] = (e, e)
             continue
-        cut = s
-        breaks = [
-            m for m in re.finditer(r",\s*(?:trong\s+(?:so\s+)?do\s*,?\s*)?", gap) if _content_words(gap[: m.start()])
-        ]
+        breaks = list(re.finditer(r"(?:^|,)\s*(?:trong\s+(?:so\s+)?do\s*,?\s*)?", gap))
         full = [m for m in breaks if len(_content_words(gap[m.end() :])) >= 2]
-        if full:
-            cut = s + full[-1].end()
-        elif breaks:
+        measure = [m for m in full if _MEASURE.match(gap[m.end() :])]
+        within = [m for m in full if "trong" in m.group(0)]
+        bare = [
+            m
+            for m in breaks
+            if m.start() > 0 and _content_words(gap[: m.start()]) and len(_content_words(gap[m.end() :])) < 2
+        ]
+        if measure:
+            # The next figure's lead-in names a measure: "..., tỷ lệ giao dịch ... đạt từ".
+            cut = s + measure[-1].end()
+        elif within:
+            cut = s + within[-1].end()
+        elif bare:
             # "không quá 5% hồ sơ trễ hạn, dưới 2%": only a bound word after the comma.
-            cut = s + breaks[-1].end()
+            cut = s + bare[-1].end()
+        elif full:
+            cut = s + full[0].end()
+        else:
+            cut = s
         after[j - 1] = (s, cut)
         before[j] = (cut, e)
     return before, after
