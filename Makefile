@@ -8,7 +8,7 @@ DB ?= data/plans.duckdb
 OUT ?= data/parsed
 RAW ?= data/raw
 WORKERS ?=
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core fonts-liberation
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core fonts-liberation fonts-liberation2
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput system-deps install samples clean
@@ -33,6 +33,7 @@ system-deps:
 	tesseract --list-langs 2>/dev/null | grep -qx eng || missing=1; \
 	command -v pdftoppm >/dev/null || missing=1; \
 	[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing=1; \
+	[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing=1; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages: $(APT_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
