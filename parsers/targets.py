@@ -29,12 +29,15 @@ from schema.records import TargetRow
 _BULLET = re.compile(r"^\s*(?:[-+•*–]\s|\d{1,2}(?:\.\d{1,2})*\s?[.)]\s|[a-zđ]\)\s|[ivxl]{1,4}\.\s)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
 _PERCENT = re.compile(r"(?<![\d/.,])(\d{1,3}(?:[.,]\d{1,2})?)\s?%")
-_RANK = re.compile(r"\b(?:nh[oe]m|top)\s+(?:dau\s+)?(\d{1,3})\s+(?=[a-z])")
+_RANK = re.compile(
+    r"\b(?:nh[oe]m|top|(?:nam\s+trong|thuoc)\s+[a-z]+)\s+(?:dau\s+)?(\d{1,3})\s+(?=[a-z])"
+    r"|\b(?:nam\s+trong|thuoc)\s+(\d{1,3})\s+(?=tinh|thanh\s+pho|dia\s+phuong)"
+)
 _BOUND_COUNT = re.compile(
     r"\b(toi thieu|tol thieu|it nhat|tu|tir|tren|duoi|toi da|khong qua|khong vuot qua)\s+(\d{1,4})\s+(?=[a-z])"
 )
 
-_GE_BEFORE = re.compile(r"(?:\b(?:toi|tol|to|tot)\s?thi[a-z]{1,2}|\bit\s+nhat|\b(?:tu|tir|tw))\s*$")
+_GE_BEFORE = re.compile(r"(?:\b(?:toi|tol|to|tot)\s?t?h?i[ae]?u|\bit\s+nhat|\b(?:tu|tir|tw))\s*$")
 _GT_BEFORE = re.compile(r"\b(?:tren|vuot)\s*$")
 _LE_BEFORE = re.compile(r"\b(?:toi\s+da|khong\s+qua|khong\s+vuot\s+qua)\s*$")
 _LT_BEFORE = re.compile(r"\bduoi\s*$")
@@ -63,6 +66,7 @@ UNIT_WORDS: tuple[str, ...] = (
     "dịch vụ", "dịch vụ công", "chương trình", "kế hoạch", "cuộc kiểm tra", "nhiệm vụ", "chỉ tiêu",
     "phòng", "ngành", "điểm", "giải pháp", "đề án", "chuyên đề", "trang", "kênh", "bậc", "hạng",
 )
+_PEER_UNITS = {"tỉnh", "thành phố", "tỉnh, thành phố", "địa phương"}
 _UNIT_KEYS = sorted(((fold(u), u) for u in UNIT_WORDS), key=lambda kv: len(kv[0]), reverse=True)
 
 
@@ -153,8 +157,11 @@ def _figures(clause: str, folded: str) -> list[_Figure]:
         unit = _unit_at(folded, m.end())
         if unit is None:
             continue
-        figs.append(_Figure(m.start(1), m.end(1), float(m.group(1)), unit[1], "rank", "<=", True))
-        taken.append((m.start(1), m.end(1)))
+        g = 1 if m.group(1) else 2
+        if g == 1 and not re.match(r"nh[oe]m|top", m.group(0)) and unit[1] not in _PEER_UNITS:
+            continue  # "thuộc <word> N <noun>" is a rank only among provinces or localities
+        figs.append(_Figure(m.start(g), m.end(g), float(m.group(g)), unit[1], "rank", "<=", True))
+        taken.append((m.start(g), m.end(g)))
     for m in _BOUND_COUNT.finditer(folded):
         if any(a <= m.start(2) < b for a, b in taken):
             continue
@@ -282,7 +289,7 @@ def _split_gaps(folded: str, gaps: list[tuple[int, int]]) -> tuple[list[tuple[in
             if j < n:
                 before[j] = (e, e)
             continue
-        breaks = list(re.finditer(r"(?:^|,)\s*(?:trong\s+(?:so\s+)?do\s*,?\s*)?", gap))
+        breaks = list(re.finditer(r"(?:^|,)\s*(?:trong\s+(?:[a-z0-9]{1,3}\s+)?do\s*,?\s*)?", gap))
         full = [m for m in breaks if len(_content_words(gap[m.end() :])) >= 2]
         measure = [m for m in full if _MEASURE.match(gap[m.end() :])]
         within = [m for m in full if "trong" in m.group(0)]

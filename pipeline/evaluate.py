@@ -223,7 +223,9 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]
 
 
 def load_gold(gold_dir: str | Path) -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
+    """Gold documents of a folder; other JSON there (such as `floors.json`) has no `source` and is skipped."""
+    docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(gold_dir).glob("*.json"))]
+    return [d for d in docs if isinstance(d, dict) and "source" in d]
 
 
 def load_predictions(db_path: str | Path) -> dict[str, dict]:
