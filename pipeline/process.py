@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import statistics
 import traceback
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,9 @@ def read_pages(path: str) -> Iterator[Page]:
     """Text dumps split on form feeds; PDFs streamed through the OCR stage (text layer or OCR per page)."""
     if not is_pdf(path):
         check_text_file(path)
-        yield from ocr.read_text_dump(path)
+        for page in ocr.read_text_dump(path):
+            # cp1258 text decodes with combining tone marks; every later stage expects NFC.
+            yield page.model_copy(update={"text": unicodedata.normalize("NFC", page.text)})
         return
     yield from ocr.read_pdf(path)
 
