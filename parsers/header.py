@@ -183,7 +183,8 @@ def _years(text: str) -> tuple[int | None, int | None]:
     m = _YEAR_RANGE.search(f)
     if m and re.search(r"giai|doan|\bgd\b", f[max(0, m.start() - 20) : m.start()]):
         return int(m.group(1)), int(m.group(2))
-    m = re.search(r"\bn[a-z]{1,2}\s+(20\d\d)\b", f)
+    # "năm 2024", also when OCR or restoration garbled the word ("nim", "kim").
+    m = re.search(r"\b(?!doan\b)[a-z]{2,4}\s+(20\d\d)\b(?!\s*[-–—/])", f)
     if m:
         return int(m.group(1)), int(m.group(1))
     return None, None
@@ -423,7 +424,8 @@ def canonical_title(title: str | None, unit: Unit | None) -> str | None:
         if not genre or fixed[i] or not key or key[0].isdigit():
             continue
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-        if re.fullmatch(r"n[a-z]{1,2}", key) and re.match(r"\d{4}", nxt) and key != "nam":
+        if re.fullmatch(r"[a-z]{2,4}", key) and re.match(r"20\d\d\b", nxt) and key not in {"nam", "doan"}:
+            # The word before the year in these titles is "năm", however it was read ("nim", "kim").
             tokens[i] = _cased("năm", tok)
         elif key in _TITLE_LEX and (tok == strip_marks(tok) or key in _UNAMBIGUOUS):
             # A marked word is taken as printed ("Quản" is not "quận") unless its
