@@ -32,6 +32,7 @@ from diacritics.text import TOKEN_RE, is_mixed, is_number, is_word, strip_marks
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
 BOS, EOS, NUM = "<s>", "</s>", "<num>"
+WORD_LIST_PAIR_COUNT = 1
 
 
 def lm_sequences(text: str) -> Iterable[list[str]]:
@@ -58,31 +59,43 @@ def lm_sequences(text: str) -> Iterable[list[str]]:
         yield seq
 
 
-def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
+def count_title_case(paragraphs: Iterable[str]) -> Counter:
+    """How often each (lower-case) form is written in Title case: names and institutions."""
+    titles: Counter = Counter()
+    for para in paragraphs:
+        for token in TOKEN_RE.findall(para):
+            if is_word(token) and token[0].isupper() and (len(token) == 1 or not token.isupper()):
+                titles[token.lower()] += 1
+    return titles
+
+
+def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter, Counter]:
     unigrams: Counter = Counter()
     bigrams: Counter = Counter()
+    trigrams: Counter = Counter()
     for para in paragraphs:
         for seq in lm_sequences(para):
             padded = [BOS, *seq, EOS]
             unigrams.update(seq)
             bigrams.update(zip(padded, padded[1:], strict=False))
-    return unigrams, bigrams
+            trigrams.update(zip(padded, padded[1:], padded[2:], strict=False))
+    return unigrams, bigrams, trigrams
 
 
-def pyvi_syllables() -> set[str]:
-    """Syllables of pyvi's word list (lexicon only: it says which forms exist, not how often)."""
+def pyvi_words() -> list[list[str]]:
+    """pyvi's Vietnamese word list as syllable lists ("thiệt hại" -> ["thiệt", "hại"])."""
     try:
         import pyvi
     except ImportError:
-        return set()
+        return []
     path = Path(pyvi.__file__).parent / "models" / "words.txt"
     if not path.exists():
-        return set()
-    out: set[str] = set()
+        return []
+    out: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        for syl in line.lower().split():
-            if is_word(syl):
-                out.add(syl)
+        syllables = line.lower().split()
+        if syllables and all(is_word(s) for s in syllables):
+            out.append(syllables)
     return out
 
 
@@ -131,10 +144,17 @@ def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
 
 def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
     paragraphs = list(iter_paragraphs(held_out=False)) + seed_paragraphs()
-    unigrams, bigrams = count_ngrams(paragraphs)
+    unigrams, bigrams, trigrams = count_ngrams(paragraphs)
+    titles = count_title_case(paragraphs)
+    # Each dictionary word adds one count to its syllable pairs: the corpus is one genre, and
+    # word pairs it never shows ("thiệt hại" outside disaster reports) still exist.
+    lexicon = pyvi_words()
+    for syllables in lexicon:
+        for pair in zip(syllables, syllables[1:], strict=False):
+            bigrams[pair] += WORD_LIST_PAIR_COUNT
     pages = training_ocr_pages(max_pages, workers) if max_pages else []
     pairs, seen = count_confusions(pages)
-    extra = pyvi_syllables() - set(unigrams)
+    extra = {s for word in lexicon for s in word} - set(unigrams)
     # Confusions are counted on lower-case forms; make sure each has an id.
     extra |= {tok for (_, tok) in pairs if tok not in unigrams}
 
@@ -151,7 +171,9 @@ def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
         "version": 1,
         "vocab": vocab,
         "unigram": [unigrams.get(w, 0) for w in vocab],
+        "title": [titles.get(w, 0) for w in vocab],
         "bigram": [[index[a], index[b], n] for (a, b), n in sorted(bigrams.items())],
+        "trigram": [[index[a], index[b], index[c], n] for (a, b, c), n in sorted(trigrams.items())],
         "confusion": conf,
         "ocr_pages": len(pages),
     }
@@ -168,6 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
     print(
         f"wrote {args.out}: {len(model['vocab'])} forms, {len(model['bigram'])} bigrams, "
+        f"{len(model['trigram'])} trigrams, "
         f"{len(model['confusion'])} confusion pairs from {model['ocr_pages']} OCR pages, "
         f"{args.out.stat().st_size / 1e6:.1f} MB"
     )

@@ -58,6 +58,22 @@ class Model:
             preceding[b][a] = math.log(p)
         self.preceding = preceding
 
+        # Trigram layer, interpolated the same way on top of the bigram: following[a*M+b][c] is
+        # the full log P(c | a, b) of a seen triple, tri_backoff[a*M+b] the weight otherwise.
+        self.key_base = M = V + 1  # context keys a*M+b; M > every id, the unknown-token id included
+        ctx_total: dict[int, int] = defaultdict(int)
+        ctx_types: dict[int, int] = defaultdict(int)
+        for a, b, _c, n in data.get("trigram", ()):
+            ctx_total[a * M + b] += n
+            ctx_types[a * M + b] += 1
+        self.tri_backoff = {k: math.log(DISCOUNT * ctx_types[k] / t) for k, t in ctx_total.items()}
+        following: dict[int, dict[int, float]] = defaultdict(dict)
+        for a, b, c, n in data.get("trigram", ()):
+            k = a * M + b
+            lower = math.exp(preceding[c].get(b, self.backoff[b] + self.unigram[c]))
+            following[k][c] = math.log((n - DISCOUNT) / ctx_total[k] + math.exp(self.tri_backoff[k]) * lower)
+        self.following = dict(following)
+
         self.counts = counts
         # One id past the lexicon stands for "keep the unknown token as it is": a rare word in
         # any context, so the decoder keeps names and codes unless a repair reads much better.
@@ -67,6 +83,7 @@ class Model:
         self.backoff.append(0.0)
         self.preceding.append({})
         self.counts.append(0)
+        self.title_counts: list[int] = data.get("title", [0] * V) + [0]
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)

@@ -52,6 +52,7 @@ VARIANT_FLOOR = 1e-3  # any other accent variant of the same letters
 OCR_IN_STRIPPED = 0.05  # weight of OCR confusions on a page without marks
 CHANNEL_WEIGHT = 1.0
 MAX_VARIANTS = 12
+CASE_WEIGHT = 1.0
 FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
 FUZZY_MAX_FORMS = 8
 KEEP_UNKNOWN_P = 0.05  # an unknown token may be a name or code that is right as it is
@@ -140,11 +141,14 @@ def _channel(model: Model, obs: str, cand: str, mode: str) -> float:
 
 
 @lru_cache(maxsize=200_000)
-def _candidates(obs: str, mode: str, caps: bool = False) -> tuple[tuple[int, float], ...]:
+def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float], ...]:
     """Candidate (LM id, weighted log channel) pairs for a lower-case token; empty = leave it.
 
-    `caps`: the token was written in capitals, where abbreviations live ("UBKTTC"); those are
-    only repaired by look-alikes when their letters could be a Vietnamese syllable ("PINH")."""
+    `shape` is how the token was written: "" lower case, CAPS ("^"), where abbreviations live
+    ("UBKTTC") and which are only repaired by look-alikes when their letters could be a
+    Vietnamese syllable ("PINH"), or Title case ("~"), which favours forms that are often
+    capitalised (names: "Cảng", "Thạnh") over those that rarely are ("càng", "thành")."""
+    caps = shape == CAPS_MARK
     model = load_model()
     index = model.index
     if mode == CLEAN and (obs in index or has_marks(obs)):
@@ -166,15 +170,25 @@ def _candidates(obs: str, mode: str, caps: bool = False) -> tuple[tuple[int, flo
             continue
         p = _channel(model, obs, form, mode)
         if p > 0:
-            out[lm_id] = CHANNEL_WEIGHT * math.log(p)
+            out[lm_id] = CHANNEL_WEIGHT * math.log(p) + _case_score(model, lm_id, shape)
     if mode == OCR and (not caps or SYLLABLE_SHAPE.match(strip_marks(obs))):
         for form, dist in _fuzzy_forms(model, obs):
             lm_id = index[form]
             if lm_id not in out:
-                out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P)
+                out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P) + _case_score(model, lm_id, shape)
         if obs not in index and out:
             out[model.unk] = CHANNEL_WEIGHT * math.log(KEEP_UNKNOWN_P)
     return tuple(out.items())
+
+
+def _case_score(model: Model, lm_id: int, shape: str) -> float:
+    """log P(written in Title case or not | form), from how the corpus writes the form."""
+    if shape == CAPS_MARK:
+        return 0.0
+    title = model.title_counts[lm_id]
+    total = model.counts[lm_id]
+    p = (title + 0.5) / (total + 1.0) if shape == TITLE_MARK else (total - title + 0.5) / (total + 1.0)
+    return CASE_WEIGHT * math.log(p)
 
 
 def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
@@ -257,8 +271,51 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
     return path
 
 
+def _refine_with_trigrams(model: Model, lattice: list[tuple[tuple[int, float], ...]], path: list[int]) -> None:
+    """One left-to-right pass that re-chooses each ambiguous syllable given the two chosen on
+    each side, under the trigram model (iterated conditional modes).  The bigram Viterbi gets the
+    sequence nearly right; a full trigram Viterbi would cost K^3 per syllable in Python, this
+    costs K.  Changes `path` in place."""
+    following = model.following
+    tri_backoff = model.tri_backoff
+    preceding = model.preceding
+    backoff = model.backoff
+    uni = model.unigram
+    M = model.key_base
+
+    def lp(a: int, b: int, c: int) -> float:
+        lower = preceding[c].get(b)
+        if lower is None:
+            lower = backoff[b] + uni[c]
+        if a < 0:
+            return lower
+        k = a * M + b
+        seen = following.get(k)
+        if seen is None:
+            return lower
+        v = seen.get(c)
+        return v if v is not None else tri_backoff[k] + lower
+
+    ext = [-1, model.bos, *path, model.eos, -1]
+    for i, cands in enumerate(lattice, start=2):
+        if len(cands) < 2:
+            continue
+        a, b, d, e = ext[i - 2], ext[i - 1], ext[i + 1], ext[i + 2]
+        best, best_c = -1e30, ext[i]
+        for c, ch in cands:
+            s = ch + lp(a, b, c) + lp(b, c, d)
+            if e >= 0:
+                s += lp(c, d, e)
+            if s > best:
+                best, best_c = s, c
+        ext[i] = best_c
+    path[:] = ext[2:-2]
+
+
 NUM_KEY = "<num>"
 CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own candidate lists
+TITLE_MARK = "~"  # ... and so do Title-case ones
+SHAPES = (CAPS_MARK, TITLE_MARK)
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
 _CANDIDATE_CACHE: dict[str, dict[str, bool]] = {}
 
@@ -268,10 +325,11 @@ def _decode_run(words: tuple[str, ...], mode: str) -> tuple[str, ...]:
     """Decode one run of tokens joined by white space (cached: legal text repeats itself)."""
     model = load_model()
     lattice = [
-        _NUM_CANDS if w == NUM_KEY else _candidates(w.lstrip(CAPS_MARK), mode, w[0] == CAPS_MARK)
+        _NUM_CANDS if w == NUM_KEY else _candidates(w[1:], mode, w[0]) if w[0] in SHAPES else _candidates(w, mode)
         for w in words
     ]
     path = _viterbi(model, lattice)
+    _refine_with_trigrams(model, lattice, path)
     return tuple(model.vocab[i] for i in path)
 
 
@@ -285,7 +343,9 @@ def _restore_page(text: str, model: Model) -> str:
     def flush() -> None:
         decoded = _decode_run(tuple(keys), mode)
         for i, key, form in zip(run, keys, decoded, strict=True):
-            if form != key.lstrip(CAPS_MARK) and key != NUM_KEY and form != UNK:
+            if key[0] in SHAPES:
+                key = key[1:]
+            if form != key and key != NUM_KEY and form != UNK:
                 parts[i] = apply_case(parts[i], form)
         run.clear()
         keys.clear()
@@ -299,14 +359,15 @@ def _restore_page(text: str, model: Model) -> str:
             keys.append(NUM_KEY)
             continue
         key = token.lower()
-        caps = len(token) > 1 and token.isupper()
-        if caps:
-            key = CAPS_MARK + key
-        usable = cache.get(key)
+        shape = ""
+        if token[0].isupper():
+            shape = CAPS_MARK if len(token) > 1 and token.isupper() else TITLE_MARK
+        usable = cache.get(shape + key)
         if usable is None:
-            usable = cache[key] = bool(
-                (token.isalpha() or is_mixed(token)) and _candidates(key.lstrip(CAPS_MARK), mode, caps)
+            usable = cache[shape + key] = bool(
+                (token.isalpha() or is_mixed(token)) and _candidates(key, mode, shape)
             )
+        key = shape + key
         if usable:
             run.append(i)
             keys.append(key)
