@@ -133,7 +133,7 @@ def _atoms(text: str) -> list[list[str]]:
     """Cell text → groups (split on ; and newlines) of comma-separated atoms."""
     text = _PAREN.sub(" ", nfc(text))
     groups: list[list[str]] = []
-    for part in re.split(r"[;+]|(?:^|\n)\s*-\s+", text):
+    for part in re.split(r"[;+]", text):
         if not part or not part.strip():
             continue
         part = re.sub(r"\s+", " ", part)

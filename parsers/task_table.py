@@ -23,6 +23,8 @@ from schema.document import Table
 
 _TAGS = re.compile(r"</p>\s*<p>|<br\s*/?>")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_OCR_ROMAN = re.compile(r"^\s*(?=[IVXLHl1|]*[VXH])[IVXLHl1|]{1,4}\.?\s*$")
+"""Roman section numbers as OCR reads them ("HI" for III, "IH", "V1")."""
 _LABEL = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]?$")
 
 
@@ -40,15 +42,20 @@ class RawTask:
     page: int | None
 
 
-def clean_cell(text: str | None) -> str:
-    """Cell text as one line: HTML remnants dropped, paragraphs and bullets joined with "; "."""
+def clean_cell(text: str | None, bullets: bool = True) -> str:
+    """Cell text as one line: HTML remnants dropped, paragraphs (and bullets) joined with "; ".
+
+    Agency and deadline cells pass `bullets=False`: there " - " is part of a
+    name ("Phòng Văn hóa - Xã hội") or of the wording, not a list.
+    """
     if not text:
         return ""
     text = _TAGS.sub("\n\n", text)
     text = _ANY_TAG.sub(" ", text)
     text = re.sub(r" {2,}", "\n\n", text)
     parts: list[str] = []
-    for chunk in re.split(r"\n\s*(?=[-–•+]\s)|(?:^|\s)[-–•+]\s+(?=[A-ZĐÀ-Ỹ])|\n{2,}", text):
+    pattern = r"\n\s*(?=[-–•+]\s)|(?:^|\s)[-–•+]\s+(?=[A-ZĐÀ-Ỹ])|\n{2,}" if bullets else r"\n{2,}"
+    for chunk in re.split(pattern, text):
         chunk = re.sub(r"\s+", " ", chunk).strip(" ;-–•+")
         if chunk and chunk not in parts:
             parts.append(chunk)
@@ -124,12 +131,14 @@ def tasks_from_grid(
             continue
         label = normalise_label(cells[label_col]) if label_col < len(cells) else ""
         raw_label_text = cells[label_col] if label_col < len(cells) and not label else ""
+        if _OCR_ROMAN.match(raw_label_text):
+            label, raw_label_text = raw_label_text.strip(), ""
         content = clean_cell(_get(row, roles, "content"))
         objective = clean_cell(_get(row, roles, "objective"))
         output = clean_cell(_get(row, roles, "output"))
-        lead = clean_cell(_get(row, roles, "lead"))
-        partner = clean_cell(_get(row, roles, "partner"))
-        deadline = clean_cell(_get(row, roles, "deadline"))
+        lead = clean_cell(_get(row, roles, "lead"), bullets=False)
+        partner = clean_cell(_get(row, roles, "partner"), bullets=False)
+        deadline = clean_cell(_get(row, roles, "deadline"), bullets=False)
         filled = [cells[c] for c in text_cols if c < len(cells) and cells[c]]
         if raw_label_text:
             filled.insert(0, raw_label_text)
@@ -147,7 +156,7 @@ def tasks_from_grid(
             continue
         if len(filled) <= 1 and not (lead or partner or deadline or output):
             heading = filled[0] if filled else ""
-            roman = is_roman(label) or (not label and bool(heading))
+            roman = is_roman(label) or bool(_OCR_ROMAN.match(label)) or (not label and bool(heading))
             lower = heading[:1].islower()
             found = area_of_heading(heading, strict=not roman) if heading and not lower else None
             if found is not None:

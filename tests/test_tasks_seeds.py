@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from ocr import read_text_dump
+from ocr import read_pdf, read_text_dump
 from parsers.agencies import canonical_agency
 from parsers.deadlines import parse_deadline
 from parsers.tasks import extract_tasks
@@ -24,6 +24,7 @@ from schema.records import TaskRow
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "data" / "raw" / "seeds"
+GENERATED = ROOT / "data" / "raw" / "generated"
 GOLD = ROOT / "tests" / "gold"
 
 
@@ -144,3 +145,14 @@ def test_seed_tasks_meet_floor(stem: str) -> None:
     assert score.f1 >= f1, score
     assert score.lead_accuracy >= lead, score
     assert score.deadline_accuracy >= deadline, score
+
+
+def test_generated_text_layer_pdf_tasks() -> None:
+    """Real PDF through the real OCR stage (pdfplumber grid), scored against its gold."""
+    pages = list(read_pdf(GENERATED / "gen_dongnai_digital.pdf"))
+    result = extract_tasks(pages, "p", [])
+    gold = json.loads((GOLD / "gen_dongnai_digital.json").read_text(encoding="utf-8"))
+    score = score_tasks(gold, result.tasks)
+    assert score.f1 >= 0.95, score
+    assert score.lead_accuracy >= 0.9, score
+    assert score.deadline_accuracy >= 0.9, score
