@@ -25,7 +25,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.model import UNK, Model, load_model
+from diacritics.model import Model, load_model
 from diacritics.text import (
     TOKEN_SPLIT,
     apply_case,
@@ -275,37 +275,48 @@ def _refine_with_trigrams(model: Model, lattice: list[tuple[tuple[int, float], .
     """One left-to-right pass that re-chooses each ambiguous syllable given the two chosen on
     each side, under the trigram model (iterated conditional modes).  The bigram Viterbi gets the
     sequence nearly right; a full trigram Viterbi would cost K^3 per syllable in Python, this
-    costs K.  Changes `path` in place."""
+    costs K.  Only the trigram terms are compared: where no triple around a candidate was seen,
+    the terms reduce to the bigram scores Viterbi already maximised.  Changes `path` in place."""
     following = model.following
     tri_backoff = model.tri_backoff
     preceding = model.preceding
     backoff = model.backoff
     uni = model.unigram
     M = model.key_base
-
-    def lp(a: int, b: int, c: int) -> float:
-        lower = preceding[c].get(b)
-        if lower is None:
-            lower = backoff[b] + uni[c]
-        if a < 0:
-            return lower
-        k = a * M + b
-        seen = following.get(k)
-        if seen is None:
-            return lower
-        v = seen.get(c)
-        return v if v is not None else tri_backoff[k] + lower
-
-    ext = [-1, model.bos, *path, model.eos, -1]
+    ext = [model.bos, model.bos, *path, model.eos, model.eos]
     for i, cands in enumerate(lattice, start=2):
         if len(cands) < 2:
             continue
         a, b, d, e = ext[i - 2], ext[i - 1], ext[i + 1], ext[i + 2]
+        left = following.get(a * M + b)
         best, best_c = -1e30, ext[i]
         for c, ch in cands:
-            s = ch + lp(a, b, c) + lp(b, c, d)
-            if e >= 0:
-                s += lp(c, d, e)
+            pc = preceding[c]
+            s = ch + pc.get(b, backoff[b] + uni[c])  # bigram b -> c
+            if left is not None:
+                v = left.get(c)
+                s = v + ch if v is not None else s + tri_backoff[a * M + b]
+            k = b * M + c
+            mid = following.get(k)
+            pd = preceding[d].get(c)
+            lower = pd if pd is not None else backoff[c] + uni[d]
+            if mid is not None:
+                v = mid.get(d)
+                s += v if v is not None else tri_backoff[k] + lower
+            else:
+                s += lower
+            k = c * M + d
+            right = following.get(k)
+            if right is not None:
+                v = right.get(e)
+                if v is not None:
+                    s += v
+                else:
+                    pe = preceding[e].get(d)
+                    s += tri_backoff[k] + (pe if pe is not None else backoff[d] + uni[e])
+            else:
+                pe = preceding[e].get(d)
+                s += pe if pe is not None else backoff[d] + uni[e]
             if s > best:
                 best, best_c = s, c
         ext[i] = best_c
@@ -317,64 +328,99 @@ CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own cand
 TITLE_MARK = "~"  # ... and so do Title-case ones
 SHAPES = (CAPS_MARK, TITLE_MARK)
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
-_CANDIDATE_CACHE: dict[str, dict[str, bool]] = {}
+_RUN_KEYS: dict[str, dict[str, str | None]] = {}  # mode -> raw token -> run key
+_MISSING = object()
 
 
 @lru_cache(maxsize=200_000)
-def _decode_run(words: tuple[str, ...], mode: str) -> tuple[str, ...]:
-    """Decode one run of tokens joined by white space (cached: legal text repeats itself)."""
+@lru_cache(maxsize=300_000)
+def _decode_piece(words: tuple[str, ...], mode: str) -> tuple[int, ...]:
+    """Best ids for a piece of a run: bigram Viterbi, then the trigram pass."""
     model = load_model()
-    lattice = [
-        _NUM_CANDS if w == NUM_KEY else _candidates(w[1:], mode, w[0]) if w[0] in SHAPES else _candidates(w, mode)
-        for w in words
-    ]
+    lattice = [_lattice_column(w, mode) for w in words]
     path = _viterbi(model, lattice)
     _refine_with_trigrams(model, lattice, path)
-    return tuple(model.vocab[i] for i in path)
+    return tuple(path)
+
+
+def _lattice_column(word: str, mode: str) -> tuple[tuple[int, float], ...]:
+    if word == NUM_KEY:
+        return _NUM_CANDS
+    if word[0] in SHAPES:
+        return _candidates(word[1:], mode, word[0])
+    return _candidates(word, mode)
+
+
+def _decode_run(words: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...]:
+    """Decode one run of tokens joined by white space into (offset, new lower-case form) for
+    the tokens that change (cached: legal text repeats itself)."""
+    model = load_model()
+    lattice = [_lattice_column(w, mode) for w in words]
+    # A syllable with a single candidate cuts the run: left and right of it decode independently
+    # (exactly so for the bigram pass), and the short pieces between such anchors repeat far more
+    # often than whole runs, so each piece is decoded once and cached.
+    path: list[int] = []
+    start = 0
+    last = len(words) - 1
+    for j in range(1, last + 1):
+        if j == last or len(lattice[j]) == 1:
+            piece = _decode_piece(words[start : j + 1], mode)
+            path.extend(piece if start == 0 else piece[1:])
+            start = j
+    if last == 0:
+        path = list(_decode_piece(words, mode))
+    vocab, unk = model.vocab, model.unk
+    changes = []
+    for offset, (word, lm_id) in enumerate(zip(words, path, strict=True)):
+        if lm_id == unk or word == NUM_KEY:
+            continue
+        form = vocab[lm_id]
+        if form != (word[1:] if word[0] in SHAPES else word):
+            changes.append((offset, form))
+    return tuple(changes)
+
+
+def _run_key(token: str, mode: str) -> str | None:
+    """Key of a token inside a decoding run ("<num>", shape mark + lower case), or None when the
+    token is left alone and ends the run (codes, unknown symbols)."""
+    if token.isdigit():
+        return NUM_KEY
+    key = token.lower()
+    shape = ""
+    if token[0].isupper():
+        shape = CAPS_MARK if len(token) > 1 and token.isupper() else TITLE_MARK
+    if (token.isalpha() or is_mixed(token)) and _candidates(key, mode, shape):
+        return shape + key
+    return None
 
 
 def _restore_page(text: str, model: Model) -> str:
     parts = _split(text)
     mode = _mode_of(parts, model)
-    cache = _CANDIDATE_CACHE.setdefault(mode, {})
+    cache = _RUN_KEYS.setdefault(mode, {})
     run: list[int] = []  # indices into parts of the current run's tokens
     keys: list[str] = []
-
-    def flush() -> None:
-        decoded = _decode_run(tuple(keys), mode)
-        for i, key, form in zip(run, keys, decoded, strict=True):
-            if key[0] in SHAPES:
-                key = key[1:]
-            if form != key and key != NUM_KEY and form != UNK:
-                parts[i] = apply_case(parts[i], form)
-        run.clear()
-        keys.clear()
-
     for i in range(1, len(parts), 2):
         token = parts[i]
         if run and not parts[i - 1].isspace():
-            flush()
-        if token.isdigit():
-            run.append(i)
-            keys.append(NUM_KEY)
-            continue
-        key = token.lower()
-        shape = ""
-        if token[0].isupper():
-            shape = CAPS_MARK if len(token) > 1 and token.isupper() else TITLE_MARK
-        usable = cache.get(shape + key)
-        if usable is None:
-            usable = cache[shape + key] = bool(
-                (token.isalpha() or is_mixed(token)) and _candidates(key, mode, shape)
-            )
-        key = shape + key
-        if usable:
+            for offset, form in _decode_run(tuple(keys), mode):
+                parts[run[offset]] = apply_case(parts[run[offset]], form)
+            run.clear()
+            keys.clear()
+        key = cache.get(token, _MISSING)
+        if key is _MISSING:
+            key = cache[token] = _run_key(token, mode)
+        if key is not None:
             run.append(i)
             keys.append(key)
         elif run:
-            flush()
+            for offset, form in _decode_run(tuple(keys), mode):
+                parts[run[offset]] = apply_case(parts[run[offset]], form)
+            run.clear()
+            keys.clear()
     if run:
-        flush()
+        for offset, form in _decode_run(tuple(keys), mode):
+            parts[run[offset]] = apply_case(parts[run[offset]], form)
     return "".join(parts)
 
 
