@@ -90,7 +90,7 @@ class Gazetteer:
             return self.by_key[k], 100.0
         if len(k) < 8:
             return None, 0.0
-        cutoff = 82.0 if joined else (88.0 if len(k) < 16 else 84.0)
+        cutoff = 82.0 if joined else (80.0 if len(k) < 16 else 84.0)
         hit = process.extractOne(k, self.keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         if hit is None:
             return None, 0.0
@@ -126,6 +126,7 @@ class Mention:
 
 def _clean(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s+(?:và|va)$", "", text.strip(" -–+.,;:*•"))
     return text.strip(" -–+.,;:*•")
 
 

@@ -40,6 +40,8 @@ class RawTask:
     partner_text: str
     deadline_text: str
     page: int | None
+    scrambled: bool = False
+    """Read from unstructured OCR text: only gazetteer-known agencies are trusted."""
 
 
 def clean_cell(text: str | None, bullets: bool = True) -> str:

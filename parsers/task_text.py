@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from parsers.agencies import key, split_agencies
-from parsers.deadlines import looks_like_deadline
+from parsers.deadlines import looks_like_deadline, ocr_fold
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -90,6 +90,12 @@ def _is_agency_block(block: str) -> bool:
 _LABEL_PREFIX = re.compile(r"^\s*(\d{1,2})\s*[.)]?\s*[|]\s*|^\s*(\d{1,2})\s*[.)]\s+(?=[A-ZĐ])")
 
 
+_ROW_LABEL = re.compile(r"^(\d{1,2})\s*[.,;:\]]\s*\d?(?=\s|$)")
+_DEADLINE_IN_TEXT = re.compile(
+    r"thuong xuyen(?: trong nam| hang (?:thang|quy))?|(?:trong )?quy [iv]+/20\d\d|thang \d{1,2}/20\d\d|"
+    r"trong nam(?: 20\d\d)?|hang (?:thang|quy|nam)|dinh ky"
+)
+_SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
 _SECTION_LINE = re.compile(r"^\s*(?:[IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
 
 
@@ -108,18 +114,69 @@ class _Assembler:
         if m:
             label = m.group(1) or m.group(2)
             text = text[m.end():]
-        self.tasks.append(RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page))
+        self.tasks.append(RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True))
         self.pending_label = ""
 
     def _slot(self, attr: str, value: str) -> None:
-        for task in self.tasks[-2:]:
+        for task in reversed(self.tasks[-2:]):
             if not getattr(task, attr):
                 setattr(task, attr, value)
                 return
 
+    def _piped(self, block: str) -> None:
+        """Rows OCR'd line by line with "|" between cells, split where a new task sentence starts."""
+        rows: list[list[str]] = [[]]
+        written = 0
+        ended = False
+        for line in block.splitlines():
+            first = line.split("|")[0].strip()
+            first = first[_ROW_LABEL.match(first).end():].strip() if _ROW_LABEL.match(first) else first
+            if rows[-1] and _SENTENCE_START.match(first) and len(first) > 30 and (ended or written >= 100):
+                rows.append([])
+                written = 0
+            rows[-1].append(line)
+            if len(first) > 30:
+                written += len(first)
+                ended = first.endswith(".")
+        for row in rows:
+            self._piped_row("\n".join(row))
+
+    def _piped_row(self, block: str) -> None:
+        """One "|"-separated row: first cell is content, then lead, then partner (and deadline)."""
+        content: list[str] = []
+        lead: list[str] = []
+        partner: list[str] = []
+        label = ""
+        for line in block.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            head = _ROW_LABEL.match(parts[0])
+            if head:
+                label = label or head.group(1)
+                parts[0] = parts[0][head.end():].strip()
+                if not parts[0] and len(parts) > 1:
+                    parts = parts[1:]
+            if len(parts) == 1:
+                (content if len(parts[0]) > 40 else lead).append(parts[0])
+                continue
+            content.append(parts[0])
+            lead.append(parts[1])
+            partner.extend(parts[2:])
+        rest = " ".join(lead + partner)
+        deadline = _DEADLINE_IN_TEXT.search(ocr_fold(rest))
+        self.pending_label = label or self.pending_label
+        self._open(" ".join(c for c in content if c))
+        task = self.tasks[-1]
+        task.lead_text = " ".join(lead)
+        task.partner_text = " ".join(partner)
+        if deadline:
+            task.deadline_text = deadline.group(0)
+
     def feed(self, block: str) -> None:
         one_line = re.sub(r"\s+", " ", block).strip()
         if not one_line:
+            return
+        if sum("|" in line for line in block.splitlines()) >= 2:
+            self._piped(block)
             return
         label = normalise_label(one_line)
         if label and len(one_line) <= 5:

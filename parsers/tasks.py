@@ -74,8 +74,8 @@ def extract_tasks(pages: list[Page], plan_id: str, areas: list[AreaRow]) -> Task
     links: list[TaskAgencyRow] = []
     for n, item in enumerate(raw, start=1):
         task_id = f"{plan_id}-t{n:03d}"
-        lead = split_agencies(item.lead_text)
-        partner = split_agencies(item.partner_text)
+        lead = split_agencies(item.lead_text, keep_unknown=not item.scrambled)
+        partner = split_agencies(item.partner_text, keep_unknown=not item.scrambled)
         deadline = parse_deadline(item.deadline_text, year)
         for role, mentions in (("lead", lead), ("partner", partner)):
             for m in mentions:
