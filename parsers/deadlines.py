@@ -178,3 +178,41 @@ def looks_like_deadline(text: str) -> bool:
     if _DEADLINE_HINT.search(folded) is None:
         return False
     return bool(_RECURRING.search(folded) or _candidates(folded, None) or re.search(r"\bnam\b", folded))
+
+
+_WORDS = {
+    "thuong": "thường", "xuyen": "xuyên", "trong": "trong", "nam": "năm", "quy": "quý", "thang": "tháng",
+    "hang": "hằng", "dinh": "định", "ky": "kỳ", "truoc": "trước", "ngay": "ngày", "dot": "đột", "xuat": "xuất",
+    "va": "và", "den": "đến", "cuoi": "cuối", "dau": "đầu", "tu": "từ", "hoan": "hoàn", "thanh": "thành",
+    "ca": "cả", "theo": "theo", "tuan": "tuần", "moi": "mỗi", "lien": "liên", "tuc": "tục",
+}
+_VALID = set(_WORDS.values()) | {"hàng", "quí", "kì"}
+_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def restore_deadline_text(text: str | None) -> str | None:
+    """Deadline cell with OCR-damaged marks put back, when every word is deadline vocabulary.
+
+    Deadline cells use a closed vocabulary ("Thường xuyên trong năm", "Quý
+    IV/2024"), so a cell OCR'd as "Thuong xuyén trong ndm" can be restored
+    word by word without a language model. Cells with any other word, or
+    whose words are already correctly spelled, are returned unchanged.
+    """
+    if not text:
+        return text
+    words = [w.lower() for w in _TOKEN.findall(text)]
+    if all(w in _VALID or w in _ROMAN for w in words):
+        return text
+    folded = ocr_fold(text)
+    out: list[str] = []
+    for piece in re.split(r"(\W+)", folded):
+        if not piece or not piece.isalpha():
+            out.append(piece)
+        elif piece in _ROMAN:
+            out.append(piece.upper())
+        elif piece in _WORDS:
+            out.append(_WORDS[piece])
+        else:
+            return text
+    restored = "".join(out).strip()
+    return restored[:1].upper() + restored[1:] if text.strip()[:1].isupper() else restored

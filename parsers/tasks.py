@@ -15,7 +15,7 @@ from collections import Counter
 from pydantic import BaseModel, Field
 
 from parsers.agencies import AgencyRegistry, split_agencies
-from parsers.deadlines import parse_deadline
+from parsers.deadlines import parse_deadline, restore_deadline_text
 from parsers.task_table import RawTask, is_task_table, tasks_from_table
 from parsers.task_text import block_tasks, tab_table
 from schema.document import Page
@@ -91,7 +91,7 @@ def extract_tasks(pages: list[Page], plan_id: str, areas: list[AreaRow]) -> Task
                 output=item.output,
                 lead_agencies=[m.canonical for m in lead],
                 partner_agencies=[m.canonical for m in partner],
-                deadline_text=item.deadline_text or None,
+                deadline_text=restore_deadline_text(item.deadline_text) or None,
                 deadline_date=deadline.date,
                 recurring=deadline.recurring,
                 page=item.page,

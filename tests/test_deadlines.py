@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from parsers.deadlines import looks_like_deadline, parse_deadline
+from parsers.deadlines import looks_like_deadline, parse_deadline, restore_deadline_text
 
 D = dt.date
 
@@ -64,3 +64,18 @@ def test_year_less_wording_needs_plan_year() -> None:
 )
 def test_looks_like_deadline(text: str, expected: bool) -> None:
     assert looks_like_deadline(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("printed", "restored"),
+    [
+        ("Thudng xuyén trong ndm", "Thường xuyên trong năm"),
+        ("Quy 1V/2024", "Quý IV/2024"),
+        ("Hang quy, 06 thang, nam va dot xuat", "Hằng quý, 06 tháng, năm và đột xuất"),
+        ("Hàng tháng", "Hàng tháng"),
+        ("Theo hướng dẫn của Bộ Nội vụ", "Theo hướng dẫn của Bộ Nội vụ"),
+        ("Theo huong dan cua Bo", "Theo huong dan cua Bo"),
+    ],
+)
+def test_restore_deadline_text(printed: str, restored: str) -> None:
+    assert restore_deadline_text(printed) == restored
