@@ -201,9 +201,9 @@ def restore_deadline_text(text: str | None) -> str | None:
     if not text:
         return text
     words = [w.lower() for w in _TOKEN.findall(text)]
-    if all(w in _VALID or w in _ROMAN for w in words):
-        return text
     folded = ocr_fold(text)
+    if all(w in _VALID or w in _ROMAN for w in words) and folded == fold(text):
+        return text
     out: list[str] = []
     for piece in re.split(r"(\W+)", folded):
         if not piece or not piece.isalpha():

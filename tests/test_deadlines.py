@@ -71,6 +71,8 @@ def test_looks_like_deadline(text: str, expected: bool) -> None:
     [
         ("Thudng xuyén trong ndm", "Thường xuyên trong năm"),
         ("Quy 1V/2024", "Quý IV/2024"),
+        ("Quý II1/2025", "Quý III/2025"),
+        ("Quý 1/2024", "Quý I/2024"),
         ("Hang quy, 06 thang, nam va dot xuat", "Hằng quý, 06 tháng, năm và đột xuất"),
         ("Hàng tháng", "Hàng tháng"),
         ("Theo hướng dẫn của Bộ Nội vụ", "Theo hướng dẫn của Bộ Nội vụ"),
