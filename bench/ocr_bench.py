@@ -103,6 +103,42 @@ def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, flo
     }
 
 
+def block_order_truth(info, char_width: float = 6.2, tol: float = 3.0) -> str:  # noqa: ANN001 - PageInfo
+    """Page truth in block reading order: two-column zones (header, signature) left block, then right.
+
+    The generator records every drawn string with its position; its own `truth`
+    interleaves the two header columns line by line, which is how a naive
+    line reader sees the page but not the reading order this stage promises.
+    A zone starts at a baseline holding two strings and runs while every
+    string stays on one side of the gap between them (widths estimated).
+    """
+    rows: list[list[tuple[float, float, str]]] = []
+    for y, x, text in sorted(info.items):
+        if rows and abs(y - rows[-1][0][0]) <= tol:
+            rows[-1].append((y, x, text))
+        else:
+            rows.append([(y, x, text)])
+    rows = [sorted(r, key=lambda it: it[1]) for r in rows]
+    end = lambda it: it[1] + char_width * len(it[2])  # noqa: E731
+    lines: list[str] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if len(row) < 2:
+            lines.append(row[0][2])
+            i += 1
+            continue
+        split = (end(row[0]) + row[1][1]) / 2
+        j = i
+        while j < len(rows) and all(end(it) < split or it[1] > split for it in rows[j]):
+            j += 1
+        j = max(j, i + 1)
+        zone = [it for r in rows[i:j] for it in r]
+        lines += [it[2] for it in zone if it[1] < split] + [it[2] for it in zone if it[1] >= split]
+        i = j
+    return "\n".join(lines)
+
+
 # -- systems -------------------------------------------------------------------------------------------
 
 def plain_tesseract(pdf: Path) -> tuple[list[str], list[float]]:
@@ -147,7 +183,8 @@ def build_documents(workdir: Path, qualities: list[str], seed: int) -> dict:
         scans[q] = scan_pdf(digital, workdir / f"dongnai_{q}.pdf", quality=q, seed=seed, stamp=True,
                             rotate_landscape=(q == "hard"))
     return {
-        "truth": [p.truth for p in infos],
+        "truth": [block_order_truth(p) for p in infos],
+        "truth_line_interleaved": [p.truth for p in infos],
         "table_pages": sorted({p + 1 for p in table.pages}),
         "grid": table.grid,
         "scans": scans,

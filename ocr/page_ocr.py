@@ -31,6 +31,7 @@ def _osd_rotation(grey: np.ndarray, engine: OcrEngine) -> tuple[int, float]:
 def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int, float]:
     """(clean greyscale page, dpi, clockwise rotation applied, deskew angle applied)."""
     grey = cleanup.to_grey(image.pixels)
+    grey = cleanup.denoise(grey)  # at the scan's own resolution, where specks are still one pixel
     grey, dpi = cleanup.normalise_dpi(grey, image.dpi)
     rotation = 0
     if cleanup.text_is_vertical(grey):
@@ -40,7 +41,7 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
     angle = cleanup.skew_angle(grey)
     if abs(angle) >= 0.1:
         grey = cleanup.rotate(grey, angle)
-    grey = cleanup.whiten_paper(cleanup.denoise(grey))
+    grey = cleanup.whiten_paper(cleanup.stretch_contrast(grey))
     return grey, dpi, rotation, angle
 
 
@@ -49,6 +50,34 @@ def _tokens(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[layout.Token
         layout.Token(w.text, w.left, w.top, w.right, w.bottom, w.conf, (w.block, w.par, w.line))
         for w in engine.words(image, psm=3, dpi=dpi)
     ]
+
+
+SPECK_HEIGHT = 0.45
+"""Words shorter than this share of the median word height are suspect (seal or signature debris)."""
+
+
+def drop_specks(tokens: list[layout.Token]) -> list[layout.Token]:
+    """Remove 'words' tesseract made out of leftover seal/signature strokes.
+
+    They are much shorter than real words and usually low-confidence; dashes
+    and bullets are short too but read with high confidence, so they stay.
+    """
+    heights = sorted(t.y1 - t.y0 for t in tokens)
+    if len(heights) < 10:
+        return tokens
+    median = heights[len(heights) // 2]
+
+    def speck(t: layout.Token) -> bool:
+        h = t.y1 - t.y0
+        if h >= SPECK_HEIGHT * median:
+            return False
+        conf = t.conf if t.conf is not None else 100.0
+        return conf < 60 or (h < 0.35 * median and t.text not in "-–—.,;:•+*")
+
+    def debris(t: layout.Token) -> bool:
+        return (t.conf if t.conf is not None else 100.0) < 50 and not any(ch.isalnum() for ch in t.text)
+
+    return [t for t in tokens if not speck(t) and not debris(t)]
 
 
 def _mean(values: list[float]) -> float | None:
@@ -65,7 +94,7 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
     for g in grids:  # tables are read cell by cell; keep them out of the body pass
         x0, y0, x1, y1 = g.box
         body[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = 255
-    tokens = _tokens(engine, body, int(dpi))
+    tokens = drop_specks(_tokens(engine, body, int(dpi)))
     conf = _mean([t.conf for t in tokens if t.conf is not None])
     if not flip_checked and rotation == 0 and tokens and conf is not None and conf < UPSIDE_DOWN_CONF:
         rot, osd_conf = _osd_rotation(grey, engine)

@@ -109,6 +109,11 @@ def _recover_cells(h: np.ndarray, v: np.ndarray, xs: list[int], ys: list[int]) -
     for slots in groups.values():
         r0, r1 = min(s[0] for s in slots), max(s[0] for s in slots)
         c0, c1 = min(s[1] for s in slots), max(s[1] for s in slots)
+        if len(slots) != (r1 - r0 + 1) * (c1 - c0 + 1):
+            # Not a rectangle: a border is broken (e.g. under a seal), not a merged cell.
+            # Keep the slots apart so no pixel is read twice.
+            cells += [GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])) for r, c in slots]
+            continue
         cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
     return sorted(cells, key=lambda c: (c.row, c.col))
 
@@ -214,7 +219,7 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
                     break
     cells = []
     for cell in grid.cells:
-        words = found.get((cell.row, cell.col), [])
+        words = [w for w in found.get((cell.row, cell.col), []) if not _debris(w)]
         cells.append(
             Cell(
                 row=cell.row,
@@ -227,6 +232,11 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             )
         )
     return cells
+
+
+def _debris(word) -> bool:  # noqa: ANN001 - TessWord
+    """A low-confidence 'word' without a letter or digit: seal or ruling-line leftovers, not text."""
+    return word.conf < 80 and not any(ch.isalnum() for ch in word.text)
 
 
 def _join_words(words: list) -> str:
