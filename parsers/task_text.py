@@ -95,6 +95,8 @@ _DEADLINE_IN_TEXT = re.compile(
     r"thuong xuyen(?: trong nam| hang (?:thang|quy))?|(?:trong )?quy [iv]+/20\d\d|thang \d{1,2}/20\d\d|"
     r"trong nam(?: 20\d\d)?|hang (?:thang|quy|nam)|dinh ky"
 )
+_DANGLING = re.compile(r"(?:\bva|[;,])\s*$")
+"""An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
 _SECTION_LINE = re.compile(r"^\s*(?:[IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
 
@@ -192,6 +194,10 @@ class _Assembler:
             self._slot("deadline_text", one_line)
             return
         if _is_agency_block(one_line):
+            last = self.tasks[-1] if self.tasks else None
+            if last and last.lead_text and not last.partner_text and _DANGLING.search(fold(last.lead_text)):
+                last.lead_text = f"{last.lead_text} {one_line}"
+                return
             for task in self.tasks[-1:]:
                 if not task.lead_text:
                     task.lead_text = one_line
