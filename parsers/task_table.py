@@ -112,12 +112,18 @@ def tasks_from_grid(
     row_pages: list[int] | None = None,
     area: str | None = None,
     default_page: int | None = None,
+    tasks: list[RawTask] | None = None,
+    page_break: bool = False,
 ) -> tuple[list[RawTask], str | None]:
-    """Read body rows `grid[start:]`; returns the tasks and the area in force at the end."""
-    tasks: list[RawTask] = []
+    """Read body rows `grid[start:]`; returns the tasks and the area in force at the end.
+
+    `tasks` (appended to in place) lets a table that the OCR stage could not
+    stitch to the previous page's table continue its last row; pass
+    `page_break=True` for such a follow-on table.
+    """
+    tasks = [] if tasks is None else tasks
     label_col = roles.get("label", 0)
     text_cols = [c for r, c in roles.items() if r not in ("label", "other")]
-    page_break = False
     prev_page = row_pages[start - 1] if row_pages and 0 < start <= len(row_pages) else None
     for r in range(start, len(grid)):
         row = grid[r]
@@ -198,11 +204,36 @@ def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
 
 def tasks_from_table(table: Table, area: str | None = None) -> tuple[list[RawTask], str | None]:
     """All tasks of one (possibly stitched) table; `area` is the area in force before it."""
-    grid = table.grid()
-    start, roles = find_header(grid, table.header_rows)
-    if "content" not in roles:
-        return [], area
-    return tasks_from_grid(grid, roles, start, table.row_pages or None, area, table.page)
+    return TableSequenceReader().read(table, area)
+
+
+class TableSequenceReader:
+    """Reads a document's tables in order, carrying area, column roles and the last row across them.
+
+    A table without a recognisable header but with the same number of columns
+    as the previous task table is its continuation on a new page (when the OCR
+    stage could not stitch the two), so it is read with the previous roles.
+    """
+
+    def __init__(self) -> None:
+        self.tasks: list[RawTask] = []
+        self._roles: dict[str, int] | None = None
+        self._n_cols = 0
+
+    def read(self, table: Table, area: str | None) -> tuple[list[RawTask], str | None]:
+        grid = table.grid()
+        start, roles = find_header(grid, table.header_rows)
+        is_tasks = "content" in roles and ("lead" in roles or "deadline" in roles)
+        if not is_tasks:
+            if self._roles is None or table.n_cols != self._n_cols:
+                return self.tasks, area
+            start, roles = 0, self._roles
+        follow_on = bool(self.tasks)
+        self._roles, self._n_cols = roles, table.n_cols
+        _, area = tasks_from_grid(
+            grid, roles, start, table.row_pages or None, area, table.page, tasks=self.tasks, page_break=follow_on
+        )
+        return self.tasks, area
 
 
 def folded_has_task_header(text: str) -> bool:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from parsers.agencies import AgencyRegistry, split_agencies
 from parsers.deadlines import parse_deadline, restore_deadline_text
-from parsers.task_table import RawTask, is_task_table, tasks_from_table
+from parsers.task_table import RawTask, TableSequenceReader
 from parsers.task_text import block_tasks, tab_table
 from schema.document import Page
 from schema.records import AgencyRow, AreaRow, TaskAgencyRow, TaskRow
@@ -34,22 +34,20 @@ class TaskExtraction(BaseModel):
 
 def raw_tasks(pages: list[Page]) -> list[RawTask]:
     """Task rows as read, from the best source the document offers."""
-    out: list[RawTask] = []
     area: str | None = None
+    reader = TableSequenceReader()
     for page in pages:
         for table in page.tables:
-            if is_task_table(table):
-                found, area = tasks_from_table(table, area)
-                out.extend(found)
-    if out:
-        return out
+            _, area = reader.read(table, area)
+    if reader.tasks:
+        return reader.tasks
+    area, reader = None, TableSequenceReader()
     for page in pages:
         table = tab_table(page)
         if table is not None:
-            found, area = tasks_from_table(table, area)
-            out.extend(found)
-    if out:
-        return out
+            _, area = reader.read(table, area)
+    if reader.tasks:
+        return reader.tasks
     return block_tasks(pages)
 
 

@@ -91,3 +91,23 @@ def test_no_task_table_gives_no_tasks() -> None:
     table = _table([["Chỉ tiêu", "Năm 2023", "Năm 2024"], ["Tỷ lệ hồ sơ trực tuyến", "60%", "80%"]], [1, 1])
     pages = [Page(page_no=1, method="text_layer", text="Không có phụ lục", tables=[table])]
     assert extract_tasks(pages, "p", []).tasks == []
+
+
+def test_unstitched_follow_on_table_continues_with_previous_roles() -> None:
+    """Page 2's table has no header row (the OCR stage could not stitch it): same columns, same roles."""
+    first = _table(ROWS[:6], [3] * 6)
+    rest = _table(ROWS[7:], [4] * 4)
+    pages = [
+        Page(page_no=3, method="ocr", text="", tables=[first]),
+        Page(page_no=4, method="ocr", text="", tables=[rest]),
+    ]
+    tasks = extract_tasks(pages, "p", []).tasks
+    assert [(t.area, t.row_label, t.page) for t in tasks] == [
+        ("the_che", "1", 3),
+        ("the_che", "2", 3),
+        ("thu_tuc_hanh_chinh", "1", 3),
+        ("thu_tuc_hanh_chinh", "2", 4),
+        ("chinh_quyen_so", "1", 4),
+    ]
+    assert tasks[2].content.endswith("thủ tục được sửa đổi, bổ sung")
+    assert tasks[3].lead_agencies == ["UBND cấp huyện", "UBND cấp xã"]
