@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 
+from rapidfuzz import fuzz
+
 from parsers.areas import build_outline, extract_areas
 from parsers.header import parse_header
 from parsers.targets import extract_targets
@@ -21,17 +23,22 @@ from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
 
-PARSER_VERSION = "0.6.1"
+PARSER_VERSION = "0.6.3"
 
 log = logging.getLogger(__name__)
 
 _HEADER_FIELDS = ("doc_number", "issuer", "issue_date", "title")
 
 
-def _looks_like_plan(text: str) -> bool:
-    """A CCHC plan talks about administrative reform; other documents are still parsed, but flagged."""
-    f = ocr_fold(text)
-    return "cai cach hanh chinh" in f or "cchc" in f or ("cai cach" in f and "hanh chinh" in f)
+def looks_like_plan(title: str | None, areas: int) -> bool:
+    """A CCHC plan names administrative reform in its title, or heads several reform areas.
+
+    Other documents (decisions, invoices) are still parsed so the reason can be
+    reported, but flagged: they may mention "cải cách hành chính" in passing.
+    """
+    f = ocr_fold(title or "")
+    titled = "cchc" in f or fuzz.partial_ratio("cai cach hanh chinh", f) >= 85
+    return titled or areas >= 3
 
 
 def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
@@ -42,7 +49,7 @@ def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     targets = extract_targets(lines, outline, plan_id)
 
     out = Extraction(header=header, areas=areas, targets=targets)
-    out.is_plan = _looks_like_plan("\n".join(t for _, t in lines[: max(outline.body_end, 1)]))
+    out.is_plan = looks_like_plan(header.title, len({a.area for a in areas}))
 
     try:
         from parsers.tasks import extract_tasks

@@ -22,11 +22,43 @@ def strip_marks(text: str) -> str:
 
 def fold(text: str) -> str:
     """Marks stripped, lower case, whitespace collapsed: the form rules match against."""
-    return _SPACE.sub(" ", strip_marks(text).lower()).strip()
+    text = nfc(text)
+    out = text.translate(_FOLD_DROP)
+    if _OUTSIDE_TABLE.search(out):
+        out = strip_marks(text).lower()  # outside the Latin/Vietnamese table: the slow, general way
+    return _SPACE.sub(" ", out).strip()
 
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+def _fold_char(ch: str) -> str:
+    f = strip_marks(ch).lower()
+    return f[:1] if f else " "
+
+
+# One-to-one fold of every Latin / Vietnamese code point, built once: folding is on the hot
+# path of every rule (a whole document is folded several times).
+_FOLD_TABLE = {
+    cp: _fold_char(chr(cp))
+    for rng in (range(0x0000, 0x0250), range(0x0300, 0x0370), range(0x1E00, 0x1F00))
+    for cp in rng
+}
+
+
+_OUTSIDE_TABLE = re.compile(r"[^\u0000-\u024f\u1e00-\u1eff]")
+_FOLD_DROP = {**_FOLD_TABLE, **{cp: "" for cp in range(0x0300, 0x0370)}}
+
+
+def fold_keep(text: str) -> str:
+    """`fold` without collapsing spaces: same length as the NFC input, so a match in the
+    folded string is a span of the original (values are then cut from the original)."""
+    text = nfc(text)
+    out = text.translate(_FOLD_TABLE)
+    if len(out) != len(text):  # a code point outside the table folded to several characters
+        out = "".join(_fold_char(ch) for ch in text)
+    return out
 
 
 # OCR of Vietnamese with an English model turns marked vowels into digits and
@@ -34,32 +66,18 @@ def nfc(text: str) -> str:
 # for "Điều"). Inside a token that also has letters these are mapped back to
 # the letter they most often stand for, so keyword rules see "so", "xa", "len".
 _DIGIT_AS_LETTER = str.maketrans({"0": "o", "1": "l", "3": "a", "4": "a", "6": "o", "8": "o", "$": "s", "¢": "e"})
+_LETTER = re.compile(r"[a-z]")
 _NUMBER_RUN = re.compile(r"\d{3,}")  # "o244" is a number with junk, not a word
-_TOKEN = re.compile(r"[^\s.,;:()\[\]\"'“”/|-]+")
-
-
-def fold_keep(text: str) -> str:
-    """`fold` without collapsing spaces: same length as the NFC input, so a match in the
-    folded string is a span of the original (values are then cut from the original)."""
-    out = []
-    for ch in nfc(text):
-        f = strip_marks(ch).lower()
-        out.append(f[:1] if len(f) >= 1 else " ")
-    return "".join(out)
+_T = r"[^\s.,;:()\[\]\"'“”/|-]"  # a token character
+_MIXED = re.compile(rf"{_T}*[0-9$¢]{_T}*")
+_P_START = re.compile(rf"(?<!{_T})p(?=[a-gi-z])")
 
 
 def _ocr_token(m: re.Match[str]) -> str:
     tok = m.group(0)
-    if (
-        any(c.isalpha() for c in tok)
-        and any(c.isdigit() or c in "$¢" for c in tok)
-        and not _NUMBER_RUN.search(tok)
-    ):
-        tok = tok.translate(_DIGIT_AS_LETTER)
-    if len(tok) > 1 and tok[0] == "p" and tok[1] != "h":
-        # "Đ" read as "P": Vietnamese words start with "ph", almost never with bare "p".
-        tok = "d" + tok[1:]
-    return tok
+    if tok.isdigit() or not _LETTER.search(tok) or _NUMBER_RUN.search(tok):
+        return tok
+    return tok.translate(_DIGIT_AS_LETTER)
 
 
 def ocr_fold(text: str) -> str:
@@ -68,7 +86,9 @@ def ocr_fold(text: str) -> str:
     NFC input keeps the one-to-one character mapping; rules match on this form
     and report spans that index the original text.
     """
-    return _TOKEN.sub(_ocr_token, fold_keep(text))
+    out = _MIXED.sub(_ocr_token, fold_keep(text))
+    # "Đ" read as "P": Vietnamese words start with "ph", almost never with a bare "p".
+    return _P_START.sub("d", out)
 
 
 _MARKUP = re.compile(r"</?b>|</?p>|\*\*|^#+\s*|^\s*[>|]\s*")

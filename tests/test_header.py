@@ -119,3 +119,17 @@ def test_gazetteer_keeps_pre_and_post_2025_units():
     assert lookup("Tir Son", "thành phố", 2023).name == "Từ Sơn"  # district-level city before the reform
     assert lookup("Binh Tan", "xã", 2025).province == "Đồng Nai"  # commune of the merged province
     assert lookup("Zzyzx", "tỉnh") is None
+
+
+def test_state_documents_are_not_taken_for_plans_and_seeds_are():
+    """Decisions, resolutions and other plans of the corpus mention reform in passing; none is a CCHC plan."""
+    from parsers.areas import extract_areas
+    from parsers.plan import looks_like_plan
+
+    def is_plan(lines):
+        return looks_like_plan(parse_header(lines).title, len(extract_areas(lines, "p")))
+
+    for path in sorted(CORPUS.glob("*.md")):
+        assert not is_plan(_lines(path.read_text(encoding="utf-8"))), path.name
+    for seed in SEEDS:
+        assert is_plan(document_lines(read_text_dump(seed))), seed.name
