@@ -190,6 +190,9 @@ class _Assembler:
             if area is not None and not _is_agency_block(one_line):
                 self.area = area
                 return
+        letters = [c for c in one_line if c.isalpha()]
+        if one_line.startswith("(") or (len(letters) > 12 and all(c.isupper() for c in letters)):
+            return  # appendix title, "(Kèm theo Kế hoạch số ...)", or a heading that names no area
         if looks_like_deadline(one_line):
             self._slot("deadline_text", one_line)
             return
@@ -241,4 +244,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
                 asm.area = heading
         out.extend(asm.tasks)
         area = asm.area
+    # A text appendix that yields no agency and no deadline at all is not a task table.
+    if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
+        return []
     return out

@@ -1,0 +1,85 @@
+"""Tasks from plain-text OCR: tab-separated rows and scrambled blank-line blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from parsers.tasks import extract_tasks
+from schema.document import Page
+
+SCRAMBLED = """\
+UY BAN NHAN DAN TINH
+
+PHU LUC
+CAC NHIEM VU CAI CACH HANH CHINH NAM 2024
+
+STT Noi dung, nhiem vu Co quan chu tri Co quan phoi hop Thoi gian hoan thanh
+
+I | Cai cach the che
+
+Thuc hien cong tac theo doi thi hanh phap luat, kien nghi
+sua doi van ban khong phu hop.
+
+Cac so, ban, nganh
+tinh; UBND cap
+huyen
+
+S& Tu phap
+
+Thudng xuyén trong nam
+
+Kip thoi pho bien, to chuc thuc hien cac van ban QPPL moi.
+
+Cac s0, ban, nganh tinh; UBND cép huyén
+
+So Tu phap va cac co quan, don vi lien quan
+
+Quy 1V/2024
+
+II
+
+Cai cach thu tuc hanh chinh
+
+Cong khai bo chi so phuc vu nguoi dan va doanh nghiep.
+
+Van phong UBND tinh
+
+S& Thong tin va Truyén thong
+
+Thuong xuyén hang thang
+"""
+
+
+def test_scrambled_blocks_are_assembled_into_tasks() -> None:
+    tasks = extract_tasks([Page(page_no=9, method="text", text=SCRAMBLED)], "p", []).tasks
+    assert [t.area for t in tasks] == ["the_che", "the_che", "thu_tuc_hanh_chinh"]
+    first, second, third = tasks
+    assert first.content.startswith("Thuc hien cong tac theo doi")
+    assert first.lead_agencies == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    assert first.partner_agencies == ["Sở Tư pháp"]
+    # OCR damage in the deadline wording is repaired (closed vocabulary)
+    assert first.deadline_text == "Thường xuyên trong năm" and first.recurring
+    assert second.lead_agencies == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    assert second.partner_agencies == ["Sở Tư pháp", "Các cơ quan, đơn vị có liên quan"]
+    assert second.deadline_date == dt.date(2024, 12, 31)
+    assert third.lead_agencies == ["Văn phòng UBND tỉnh"]
+    assert third.partner_agencies == ["Sở Thông tin và Truyền thông"]
+    assert third.page == 9
+
+
+def test_tab_separated_rows_are_read_as_a_table() -> None:
+    text = "\n".join(
+        [
+            "STT\tNội dung\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian hoàn thành",
+            "V\tCải cách tài chính công\t\t\t",
+            "1\tRà soát định mức chi\tSở Tài chính\tCác sở, ngành\tQuý II/2024",
+        ]
+    )
+    (task,) = extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks
+    assert (task.area, task.row_label, task.lead_agencies) == ("tai_chinh_cong", "1", ["Sở Tài chính"])
+    assert task.deadline_date == dt.date(2024, 6, 30)
+
+
+def test_text_without_task_appendix_gives_no_tasks() -> None:
+    text = "PHỤ LỤC\n\nBảng tổng hợp chỉ tiêu\n\nTỷ lệ hồ sơ trực tuyến đạt 80% trở lên trong toàn tỉnh."
+    assert extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks == []
