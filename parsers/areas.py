@@ -72,8 +72,9 @@ class Heading:
     index: int  # line index
     area: str | None
     text: str  # heading as printed (clean)
-    roman: bool
+    roman: bool  # a part heading (upper case) that closes the sections before it
     score: float = 0.0
+    depth: int = 1  # 0 for Roman numbering, 1 for "1.", 2 for "1.1." ...
 
 
 @dataclass
@@ -154,7 +155,8 @@ def find_headings(lines: list[tuple[int, str]]) -> list[Heading]:
                     area, score = area2, score2
         roman = bool(m) and _is_roman_heading(num, rest)
         if area is not None or roman:
-            out.append(Heading(i, area, rest.rstrip(":. "), roman, score))
+            depth = 0 if _ROMAN.match(num) else (num.count(".") + 1 if num else 1)
+            out.append(Heading(i, area, rest.rstrip(":. "), roman, score, depth))
     return out
 
 
@@ -183,7 +185,8 @@ def build_outline(lines: list[tuple[int, str]]) -> Outline:
             continue
         end = body_end
         for nxt in body[k + 1 :]:
-            if nxt.area is not None or nxt.roman:
+            # An upper-case "1.1. MỤC TIÊU" inside "1. CẢI CÁCH THỂ CHẾ" does not close it.
+            if nxt.area is not None or (nxt.roman and nxt.depth <= max(h.depth, 1)):
                 end = nxt.index
                 break
         spans.append((h.index, end, h.area))

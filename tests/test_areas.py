@@ -89,3 +89,13 @@ def test_sections_split_headings_pages_and_appendix():
     idx = next(i for i, (_, t) in enumerate(lines) if t.startswith("1. Phòng Nội vụ"))
     assert outline.area_at(idx) is None
     assert lines[outline.body_end][1].startswith("Nơi nhận")
+
+
+def test_upper_case_subheadings_stay_inside_their_area():
+    text = ("KẾ HOẠCH\nII. NHIỆM VỤ\n1. CẢI CÁCH THỂ CHẾ\n1.1. MỤC TIÊU\n- Rà soát 100% văn bản.\n"
+            "1.2. NHIỆM VỤ\n- Rà soát văn bản.\n2. CẢI CÁCH THỦ TỤC HÀNH CHÍNH\n- Công khai.\n"
+            "III. TỔ CHỨC THỰC HIỆN\n- Phòng Nội vụ.\n")
+    lines = _lines(text)
+    rows = {r.area: r for r in extract_areas(lines, "p")}
+    assert "Rà soát văn bản" in rows["the_che"].body and "1.1. MỤC TIÊU" in rows["the_che"].body
+    assert "Phòng Nội vụ" not in rows["thu_tuc_hanh_chinh"].body
