@@ -19,6 +19,7 @@ import argparse
 import gzip
 import json
 import random
+import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -27,7 +28,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.corpus import REPO_ROOT, iter_paragraphs, seed_paragraphs
-from diacritics.text import TOKEN_RE, is_mixed, is_number, is_word, strip_marks
+from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word, strip_marks
 
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
@@ -99,8 +100,8 @@ def pyvi_words() -> list[list[str]]:
     return out
 
 
-def ocr_tokens(text: str) -> list[str]:
-    return [m.group().lower() for m in TOKEN_RE.finditer(text)]
+def ocr_tokens(text: str, pattern: re.Pattern[str] = TOKEN_RE) -> list[str]:
+    return [m.group().lower() for m in pattern.finditer(text)]
 
 
 def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
@@ -113,7 +114,7 @@ def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
     seen: Counter = Counter()
     for page in pages:
         truth = ocr_tokens("\n".join(page["truth"]))
-        ocr = ocr_tokens(page["ocr"])
+        ocr = ocr_tokens(page["ocr"], OCR_TOKEN_RE)
         ops = Levenshtein.opcodes(truth, ocr)
         for op in ops:
             if op.tag == "equal":
@@ -125,10 +126,13 @@ def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
             elif op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start:
                 for k in range(op.src_end - op.src_start):
                     tok, got = truth[op.src_start + k], ocr[op.dest_start + k]
-                    if not is_word(tok) or not (is_word(got) or is_mixed(got)):
+                    if not is_word(tok):
                         continue
-                    if fuzz.ratio(strip_marks(tok), got) < 40:
-                        continue
+                    if is_word(got) or is_mixed(got):
+                        if fuzz.ratio(strip_marks(tok), got) < 40:
+                            continue
+                    elif len(got) > 1 or len(tok) > 2:
+                        continue  # a lone digit or symbol stands only for a short syllable ("6" for "ở")
                     pairs[(got, tok)] += 1
                     seen[tok] += 1
     return pairs, seen

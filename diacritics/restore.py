@@ -27,6 +27,7 @@ from rapidfuzz.distance import Levenshtein
 
 from diacritics.model import Model, load_model
 from diacritics.text import (
+    GLUED_MARKS,
     TOKEN_SPLIT,
     apply_case,
     has_marks,
@@ -55,7 +56,8 @@ MAX_VARIANTS = 12
 CASE_WEIGHT = 1.0
 FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
 FUZZY_MAX_FORMS = 8
-KEEP_UNKNOWN_P = 0.05  # an unknown token may be a name or code that is right as it is
+KEEP_UNKNOWN_P = 0.05
+KEEP_SYMBOL_P = 0.9  # a lone digit or symbol is mostly what it says  # an unknown token may be a name or code that is right as it is
 VARIANT_MIN_SHARE = 0.002
 BEAM = 12.0  # states further than this (nats) below the best are not extended
 
@@ -154,6 +156,14 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
     if mode == CLEAN and (obs in index or has_marks(obs)):
         ident = index.get(obs)
         return () if ident is None else ((ident, 0.0),)
+    if len(obs) == 1 and not obs.isalpha():
+        # A lone digit or symbol on an OCR page: keep it (as a number or as it is) or read it as
+        # a syllable the confusion table knows it stands for.
+        keep = model.num if obs.isdigit() else model.unk
+        cands = {keep: math.log(KEEP_SYMBOL_P)}
+        for form in model.confusion.get(obs, ()):
+            cands[index[form]] = CHANNEL_WEIGHT * math.log(_ocr_channel(model, obs, form))
+        return tuple(cands.items())
     forms: list[str] = []
     if obs in index:
         forms.append(obs)
@@ -369,10 +379,10 @@ def _decode_run(words: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...
             start = j
     if last == 0:
         path = list(_decode_piece(words, mode))
-    vocab, unk = model.vocab, model.unk
+    vocab, unk, num = model.vocab, model.unk, model.num
     changes = []
     for offset, (word, lm_id) in enumerate(zip(words, path, strict=True)):
-        if lm_id == unk or word == NUM_KEY:
+        if lm_id == unk or lm_id == num or word == NUM_KEY:
             continue
         form = vocab[lm_id]
         if form != (word[1:] if word[0] in SHAPES else word):
@@ -382,7 +392,12 @@ def _decode_run(words: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...
 
 def _run_key(token: str, mode: str) -> str | None:
     """Key of a token inside a decoding run ("<num>", shape mark + lower case), or None when the
-    token is left alone and ends the run (codes, unknown symbols)."""
+    token is left alone and ends the run (codes, unknown symbols).
+
+    On English-OCR pages a lone digit or symbol may be a short syllable ("6", "@", "&" for "ở"):
+    it keeps its own key so the decoder weighs both readings in context."""
+    if len(token) == 1 and not token.isalpha() and mode == OCR and token in load_model().confusion:
+        return token
     if token.isdigit():
         return NUM_KEY
     key = token.lower()
@@ -400,8 +415,17 @@ def _restore_page(text: str, model: Model) -> str:
     cache = _RUN_KEYS.setdefault(mode, {})
     run: list[int] = []  # indices into parts of the current run's tokens
     keys: list[str] = []
+    glue = mode == OCR
+    confusion = model.confusion
     for i in range(1, len(parts), 2):
         token = parts[i]
+        gap = parts[i + 1]
+        if glue and gap and gap[0] in GLUED_MARKS and (len(gap) > 1 or i + 2 == len(parts)):
+            glued = token + gap[0]
+            if glued.lower() in confusion:
+                # "ct?" is one garbled syllable ("cứ"): move the mark residue into the token.
+                parts[i] = token = glued
+                parts[i + 1] = gap[1:]
         if run and not parts[i - 1].isspace():
             for offset, form in _decode_run(tuple(keys), mode):
                 parts[run[offset]] = apply_case(parts[run[offset]], form)

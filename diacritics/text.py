@@ -15,6 +15,10 @@ from functools import lru_cache
 #: letters ("S&" for "Sở", "S¢" for "Sở").
 TOKEN_RE = re.compile(r"[\w&¢©®@€£$§]+")
 TOKEN_SPLIT = re.compile(r"([\w&¢©®@€£$§]+)")
+#: On English-OCR pages a hook or tilde often comes out as "?" or "’" glued after the letters
+#: ("ct?" for "cứ"); the OCR side of the confusion table keeps it as part of the token.
+OCR_TOKEN_RE = re.compile(r"[\w&¢©®@€£$§]+[?’]?")
+GLUED_MARKS = "?’"
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _ALL_LETTERS = re.compile(r"^[^\W\d_]+$")
 
