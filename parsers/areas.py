@@ -160,14 +160,18 @@ def find_headings(lines: list[tuple[int, str]]) -> list[Heading]:
     return out
 
 
-def find_body_end(lines: list[tuple[int, str]], after: int) -> int:
-    """First line after `after` where the plan body stops: recipients, appendix, or task tables."""
+def find_body_end(lines: list[tuple[int, str]], after: int, last_heading: int | None = None) -> int:
+    """Where the plan body stops: the recipients list or an appendix after line `after`,
+    else the first task table after the last area heading (a small table inside the body,
+    such as a table of targets, does not end it)."""
     for i in range(after + 1, len(lines)):
-        raw = lines[i][1]
-        folded = ocr_fold(clean_line(raw))
-        if _NOI_NHAN.match(folded) or _STT.match(folded) or _is_table_line(raw):
+        folded = ocr_fold(clean_line(lines[i][1]))
+        if _NOI_NHAN.match(folded) or (_PHU_LUC.match(folded) and len(folded.split()) <= 12):
             return i
-        if _PHU_LUC.match(folded) and len(folded.split()) <= 12:
+    start = max(after, last_heading or after)
+    for i in range(start + 1, len(lines)):
+        raw = lines[i][1]
+        if _STT.match(ocr_fold(clean_line(raw))) or _is_table_line(raw):
             return i
     return len(lines)
 
@@ -177,7 +181,8 @@ def build_outline(lines: list[tuple[int, str]]) -> Outline:
     first_area = next((h.index for h in headings if h.area), None)
     if first_area is None:
         return Outline(body_end=len(lines), headings=headings)
-    body_end = find_body_end(lines, first_area)
+    prose_areas = [h.index for h in headings if h.area and not _is_table_line(lines[h.index][1])]
+    body_end = find_body_end(lines, first_area, max(prose_areas) if prose_areas else None)
     spans: list[tuple[int, int, str]] = []
     body = [h for h in headings if h.index < body_end]
     for k, h in enumerate(body):

@@ -99,3 +99,13 @@ def test_upper_case_subheadings_stay_inside_their_area():
     rows = {r.area: r for r in extract_areas(lines, "p")}
     assert "Rà soát văn bản" in rows["the_che"].body and "1.1. MỤC TIÊU" in rows["the_che"].body
     assert "Phòng Nội vụ" not in rows["thu_tuc_hanh_chinh"].body
+
+
+def test_a_table_inside_the_body_does_not_end_it():
+    text = ("KẾ HOẠCH\nII. NHIỆM VỤ\n1. Cải cách thể chế\nChỉ tiêu\tNăm 2023\tNăm 2024\n"
+            "Văn bản được rà soát\t90%\t100%\n2. Cải cách tài chính công\n- Tự chủ 100% đơn vị.\n"
+            "STT\tNội dung\tChủ trì\n1\tRà soát\tSở Tài chính\n")
+    lines = _lines(text)
+    outline = build_outline(lines)
+    assert {r.area for r in extract_areas(lines, "p", outline)} == {"the_che", "tai_chinh_cong"}
+    assert lines[outline.body_end][1].startswith("STT")
