@@ -95,6 +95,10 @@ def _paragraphs(lines: list[tuple[int, str]], outline: Outline) -> list[tuple[in
             cur.clear()
 
     for i in range(min(outline.body_end, len(lines))):
+        if lines[i][1].count("\t") >= 2:
+            # A table row inside the body (baseline and target columns side by side) is not prose.
+            flush()
+            continue
         text = clean_line(lines[i][1])
         if not text:
             if cur and cur[-1].rstrip().endswith((".", ";", ":")):
