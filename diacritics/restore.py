@@ -409,9 +409,9 @@ def _run_key(token: str, mode: str) -> str | None:
     return None
 
 
-def _restore_page(text: str, model: Model) -> str:
+def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
     parts = _split(text)
-    mode = _mode_of(parts, model)
+    mode = mode or _mode_of(parts, model)
     cache = _RUN_KEYS.setdefault(mode, {})
     run: list[int] = []  # indices into parts of the current run's tokens
     keys: list[str] = []
@@ -448,10 +448,14 @@ def _restore_page(text: str, model: Model) -> str:
     return "".join(parts)
 
 
-def restore(text: str) -> str:
+def restore(text: str, mode: str | None = None) -> str:
     """Restore marks and undo English-OCR confusions; same lines, same layout.
 
     Pages (split on form feeds) are judged and decoded separately, since one file can mix
-    clean and damaged pages."""
+    clean and damaged pages.  `mode` ("clean", "stripped", "ocr") overrides that judgement:
+    a table cell is too short to judge, so a caller restoring the cells of a page should pass
+    `page_mode(page_text)`."""
+    if mode not in (None, CLEAN, STRIPPED, OCR):
+        raise ValueError(f"unknown mode {mode!r}")
     model = load_model()
-    return "\f".join(_restore_page(page, model) for page in text.split("\f"))
+    return "\f".join(_restore_page(page, model, mode) for page in text.split("\f"))

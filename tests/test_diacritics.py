@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from diacritics import needs_restoration, restore
+from diacritics import needs_restoration, page_mode, restore
 from diacritics.corpus import clean_markdown, corpus_files
 from diacritics.text import strip_marks
 
@@ -115,3 +115,12 @@ def test_cli_restores_stdin_and_files_line_for_line(tmp_path: Path) -> None:
     assert from_stdin.stdout == from_file.stdout == "Kế hoạch cải cách hành chính\n\nnăm 2024\n"
     missing = subprocess.run([*run, str(tmp_path / "nope.txt")], capture_output=True, text=True, cwd=REPO)
     assert missing.returncode != 0 and "nope.txt" in missing.stderr
+
+
+def test_short_cells_can_borrow_the_page_mode() -> None:
+    raw = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    mode = page_mode(raw)
+    assert mode == "ocr"
+    assert restore("Sé Néi vu", mode=mode) == "Sở Nội vụ"
+    with pytest.raises(ValueError):
+        restore("x", mode="loud")
