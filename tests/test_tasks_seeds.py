@@ -159,3 +159,28 @@ def test_generated_text_layer_pdf_tasks() -> None:
     assert score.f1 >= 0.95, score
     assert score.lead_accuracy >= 0.9, score
     assert score.deadline_accuracy >= 0.9, score
+
+
+def _report() -> None:
+    """`python -m tests.test_tasks_seeds`: the task table scores on every gold file (scans are OCR'd: slow)."""
+    print(f"{'file':34} {'gold':>4} {'pred':>4} {'P':>5} {'R':>5} {'F1':>5} {'lead':>5} {'deadline':>8}")
+    for gold_path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        if not gold.get("tasks", {}).get("rows"):
+            continue
+        stem = gold_path.stem
+        if (SEEDS / f"{stem}.txt").exists():
+            pages = read_text_dump(SEEDS / f"{stem}.txt")
+        elif (GENERATED / f"{stem}.pdf").exists():
+            pages = list(read_pdf(GENERATED / f"{stem}.pdf"))
+        else:
+            continue
+        s = score_tasks(gold, extract_tasks(pages, "p", []).tasks)
+        print(
+            f"{stem:34} {s.gold:4d} {s.predicted:4d} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} "
+            f"{s.lead_accuracy:5.2f} {s.deadline_accuracy:8.2f}"
+        )
+
+
+if __name__ == "__main__":
+    _report()
