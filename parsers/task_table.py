@@ -23,8 +23,8 @@ from schema.document import Table
 
 _TAGS = re.compile(r"</p>\s*<p>|<br\s*/?>")
 _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_OCR_ROMAN = re.compile(r"^\s*(?=[IVXLHl1|]*[VXH])[IVXLHl1|]{1,4}\.?\s*$")
-"""Roman section numbers as OCR reads them ("HI" for III, "IH", "V1")."""
+_OCR_ROMAN = re.compile(r"^\s*(?=[IVXLHl1|vxhn]*[VXHvxh])[IVXLHl1|ivxlhn]{1,4}\.?\s*$")
+"""Roman section numbers as OCR reads them ("HI" for III, "H" for II, "vn" for VII)."""
 _LABEL = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]?$")
 
 

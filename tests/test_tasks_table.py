@@ -111,3 +111,19 @@ def test_unstitched_follow_on_table_continues_with_previous_roles() -> None:
     ]
     assert tasks[2].content.endswith("thủ tục được sửa đổi, bổ sung")
     assert tasks[3].lead_agencies == ["UBND cấp huyện", "UBND cấp xã"]
+
+
+def test_ocr_damaged_roman_section_numbers_still_open_sections() -> None:
+    rows = [
+        ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+        ["HI", "CẢI CÁCH TỔ CHỨC BỘ MÁY", "", ""],
+        ["1", "Rà soát chức năng, nhiệm vụ", "Phòng Nội vụ", "Quý III/2025"],
+        ["vn", "CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", "", ""],
+        ["1", "Ban hành Kế hoạch tuyên truyền", "Phòng Văn hóa - Xã hội", "Năm 2025"],
+    ]
+    pages = [Page(page_no=1, method="ocr", text="", tables=[_table(rows, [1] * len(rows))])]
+    tasks = extract_tasks(pages, "p", []).tasks
+    assert [(t.area, t.lead_agencies) for t in tasks] == [
+        ("to_chuc_bo_may", ["Phòng Nội vụ"]),
+        ("chi_dao_dieu_hanh", ["Phòng Văn hóa - Xã hội"]),
+    ]
