@@ -1,0 +1,280 @@
+"""Throughput benchmark of the batch ingest, beside plain `tesseract -l vie` on the same page images.
+
+Run: `make bench-throughput` (or `python -m bench.throughput_bench [--scan-pages N] [--text-pages N]
+[--big-pages N] [--skip-ray] [--skip-big]`). Prints a table and saves bench/results/throughput.json.
+
+What is measured, all in this one run on this machine:
+- scanned PDF (pages of `data/raw/generated/gen_dongnai_scan.pdf`, cycled to `--scan-pages`):
+  `python -m pipeline ingest --force` with 1 and 2 workers and with `--executor ray` (2 CPUs),
+  wall time from process start to exit (start-up, OCR, restoration, parsing, DuckDB writes);
+- the same page images (the JPEGs embedded in that PDF) through plain `tesseract IMG - -l vie`,
+  one page after another, with OMP_THREAD_LIMIT=1 and with tesseract's default threads;
+- text-layer PDF (`gen_dongnai_digital.pdf` cycled to `--text-pages`): 1 and 2 workers;
+- a `--big-pages` (300) page scan with 2 workers: peak memory per worker.
+Peak memory is the high-water mark (VmHWM) of every process under the ingest, sampled from /proc:
+"worker" = the Python processes doing the stages (the orchestrator itself with 1 worker),
+"tesseract" = the tesseract child processes they start.
+
+Targets (issue 6): scanned time per page within 15% of plain tesseract (1 worker vs 1 thread);
+2 workers >= 1.8x faster than 1; text layer >= 20 pages/s per core; worker peak < 700 MB on the
+300-page scan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "throughput.json"
+SCAN_SRC = REPO / "data" / "raw" / "generated" / "gen_dongnai_scan.pdf"
+TEXT_SRC = REPO / "data" / "raw" / "generated" / "gen_dongnai_digital.pdf"
+
+
+# -- inputs -------------------------------------------------------------------------
+
+
+def cycled_pdf(src: Path, dst: Path, n_pages: int) -> Path:
+    """`src`'s pages repeated in order until the document has `n_pages` (same bytes per page image)."""
+    source = pdfium.PdfDocument(str(src))
+    out = pdfium.PdfDocument.new()
+    count = len(source)
+    for i in range(n_pages):
+        out.import_pages(source, [i % count])
+    out.save(str(dst))
+    out.close()
+    source.close()
+    return dst
+
+
+def embedded_images(src: Path, folder: Path) -> list[Path]:
+    """The scan image of each page, exactly as stored in the PDF (what the pipeline OCRs)."""
+    doc = pdfium.PdfDocument(str(src))
+    paths = []
+    for i in range(len(doc)):
+        page = doc[i]
+        images = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2))
+        target = folder / f"page_{i + 1:03d}"
+        images[0].extract(str(target))
+        paths.extend(folder.glob(f"page_{i + 1:03d}.*"))
+        page.close()
+    doc.close()
+    return sorted(paths)
+
+
+# -- memory sampling ----------------------------------------------------------------
+
+
+def _proc_table() -> dict[int, tuple[int, str]]:
+    """pid -> (ppid, command line) for every live process."""
+    table = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            cmd = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            table[int(entry)] = (ppid, cmd)
+        except (OSError, IndexError, ValueError):
+            continue
+    return table
+
+
+def _hwm_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemorySampler(threading.Thread):
+    """Peak RSS of each process under `root`, classified as orchestrator / worker / tesseract / other."""
+
+    def __init__(self, root: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.root, self.interval = root, interval
+        self.peaks: dict[int, tuple[str, int]] = {}
+        self._halt = threading.Event()
+
+    def _classify(self, pid: int, ppid: int, cmd: str) -> str:
+        if pid == self.root:
+            return "orchestrator"
+        if "tesseract" in cmd.split(" ")[0]:
+            return "tesseract"
+        if cmd.startswith("ray::"):
+            return "worker"  # Ray names its worker processes after the task they run
+        if "multiprocessing.forkserver" in cmd and ppid == self.root:
+            return "other"  # the fork server itself runs no stages
+        if "multiprocessing" in cmd:
+            return "worker"  # pool workers forked by the fork server
+        return "other"
+
+    def sample(self) -> None:
+        table = _proc_table()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _) in table.items():
+            children.setdefault(ppid, []).append(pid)
+        stack = [self.root]
+        while stack:
+            pid = stack.pop()
+            stack.extend(children.get(pid, []))
+            if pid not in table:
+                continue
+            kind = self._classify(pid, *table[pid])
+            old_kind, old_kb = self.peaks.get(pid, ("other", 0))
+            self.peaks[pid] = (kind if kind != "other" else old_kind, max(old_kb, _hwm_kb(pid)))
+
+    def run(self) -> None:
+        while not self._halt.is_set():
+            self.sample()
+            time.sleep(self.interval)
+
+    def stop(self) -> dict[str, float]:
+        self._halt.set()
+        self.join()
+        out: dict[str, float] = {}
+        for kind, kb in self.peaks.values():
+            out[kind] = max(out.get(kind, 0.0), kb / 1024)
+        return out
+
+
+# -- runs ---------------------------------------------------------------------------
+
+
+def run_ingest(pdf: Path, workers: int, executor: str, work: Path) -> dict[str, Any]:
+    db, out = work / f"db_{executor}_{workers}.duckdb", work / f"out_{executor}_{workers}"
+    env = {**os.environ, "RAY_ADDRESS": ""}
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(pdf), "--db", str(db), "--out", str(out),
+           "--workers", str(workers), "--executor", executor, "--force", "--no-progress"]
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = MemorySampler(proc.pid)
+    sampler.start()
+    _, err = proc.communicate()
+    wall = time.perf_counter() - started
+    peaks = sampler.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"ingest failed ({proc.returncode}): {err[-2000:]}")
+    worker_peak = peaks.get("worker", 0.0) if workers > 1 or executor == "ray" else peaks.get("orchestrator", 0.0)
+    return {"wall_s": wall, "peak_worker_mb": worker_peak, "peak_orchestrator_mb": peaks.get("orchestrator", 0.0),
+            "peak_tesseract_mb": peaks.get("tesseract", 0.0), "summary": err.strip().splitlines()[-1]}
+
+
+def run_tesseract(images: list[Path], n_pages: int, threads: str | None) -> dict[str, Any]:
+    env = dict(os.environ)
+    env.pop("OMP_THREAD_LIMIT", None)
+    if threads:
+        env["OMP_THREAD_LIMIT"] = threads
+    started = time.perf_counter()
+    for i in range(n_pages):
+        subprocess.run(["tesseract", str(images[i % len(images)]), "-", "-l", "vie"], env=env,
+                       capture_output=True, check=True)
+    return {"wall_s": time.perf_counter() - started}
+
+
+def row(kind: str, system: str, workers: int | str, pages: int, res: dict[str, Any]) -> dict[str, Any]:
+    wall = res["wall_s"]
+    cores = workers if isinstance(workers, int) else 1
+    return {"input": kind, "system": system, "workers": workers, "pages": pages, "wall_s": round(wall, 2),
+            "s_per_page": round(wall / pages, 3), "pages_per_s": round(pages / wall, 2),
+            "pages_per_s_per_core": round(pages / wall / cores, 2),
+            "peak_worker_mb": round(res.get("peak_worker_mb", 0.0), 1) or None,
+            "peak_tesseract_mb": round(res.get("peak_tesseract_mb", 0.0), 1) or None}
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    cols = ["input", "system", "workers", "pages", "wall_s", "s_per_page", "pages_per_s", "pages_per_s_per_core",
+            "peak_worker_mb", "peak_tesseract_mb"]
+    widths = {c: max(len(c), *(len(str(r.get(c))) for r in rows)) for c in cols}
+    print(" | ".join(c.ljust(widths[c]) for c in cols))
+    print("-+-".join("-" * widths[c] for c in cols))
+    for r in rows:
+        print(" | ".join(str(r.get(c)).ljust(widths[c]) for c in cols))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scan-pages", type=int, default=12)
+    ap.add_argument("--text-pages", type=int, default=120)
+    ap.add_argument("--big-pages", type=int, default=300)
+    ap.add_argument("--skip-ray", action="store_true")
+    ap.add_argument("--skip-big", action="store_true")
+    args = ap.parse_args(argv)
+
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="throughput_") as tmp:
+        work = Path(tmp)
+        scan = cycled_pdf(SCAN_SRC, work / "scan.pdf", args.scan_pages)
+        text = cycled_pdf(TEXT_SRC, work / "text.pdf", args.text_pages)
+        img_dir = work / "images"
+        img_dir.mkdir()
+        images = embedded_images(SCAN_SRC, img_dir)
+
+        def add(kind: str, system: str, workers: int | str, pages: int, res: dict[str, Any]) -> None:
+            rows.append(row(kind, system, workers, pages, res))
+            print(f"  {kind:<10} {system:<34} {workers!s:>3} workers: {res['wall_s']:.1f} s", flush=True)
+
+        add("scanned", "tesseract -l vie (OMP_THREAD_LIMIT=1)", 1, args.scan_pages, run_tesseract(images, args.scan_pages, "1"))
+        add("scanned", "tesseract -l vie (default threads)", "1 (all cores)", args.scan_pages,
+            run_tesseract(images, args.scan_pages, None))
+        for workers in (1, 2):
+            add("scanned", "cchc-ingest process pool", workers, args.scan_pages, run_ingest(scan, workers, "process", work))
+        if not args.skip_ray:
+            add("scanned", "cchc-ingest --executor ray", 2, args.scan_pages, run_ingest(scan, 2, "ray", work))
+        for workers in (1, 2):
+            add("text_layer", "cchc-ingest process pool", workers, args.text_pages, run_ingest(text, workers, "process", work))
+        if not args.skip_ray:
+            add("text_layer", "cchc-ingest --executor ray", 2, args.text_pages, run_ingest(text, 2, "ray", work))
+        if not args.skip_big:
+            big = cycled_pdf(SCAN_SRC, work / "big.pdf", args.big_pages)
+            add("scanned_big", "cchc-ingest process pool", 2, args.big_pages, run_ingest(big, 2, "process", work))
+
+    def find(kind: str, system: str, workers: int | str) -> dict[str, Any] | None:
+        return next((r for r in rows if r["input"] == kind and r["system"].startswith(system) and r["workers"] == workers), None)
+
+    tess1 = find("scanned", "tesseract -l vie (OMP", 1)
+    scan1, scan2 = find("scanned", "cchc-ingest process", 1), find("scanned", "cchc-ingest process", 2)
+    text1 = find("text_layer", "cchc-ingest process", 1)
+    big = find("scanned_big", "cchc-ingest process", 2)
+    targets = {
+        "scanned_time_per_page_vs_tesseract": round(scan1["s_per_page"] / tess1["s_per_page"], 2),
+        "scanned_speedup_2_vs_1_workers": round(scan1["wall_s"] / scan2["wall_s"], 2),
+        "text_layer_pages_per_s_per_core": text1["pages_per_s_per_core"],
+        "big_scan_peak_worker_mb": big["peak_worker_mb"] if big else None,
+    }
+    goals = {"scanned_time_per_page_vs_tesseract": ("<=", 1.15), "scanned_speedup_2_vs_1_workers": (">=", 1.8),
+             "text_layer_pages_per_s_per_core": (">=", 20.0), "big_scan_peak_worker_mb": ("<", 700.0)}
+    print()
+    print_table(rows)
+    print()
+    for name, value in targets.items():
+        op, goal = goals[name]
+        met = None if value is None else (value <= goal if op == "<=" else value >= goal if op == ">=" else value < goal)
+        print(f"{name}: {value} (target {op} {goal}: {'met' if met else 'NOT met' if met is not None else 'not run'})")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "args": vars(args), "rows": rows, "targets": targets,
+    }, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(f"saved {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
