@@ -82,7 +82,7 @@ def find_header(grid: list[list[str]], header_rows: int) -> tuple[int, dict[str,
         if header_score(grid[start]) < 2:
             continue
         end = start + 1
-        while end < len(grid) and end < start + 3 and header_score(grid[end]) >= 1 and not _has_label(grid[end]):
+        while end < len(grid) and end < start + 3 and _continues_header(grid[end]):
             end += 1
         joined = [" ".join(grid[r][c] for r in range(start, end)) for c in range(len(grid[start]))]
         roles = assign_roles(joined)
@@ -93,6 +93,13 @@ def find_header(grid: list[list[str]], header_rows: int) -> tuple[int, dict[str,
         joined = [" ".join(grid[r][c] for r in range(min(header_rows, len(grid)))) for c in range(len(grid[0]))]
         best_end, best_roles = min(header_rows, len(grid)), assign_roles(joined)
     return best_end, best_roles
+
+
+def _continues_header(row: list[str]) -> bool:
+    """A second header row names columns too, and is neither a numbered row nor an area section."""
+    if header_score(row) < 1 or _has_label(row) or _OCR_ROMAN.match(row[0] if row else ""):
+        return False
+    return not any(area_of_heading(c) for c in row if c)
 
 
 def _has_label(row: list[str]) -> bool:
