@@ -146,7 +146,7 @@ def _title_after(doc: _Doc, i: int) -> str | None:
             if parts:
                 break
             continue
-        if t.startswith("(") or re.match(r"^(can c|cin c|cen c|cdn c|thuc hien|theo de nghi|chu tich)", f):
+        if t.startswith("(") or re.match(r"^(c[a-z]{1,2}n c|thuc hien|theo de nghi|chu tich|[ivx]{1,4}\.\s|\d{1,2}\.\s)", f):
             break
         if set(t) <= set("-_=* "):
             break

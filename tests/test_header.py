@@ -133,3 +133,11 @@ def test_state_documents_are_not_taken_for_plans_and_seeds_are():
         assert not is_plan(_lines(path.read_text(encoding="utf-8"))), path.name
     for seed in SEEDS:
         assert is_plan(document_lines(read_text_dump(seed))), seed.name
+
+
+def test_title_stops_at_the_first_part_heading():
+    text = ("ỦY BAN NHÂN DÂN\nHUYỆN ĐỒNG PHÚ\nSố: 5/KH-UBND    Đồng Phú, ngày 3 tháng 1 năm 2024\nKẾ HOẠCH\n"
+            "Cải cách hành chính huyện Đồng Phú\nnăm 2024\nI. MỤC TIÊU, YÊU CẦU\n1. Mục tiêu\n")
+    header = parse_header(_lines(text))
+    assert header.title == "Kế hoạch cải cách hành chính huyện Đồng Phú năm 2024"
+    assert (header.place, header.issue_date.isoformat()) == ("Đồng Phú", "2024-01-03")
