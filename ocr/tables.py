@@ -118,8 +118,19 @@ def _recover_cells(h: np.ndarray, v: np.ndarray, xs: list[int], ys: list[int]) -
     return sorted(cells, key=lambda c: (c.row, c.col))
 
 
-def find_grids(h: np.ndarray, v: np.ndarray) -> list[Grid]:
-    """Ruled grids on the page from the horizontal and vertical ruling masks."""
+def find_grids(
+    h: np.ndarray, v: np.ndarray, short_h: np.ndarray | None = None, short_v: np.ndarray | None = None
+) -> list[Grid]:
+    """Ruled grids on the page from the horizontal and vertical ruling masks.
+
+    Grid lines are located with the long-stroke masks (`h`, `v`: nothing a letter
+    could produce). Whether a border exists between two slots is checked on the
+    short-stroke masks when given: under a merged section row the column borders
+    of the next single-line row are only one row high, shorter than the long
+    kernel, and would otherwise make that row one wide cell.
+    """
+    edge_h = short_h if short_h is not None else h
+    edge_v = short_v if short_v is not None else v
     page_h, page_w = h.shape
     joined = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
@@ -135,7 +146,7 @@ def find_grids(h: np.ndarray, v: np.ndarray) -> list[Grid]:
             continue
         xs = [x + p for p in xs]
         ys = [y + p for p in ys]
-        grids.append(Grid((int(x), int(y), int(x + w), int(y + hh)), xs, ys, _recover_cells(h, v, xs, ys)))
+        grids.append(Grid((int(x), int(y), int(x + w), int(y + hh)), xs, ys, _recover_cells(edge_h, edge_v, xs, ys)))
     return sorted(grids, key=lambda g: g.box[1])
 
 
@@ -261,5 +272,14 @@ def grid_to_table(grid: Grid, cells: list[Cell], page_no: int) -> Table:
     )
 
 
-def erase_rulings(grey: np.ndarray, h: np.ndarray, v: np.ndarray) -> np.ndarray:
-    return erase(grey, cv2.bitwise_or(h, v))
+def erase_rulings(grey: np.ndarray, h: np.ndarray, v: np.ndarray, grids: list[Grid] | None = None,
+                  short: np.ndarray | None = None) -> np.ndarray:
+    """Ruling lines painted white; inside tables also the short border stubs (else read as "|")."""
+    mask = cv2.bitwise_or(h, v)
+    if grids and short is not None:
+        inside = np.zeros_like(mask)
+        for g in grids:
+            x0, y0, x1, y1 = g.box
+            inside[y0 : y1 + 1, x0 : x1 + 1] = 255
+        mask = cv2.bitwise_or(mask, cv2.bitwise_and(short, inside))
+    return erase(grey, mask)

@@ -51,7 +51,7 @@ def text_layer_problem(text: str) -> str | None:
     symbols = [ch for ch in visible if not ch.isascii() and not ch.isalpha() and ch not in "–—“”‘’…•"]
     if len(foreign) + len(symbols) > 0.03 * len(visible):
         return "legacy font encoding"
-    if len(letters) >= 80 and len(non_ascii) < 0.01 * len(letters):
+    if len(letters) >= 40 and len(non_ascii) < 0.01 * len(letters):
         return "no Vietnamese diacritics"
     return None
 

@@ -1,0 +1,123 @@
+"""Unreadable inputs fail before any OCR, with one clear line; text-layer pages are never OCR'd."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.pdfgen import canvas
+
+import ocr
+from ocr.errors import CorruptPDFError, EmptyDocumentError, EncryptedPDFError, InputError, UnreadableFileError
+from ocr.text_layer import text_layer_problem
+from tests.fixtures.make_pdfs import build_digital_pdf, spec_dongnai
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _two_page_pdf(path: Path, **kwargs) -> Path:
+    c = canvas.Canvas(str(path), **kwargs)
+    for i in (1, 2):
+        c.drawString(72, 720, f"page {i}")
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture(scope="module")
+def digital(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    path = tmp_path_factory.mktemp("digital") / "plan.pdf"
+    truth = build_digital_pdf(spec_dongnai(), path)
+    return path, truth
+
+
+def test_corrupt_encrypted_empty_and_non_pdf_inputs_raise_clear_errors(tmp_path: Path) -> None:
+    good = _two_page_pdf(tmp_path / "good.pdf")
+    assert ocr.pdf_page_count(good) == 2
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    encrypted = _two_page_pdf(tmp_path / "encrypted.pdf", encrypt="secret")
+    zero = tmp_path / "zero.pdf"
+    zero.write_bytes(
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    text = tmp_path / "notes.pdf"
+    text.write_text("just some text, not a PDF")
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    cases = [
+        (truncated, CorruptPDFError, "corrupt"),
+        (encrypted, EncryptedPDFError, "encrypted"),
+        (zero, EmptyDocumentError, "no pages"),
+        (text, UnreadableFileError, "not a PDF"),
+        (empty, EmptyDocumentError, "empty"),
+        (tmp_path / "missing.pdf", UnreadableFileError, "not found"),
+    ]
+    for path, kind, words in cases:
+        with pytest.raises(kind) as info:
+            list(ocr.read_pdf(path))
+        message = str(info.value)
+        assert words in message and "\n" not in message, message
+        with pytest.raises(InputError):
+            ocr.pdf_page_count(path)
+
+
+def test_cli_reports_unreadable_input_on_one_line_with_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\nthis is not really a pdf")
+    run = subprocess.run([sys.executable, "-m", "ocr", str(bad)], cwd=REPO, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert len(run.stderr.strip().splitlines()) == 1 and "bad.pdf" in run.stderr
+
+
+def test_text_layer_problems_are_recognised() -> None:
+    clean = "Kế hoạch cải cách hành chính tỉnh Đồng Nai năm 2024, nâng cao hiệu quả giải quyết thủ tục."
+    assert text_layer_problem(clean) is None
+    stripped = "Ke hoach cai cach hanh chinh tinh Dong Nai nam 2024, nang cao hieu qua giai quyet thu tuc hanh chinh."
+    assert text_layer_problem(stripped) == "no Vietnamese diacritics"
+    tcvn3 = "KÕ ho¹ch c¶i c¸ch hµnh chÝnh tØnh §ång Nai n¨m 2024, n©ng cao hiÖu qu¶ gi¶i quyÕt thñ tôc."
+    assert text_layer_problem(tcvn3) == "legacy font encoding"
+    assert text_layer_problem("(cid:12)(cid:34)(cid:56)(cid:78) " * 5) == "garbage characters"
+    assert text_layer_problem("  2  ") == "no text"
+
+
+def test_text_layer_pages_read_without_ocr_and_table_stitched(digital: tuple[Path, list[str]]) -> None:
+    from bench.ocr_bench import table_scores
+    from tests.fixtures.make_pdfs import layout_plan
+
+    path, truth = digital
+    pages = list(ocr.read_pdf(path))
+    assert [p.page_no for p in pages] == list(range(1, len(truth) + 1))
+    assert all(p.method == "text_layer" and p.confidence is None for p in pages)
+    first = pages[0].text
+    assert "Số: 300/KH-UBND" in first and "Đồng Nai, ngày 28 tháng 12 năm 2023" in first
+    # Two-column header: issuing-body block first, then the national-motto block.
+    assert first.index("TỈNH ĐỒNG NAI") < first.index("Số: 300/KH-UBND") < first.index("CỘNG HÒA")
+    assert pages[1].header_text == "2" and not pages[1].text.startswith("2\n")
+    tables = [t for p in pages for t in p.tables]
+    assert len(tables) == 1, [t.pages for t in tables]
+    table = tables[0]
+    _, result = layout_plan(spec_dongnai(), path.with_name("again.pdf"))
+    assert table.n_cols == 6 and len(table.pages) >= 2 and len(table.row_pages) == table.n_rows
+    scores = table_scores(result.grid, table.grid())
+    assert scores["rows_right"] >= 0.95 and scores["cells_exact"] >= 0.95, scores
+
+
+def test_cli_text_and_json(digital: tuple[Path, list[str]]) -> None:
+    path, _ = digital
+    text = subprocess.run([sys.executable, "-m", "ocr", str(path), "--pages", "1-2"], cwd=REPO,
+                          capture_output=True, text=True, check=True).stdout
+    assert text.count("\f") == 1 and "KẾ HOẠCH" in text.split("\f")[0]
+    out = subprocess.run([sys.executable, "-m", "ocr", str(path), "--pages", "1", "--json"], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout
+    doc = json.loads(out)
+    assert len(doc["pages"]) == 1
+    page = doc["pages"][0]
+    assert page["page"] == 1 and page["method"] == "text_layer" and "confidence" in page
+    line = page["lines"][0]
+    assert set(line) >= {"text", "bbox", "confidence"} and len(line["bbox"]) == 4
+    assert isinstance(page["tables"], list)
