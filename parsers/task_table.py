@@ -106,12 +106,6 @@ def _has_label(row: list[str]) -> bool:
     return bool(row) and bool(normalise_label(row[0]))
 
 
-def is_task_table(table: Table) -> bool:
-    """A task table names at least a content column and a lead or deadline column."""
-    _, roles = find_header(table.grid(), table.header_rows)
-    return "content" in roles and ("lead" in roles or "deadline" in roles)
-
-
 def tasks_from_grid(
     grid: list[list[str]],
     roles: dict[str, int],

@@ -8,9 +8,11 @@ Two shapes occur:
   classified — area heading, row label, agency list (the gazetteer must
   recognise most of it), deadline (by pattern), or task wording — and the
   blocks are assembled in reading order: task wording opens a task, agency
-  and deadline blocks fill the oldest of the two most recent tasks still
-  missing that slot (OCR often emits a row's deadline after the next row's
-  first cells).
+  blocks fill its lead then partner slot, a deadline block fills the newest
+  of the two latest tasks still without one (OCR sometimes emits a row's
+  deadline after the next row's first cells). Blocks whose lines carry "|"
+  cell separators are rows read across: first cell task wording, then lead,
+  partner, with a deadline found by pattern.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ _DEADLINE_IN_TEXT = re.compile(
 _DANGLING = re.compile(r"(?:\bva|[;,])\s*$")
 """An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
-_SECTION_LINE = re.compile(r"^\s*(?:[IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
+_SECTION_LINE = re.compile(r"^\s*([IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
 
 
 class _Assembler:
@@ -233,7 +235,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
         block: list[str] = []
         for line in lines[begin:] + [""]:
             section = _SECTION_LINE.match(line)
-            heading = area_of_heading(section.group(1)) if section else None
+            heading = area_of_heading(section.group(2), strict=section.group(1).isdigit()) if section else None
             if line.strip() and not heading and not _is_header_junk(line):
                 block.append(line)
                 continue
