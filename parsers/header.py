@@ -304,14 +304,15 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> H
 
     plan_doc_number = None
     if doc_type == "quyet_dinh":
-        for i in range(len(doc.clean)):
-            for m in _DOC_NO.finditer(doc.clean[i]):
-                num = normalise_doc_number(*m.groups())
-                if "/KH-" in num and re.search(r"\bso\W*$", doc.folded[i][: m.start()]) and i < 200:
+        # The issued plan's own header line ("Số: 12/KH-UBND" at the start of a line), not a citation.
+        for i in range(number_line + 1 if number_line is not None else 0, len(doc.clean)):
+            m = re.match(r"^\W{0,3}s[a-z0-9]{0,2}\s*:", doc.folded[i])
+            no = _DOC_NO.search(doc.clean[i]) if m else None
+            if no:
+                num = normalise_doc_number(*no.groups())
+                if "/KH-" in num:
                     plan_doc_number = num
                     break
-            if plan_doc_number:
-                break
 
     return Header(
         doc_number=doc_number,

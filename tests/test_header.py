@@ -141,3 +141,12 @@ def test_title_stops_at_the_first_part_heading():
     header = parse_header(_lines(text))
     assert header.title == "Kế hoạch cải cách hành chính huyện Đồng Phú năm 2024"
     assert (header.place, header.issue_date.isoformat()) == ("Đồng Phú", "2024-01-03")
+
+
+def test_decision_and_the_number_of_the_plan_it_issues():
+    text = ("ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC\nSố: 17/QĐ-UBND    Đồng Xoài, ngày 3 tháng 1 năm 2024\nQUYẾT ĐỊNH\n"
+            "Ban hành Kế hoạch cải cách hành chính năm 2024\n\nCăn cứ Kế hoạch số 106/KH-UBND ngày 31/3/2023;\n"
+            "ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC\nSố: 18/KH-UBND\nKẾ HOẠCH\nCải cách hành chính năm 2024\n")
+    header = parse_header(_lines(text))
+    assert (header.doc_type, header.doc_number, header.plan_doc_number) == ("quyet_dinh", "17/QĐ-UBND", "18/KH-UBND")
+    assert header.title == "Kế hoạch cải cách hành chính năm 2024"
