@@ -27,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.corpus import REPO_ROOT, iter_paragraphs, seed_paragraphs
+from diacritics.corpus import REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs, seed_paragraphs
 from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word, strip_marks
 
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
@@ -138,6 +138,30 @@ def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
     return pairs, seen
 
 
+def count_caps_misreads(pages: Iterable[dict]) -> Counter:
+    """For OCR tokens printed in capitals ("BO", "SG"), count whether the truth was Title case
+    ("Bộ", "Sở": the mark became a capital glyph) or capitals too.  Keys: (lower-case OCR
+    token, "title" | "caps")."""
+    stats: Counter = Counter()
+    for page in pages:
+        truth = TOKEN_RE.findall("\n".join(page["truth"]))
+        ocr = OCR_TOKEN_RE.findall(page["ocr"])
+        ops = Levenshtein.opcodes([t.lower() for t in truth], [o.lower() for o in ocr])
+        for op in ops:
+            if op.tag not in ("equal", "replace") or op.src_end - op.src_start != op.dest_end - op.dest_start:
+                continue
+            for k in range(op.src_end - op.src_start):
+                tok, got = truth[op.src_start + k], ocr[op.dest_start + k]
+                letters = [ch for ch in got if ch.isalpha()]
+                if len(letters) < 2 or not all(ch.isupper() for ch in letters) or not is_word(tok):
+                    continue
+                if tok.isupper() and len(tok) > 1:
+                    stats[(got.lower(), "caps")] += 1
+                elif tok[0].isupper():
+                    stats[(got.lower(), "title")] += 1
+    return stats
+
+
 def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
     from diacritics.ocr_sim import ocr_pages
 
@@ -146,8 +170,15 @@ def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
     return ocr_pages(paras, OCR_CACHE, max_pages=max_pages, workers=workers)
 
 
-def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
-    paragraphs = list(iter_paragraphs(held_out=False)) + seed_paragraphs()
+def build(max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "") -> dict:
+    """`dev_prefixes`: also leave out training files starting with these hex digits, to tune
+    decoder settings on text the tuned model has not seen (the shipped model uses none)."""
+    paragraphs = [
+        para
+        for path in corpus_files(held_out=False)
+        if path.name[:1] not in dev_prefixes
+        for para in clean_markdown(path.read_text(encoding="utf-8"))
+    ] + seed_paragraphs()
     unigrams, bigrams, trigrams = count_ngrams(paragraphs)
     titles = count_title_case(paragraphs)
     # Each dictionary word adds one count to its syllable pairs: the corpus is one genre, and
@@ -158,6 +189,7 @@ def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
             bigrams[pair] += WORD_LIST_PAIR_COUNT
     pages = training_ocr_pages(max_pages, workers) if max_pages else []
     pairs, seen = count_confusions(pages)
+    caps = count_caps_misreads(pages)
     extra = {s for word in lexicon for s in word} - set(unigrams)
     # Confusions are counted on lower-case forms; make sure each has an id.
     extra |= {tok for (_, tok) in pairs if tok not in unigrams}
@@ -179,6 +211,12 @@ def build(max_pages: int, workers: int, min_conf: int = 2) -> dict:
         "bigram": [[index[a], index[b], n] for (a, b), n in sorted(bigrams.items())],
         "trigram": [[index[a], index[b], index[c], n] for (a, b, c), n in sorted(trigrams.items())],
         "confusion": conf,
+        # OCR tokens in capitals that were mostly a Title-case word ("BO" for "Bộ")
+        "caps_title": sorted(
+            obs
+            for (obs, kind), n in caps.items()
+            if kind == "title" and n >= 3 and n >= 2 * caps.get((obs, "caps"), 0)
+        ),
         "ocr_pages": len(pages),
     }
 
@@ -188,8 +226,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ocr-pages", type=int, default=400, help="pages rendered and OCR'd for confusions")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--dev-prefixes", default="", help="extra files to leave out, for tuning only")
     args = ap.parse_args(argv)
-    model = build(args.ocr_pages, args.workers)
+    model = build(args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes)
     with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
         json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
     print(

@@ -102,6 +102,7 @@ class Model:
             self.ocr_seen[form] = seen
             self.ocr_pairs[(obs, form)] = n
         self.confusion = dict(confusion)
+        self.caps_title = frozenset(data.get("caps_title", ()))
 
 
 @lru_cache(maxsize=1)
