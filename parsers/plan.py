@@ -23,7 +23,7 @@ from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
 
-PARSER_VERSION = "0.6.7"
+PARSER_VERSION = "0.6.8"
 
 log = logging.getLogger(__name__)
 
