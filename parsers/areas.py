@@ -105,7 +105,7 @@ def area_of_heading(text: str) -> tuple[str | None, float]:
     for area, names in AREA_NAMES.items():
         for name in names:
             score = fuzz.ratio(key, name)
-            if len(key) > len(name) + 8:
+            if len(key) > len(name) + 8 and len(name) >= 15:
                 # "Cải cách hành chính nhà nước" headings run on ("... thực hiện cải cách
                 # hành chính"): accept a name at the start of a longer heading.
                 prefix = fuzz.ratio(key[: len(name)], name)

@@ -41,6 +41,8 @@ def test_seed_area_sets(seed):
         ("Xây dựng và phát triển Chính phủ điện tử, Chính phủ số", "chinh_quyen_so"),
         ("CONG TAC CHI PAO PIEU HANH CAI CACH HANH CHINH", "chi_dao_dieu_hanh"),
         ("Mục tiêu", None),
+        ("Chuyển đổi số trong giải quyết thủ tục hành chính cho người dân", None),
+        ("Cải cách thể chế: rà soát, hoàn thiện hệ thống văn bản quy phạm pháp luật", "the_che"),
         ("Tổ chức thực hiện", None),
         ("Tiếp tục đẩy mạnh cải cách chế độ công vụ, công chức; cơ cấu, sắp xếp lại đội ngũ cán bộ", None),
     ],
