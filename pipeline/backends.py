@@ -72,6 +72,8 @@ class ProcessBackend:
     def __init__(self, workers: int) -> None:
         self.workers = workers
         self._ctx = multiprocessing.get_context("forkserver")
+        # Workers fork from a server that has already imported and warmed up every stage.
+        self._ctx.set_forkserver_preload(["pipeline.warm"])
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
