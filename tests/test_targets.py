@@ -110,3 +110,20 @@ def test_seed_targets_against_gold(seed):
     tp = match_targets(gold["targets"], pred)
     assert tp >= 0.9 * len(gold["targets"]), (tp, len(gold["targets"]))
     assert tp >= 0.9 * len(pred), (tp, len(pred))
+
+
+def test_clean_seed_with_all_marks_stripped_still_scores_fully():
+    """Seed 001 read by an English OCR model would lose every mark: header, areas and targets must survive."""
+    from parsers.text import strip_marks
+    from pipeline.evaluate import score
+
+    seed = RAW / "seeds" / "001_0dfc435017dae436.txt"
+    gold = json.loads((GOLD / f"{seed.stem}.json").read_text(encoding="utf-8"))
+    gold.pop("tasks")
+    pages = [Page(page_no=p.page_no, method="text", text=strip_marks(p.text)) for p in read_text_dump(seed)]
+    ext = parse_plan(pages, "p")
+    pred = {gold["source"]: {"header": ext.header.model_dump(), "areas": [a.area for a in ext.areas],
+                             "targets": [t.model_dump() for t in ext.targets], "tasks": []}}
+    m = score([gold], pred)
+    assert m["header_accuracy"] == 1.0 and m["areas_f1"] == 1.0
+    assert m["targets_f1"] >= 0.95
