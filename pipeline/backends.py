@@ -22,6 +22,10 @@ WORKER_ENV = {
 }
 
 
+class ExecutorUnavailable(RuntimeError):
+    """The requested executor cannot run here (e.g. `ray` is not installed); a usage problem."""
+
+
 class WorkerDied(RuntimeError):
     """A worker process vanished mid-task (killed by the OOM killer, crash in a native library)."""
 
@@ -105,7 +109,12 @@ def make_backend(name: str, workers: int) -> Backend:
     if name == "process":
         return SerialBackend() if workers <= 1 else ProcessBackend(workers)
     if name == "ray":
-        from pipeline.ray_executor import RayBackend  # optional dependency, imported only when asked for
+        try:
+            from pipeline.ray_executor import RayBackend  # optional dependency, imported only when asked for
 
-        return RayBackend(workers)
+            return RayBackend(workers)
+        except ImportError as exc:
+            raise ExecutorUnavailable(
+                f"--executor ray needs Ray ({exc}); install it with: pip install -e '.[ray]'"
+            ) from exc
     raise ValueError(f"unknown executor {name!r} (expected 'process' or 'ray')")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pipeline.backends import ExecutorUnavailable
 from schema.store import DatabaseBusyError
 
 
@@ -64,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         except DatabaseBusyError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
+        except ExecutorUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         print(summary.line(), file=sys.stderr)
         return summary.exit_code
     if args.command == "eval":

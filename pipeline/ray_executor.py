@@ -33,7 +33,7 @@ class RayBackend:
     """Submit/wait/result over Ray object refs; one CPU per task, like one process-pool worker."""
 
     def __init__(self, workers: int) -> None:
-        import ray
+        import ray  # ImportError is turned into a clear message by `make_backend`
 
         self._ray = ray
         self.workers = workers
