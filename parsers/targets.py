@@ -246,6 +246,7 @@ def _scopes(text_after: str) -> list[str]:
 
 
 def extract_targets(lines: list[tuple[int, str]], outline: Outline, plan_id: str) -> list[TargetRow]:
+    """Every target in the plan body (before `outline.body_end`), filed under the area section it sits in."""
     rows: list[TargetRow] = []
     lead_year: int | None = None
     lead_area: str | None = None
@@ -342,6 +343,7 @@ def _clause_targets(
     plan_id: str,
     seen: set[tuple],
 ) -> list[TargetRow]:
+    """Targets of one ';' clause: figures, their comparators, the words that describe each, scopes."""
     folded = ocr_fold(clause)
     figs = _figures(clause, folded)
     if not figs:
@@ -402,7 +404,7 @@ def _clause_targets(
         ):
             # A list sharing one predicate: "100% cơ quan A, 90% đơn vị B hoàn thiện ...".
             metric = _tidy(f"{metric} {shared_tail}")
-        scopes = _scopes(fa if not next_leads else fa) or [None]
+        scopes = _scopes(folded[a0:a1]) or [None]
         unit = fig.unit if fig.kind != "pct" else "%"
         for scope in scopes:
             key = (area, fig.value, unit, fig.comparator, scope, metric)
