@@ -230,9 +230,12 @@ def _strip_after(raw: str, folded: str) -> str:
 
 
 def _scopes(text_after: str) -> list[str]:
-    """Levels a figure applies to, from the words after it ("tại cấp sở, cấp huyện" -> two)."""
-    found = list(_SCOPE.finditer(text_after))
-    found = [m for m in found if not re.search(r"(?:ubnd|uy ban nhan dan|phong|chu tich)\s*$", text_after[: m.start()])]
+    """Levels a figure applies to, from the words after it ("tại cấp sở, cấp huyện" -> two).
+
+    Only a level introduced as a place or a remit counts ("tại/ở/của/thuộc/trong phạm vi cấp
+    X", "đơn vị cấp X"): a bare "cấp huyện" usually names an agency ("UBND cấp huyện").
+    """
+    found = [m for m in _SCOPE.finditer(text_after) if m.group(1)]
     if not found:
         return []
     first = found[0]

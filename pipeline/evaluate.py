@@ -10,7 +10,8 @@ Matching follows the contract (CONTRACT.md, "Gold files"):
   marks and the ratio is meant to judge *what* is measured, not spelling;
 - a gold task row matches on area and row label or, failing that, content
   similarity >= 70; lead agencies and deadline text are then scored on the
-  matched rows.
+  matched rows; `targets_scope_accuracy` likewise scores the level of matched
+  targets whose gold states one (informative, not part of the contract match).
 Counts are pooled over all plans (micro averages). `overall_f1` is the mean
 of header accuracy and the areas, targets and tasks F1 that the gold covers.
 Gold files are tied to plans by `source` == file name of `plans.source_path`.
@@ -75,6 +76,10 @@ def _same_target(g: dict, p: dict) -> bool:
 
 
 def match_targets(gold: list[dict], pred: list[dict]) -> int:
+    return len(target_pairs(gold, pred))
+
+
+def target_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
     """Size of a maximum matching between gold and predicted targets (Kuhn's augmenting paths).
 
     A maximum matching, not a greedy one: a gold target must not take the one
@@ -96,7 +101,9 @@ def match_targets(gold: list[dict], pred: list[dict]) -> int:
                 return True
         return False
 
-    return sum(augment(gi, set()) for gi in range(len(gold)))
+    for gi in range(len(gold)):
+        augment(gi, set())
+    return [(gold[gi], pred[pi]) for pi, gi in sorted(owner.items(), key=lambda kv: kv[1])]
 
 
 def _agencies_equal(gold: list[str], pred: list[str]) -> bool:
@@ -161,6 +168,7 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]
     t = [0, 0, 0]
     k = [0, 0, 0]
     lead_ok = dl_ok = matched_rows = 0
+    scope_ok = scope_all = 0
     found = 0
     have = {"header": False, "areas": False, "targets": False, "tasks": False}
     for g in gold_docs:
@@ -185,7 +193,12 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]
             a[2] += len(gs - ps)
         if "targets" in g:
             have["targets"] = True
-            tp = match_targets(g["targets"], p["targets"])
+            pairs = target_pairs(g["targets"], p["targets"])
+            tp = len(pairs)
+            for gt, pt in pairs:
+                if "scope" in gt:
+                    scope_all += 1
+                    scope_ok += gt["scope"] == pt.get("scope")
             t[0] += tp
             t[1] += len(p["targets"]) - tp
             t[2] += len(g["targets"]) - tp
@@ -214,6 +227,8 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]
     for name, c in (("areas", a), ("targets", t), ("tasks", k)):
         p_, r_, f_ = _prf(*c)
         m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"] = p_, r_, f_
+    if scope_all:
+        m["targets_scope_accuracy"] = scope_ok / scope_all
     m["task_lead_agency_accuracy"] = lead_ok / matched_rows if matched_rows else 0.0
     m["task_deadline_accuracy"] = dl_ok / matched_rows if matched_rows else 0.0
     parts = [m["header_accuracy"]] if have["header"] else []
@@ -237,7 +252,7 @@ def load_predictions(db_path: str | Path) -> dict[str, dict]:
         cols = ["plan_id", "source_path", *HEADER_FIELDS]
         plans = con.execute(f"SELECT {', '.join(cols)} FROM plans ORDER BY source_path").fetchall()
         areas = con.execute("SELECT plan_id, area FROM areas").fetchall()
-        targets = con.execute("SELECT plan_id, area, value, unit, comparator, metric FROM targets").fetchall()
+        targets = con.execute("SELECT plan_id, area, value, unit, comparator, metric, scope FROM targets").fetchall()
         tasks = con.execute(
             "SELECT plan_id, area, row_label, content, lead_agencies, deadline_text FROM tasks"
         ).fetchall()
@@ -253,10 +268,10 @@ def load_predictions(db_path: str | Path) -> dict[str, dict]:
     for pid, area in areas:
         if pid in by_id:
             by_id[pid]["areas"].append(area)
-    for pid, area, value, unit, comparator, metric in targets:
+    for pid, area, value, unit, comparator, metric, scope in targets:
         if pid in by_id:
             by_id[pid]["targets"].append(
-                {"area": area, "value": value, "unit": unit, "comparator": comparator, "metric": metric}
+                {"area": area, "value": value, "unit": unit, "comparator": comparator, "metric": metric, "scope": scope}
             )
     for pid, area, label, content, lead, deadline in tasks:
         if pid in by_id:
