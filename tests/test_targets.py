@@ -127,3 +127,10 @@ def test_clean_seed_with_all_marks_stripped_still_scores_fully():
     m = score([gold], pred)
     assert m["header_accuracy"] == 1.0 and m["areas_f1"] == 1.0
     assert m["targets_f1"] >= 0.95
+
+
+def test_scope_only_where_a_level_is_the_place_or_remit():
+    rows = _targets("- 100% UBND cấp xã, Phòng Tư pháp cấp huyện cung cấp dịch vụ chứng thực điện tử;\n"
+                    "- Tối thiểu 50% kết quả giải quyết TTHC thuộc thẩm quyền của cấp tỉnh được số hóa;\n"
+                    "- Hoàn thành Trung tâm điều hành thông minh tại 100% đơn vị cấp huyện.")
+    assert [(r.value, r.scope) for r in rows] == [(100, None), (50, "cap_tinh"), (100, "cap_huyen")]
