@@ -61,6 +61,11 @@ def area_of_heading(text: str, strict: bool = False) -> str | None:
                 continue
             if phrase in folded:
                 return area
+    # damaged start ("Cii cach thé ché"): the heading's first words close to the full area name
+    for area, phrases in AREA_PHRASES:
+        full = phrases[0]
+        if len(folded) >= len(full) - 2 and fuzz.ratio(full, folded[: len(full)]) >= (85 if strict else 80):
+            return area
     if strict:
         return None
     for area, phrases in AREA_PHRASES:

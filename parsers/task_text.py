@@ -100,7 +100,7 @@ _DEADLINE_IN_TEXT = re.compile(
 _DANGLING = re.compile(r"(?:\bva|[;,])\s*$")
 """An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
-_SECTION_LINE = re.compile(r"^\s*([IVXL1]{1,4}|\d{1,2})\s*[|.]\s*(\S.{3,80})$")
+_SECTION_LINE = re.compile(r"^\s*([IVXLl1]{1,4}|\d{1,2})(?:\s*[|.]\s*|\s+)(\S.{3,80})$")
 
 
 class _Assembler:

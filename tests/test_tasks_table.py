@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
+from parsers.task_sections import area_of_heading
 from parsers.tasks import extract_tasks
 from schema.document import Cell, Page, Table
 
@@ -127,3 +130,20 @@ def test_ocr_damaged_roman_section_numbers_still_open_sections() -> None:
         ("to_chuc_bo_may", ["Phòng Nội vụ"]),
         ("chi_dao_dieu_hanh", ["Phòng Văn hóa - Xã hội"]),
     ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "strict", "area"),
+    [
+        ("I | Cai cich thé ché", False, "the_che"),
+        ("Cii cach thé ché", True, "the_che"),
+        ("IV | Cii cach to chirc bd may", False, "to_chuc_bo_may"),
+        ("Xây dựng và phát triển Chính quyền điện tử, Chính quyền số", False, "chinh_quyen_so"),
+        ("Cong tac chi dao diéu hanh", True, "chi_dao_dieu_hanh"),
+        ("Kiểm soát thủ tục hành chính", True, None),
+        ("Đẩy mạnh chuyển đổi số trong giải quyết thủ tục hành chính", True, None),
+        ("chu", False, None),
+    ],
+)
+def test_area_of_section_heading(heading: str, strict: bool, area: str | None) -> None:
+    assert area_of_heading(heading, strict=strict) == area
