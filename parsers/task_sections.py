@@ -36,7 +36,7 @@ AREA_PHRASES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-_LEAD = re.compile(r"^(?:[ivxl]+|\d+(?:\.\d+)*)[.):]?\s+|^[-–•*]\s*")
+_LEAD = re.compile(r"^(?:[ivxl]+|\d+(?:\.\d+)*)\s*[.):|]?\s+|^[-–•*]\s*")
 _LEAD_WORDS = re.compile(r"^(?:cai cach|cong tac|xay dung va phat trien|xay dung|linh vuc|ve)\s+")
 _ROMAN = re.compile(r"^[IVXL]+\.?$")
 
