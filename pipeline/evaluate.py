@@ -227,8 +227,8 @@ def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]
     for name, c in (("areas", a), ("targets", t), ("tasks", k)):
         p_, r_, f_ = _prf(*c)
         m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"] = p_, r_, f_
-    if scope_all:
-        m["targets_scope_accuracy"] = scope_ok / scope_all
+        if name == "targets" and scope_all:
+            m["targets_scope_accuracy"] = scope_ok / scope_all
     m["task_lead_agency_accuracy"] = lead_ok / matched_rows if matched_rows else 0.0
     m["task_deadline_accuracy"] = dl_ok / matched_rows if matched_rows else 0.0
     parts = [m["header_accuracy"]] if have["header"] else []
