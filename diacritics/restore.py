@@ -55,7 +55,8 @@ CHANNEL_WEIGHT = 1.0
 MAX_VARIANTS = 12
 CASE_WEIGHT = 1.0
 FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
-FUZZY_MAX_FORMS = 8
+FUZZY_MAX_FORMS = 16
+FUZZY_TWO_EDITS_MIN_LEN = 3  # unknown tokens this long may be two letter edits from the truth
 KEEP_UNKNOWN_P = 0.05
 KEEP_SYMBOL_P = 0.9
 #: The trigram pass buys about +0.2 points of syllable accuracy for about a third of the time;
@@ -211,7 +212,7 @@ def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
     letters = strip_marks(obs)
     if len(letters) < 2 or not any(v in letters for v in "aeiouy"):
         return []
-    max_dist = 2 if obs not in model.index and len(letters) >= 4 else 1
+    max_dist = 2 if obs not in model.index and len(letters) >= FUZZY_TWO_EDITS_MIN_LEN else 1
     hits = process.extract(
         letters, model.bases, scorer=Levenshtein.distance, score_cutoff=max_dist, limit=None
     )
