@@ -52,11 +52,17 @@ def raw_tasks(pages: list[Page]) -> list[RawTask]:
 
 
 def plan_year(raw: list[RawTask], pages: list[Page]) -> int | None:
-    """The year year-less deadlines refer to: the commonest year in deadline cells, else on page 1."""
+    """The year year-less deadlines refer to: the commonest year in deadline cells, else the latest on page 1.
+
+    A plan is issued late in the year before the one it covers, so on the
+    first page the plan year is the latest year printed (the issue date's is
+    earlier).
+    """
     years = Counter(int(y) for t in raw for y in _YEAR.findall(t.deadline_text))
-    if not years and pages:
-        years = Counter(int(y) for y in _YEAR.findall(pages[0].text))
-    return years.most_common(1)[0][0] if years else None
+    if years:
+        return years.most_common(1)[0][0]
+    first_page = [int(y) for y in _YEAR.findall(pages[0].text)] if pages else []
+    return max(first_page) if first_page else None
 
 
 def extract_tasks(pages: list[Page], plan_id: str, areas: list[AreaRow]) -> TaskExtraction:
