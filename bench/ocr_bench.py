@@ -76,24 +76,36 @@ def _align_rows(truth: list[list[str]], pred: list[list[str]]) -> list[list[str]
     return out
 
 
-def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
-    """Share of truth cells read exactly, and of truth rows with every cell in the right column.
+def _in_right_column(trow: list[str], prow: list[str], col: int) -> bool:
+    """Did the text of truth cell `col` land in predicted column `col`?
 
-    A cell is "in the right column" when the predicted cell of that column is
-    fuzzy-similar (ratio >= 80) to the truth, or both are empty; a missing row
-    counts as wrong.
+    Placement, not recognition: a misread cell ("II" read as "H") is still in
+    the right column; a cell is misplaced when it is lost, when text appears
+    where the truth is empty, or when it matches another column's truth better.
     """
+    t = norm(trow[col])
+    p = norm(prow[col]) if col < len(prow) else ""
+    if not t or not p:
+        return not t and not p
+    own = fuzz.ratio(t, p)
+    return not any(
+        fuzz.ratio(norm(other), p) > max(own, 50.0) for c, other in enumerate(trow) if c != col and norm(other)
+    )
+
+
+def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
+    """Share of truth cells read exactly, and of truth rows with every cell in the right column."""
     aligned = _align_rows(truth, pred)
     cells = exact = rows_right = 0
     for trow, prow in zip(truth, aligned, strict=True):
         ok = prow is not None
         for c, t in enumerate(trow):
-            p = prow[c] if prow is not None and c < len(prow) else None
             cells += 1
-            if p is not None and norm(p) == norm(t):
+            if prow is None:
+                continue
+            if c < len(prow) and norm(prow[c]) == norm(t):
                 exact += 1
-            if p is None or (norm(t) and fuzz.ratio(norm(t), norm(p)) < 80) or (not norm(t) and norm(p)):
-                ok = False
+            ok = ok and _in_right_column(trow, prow, c)
         rows_right += ok
     return {
         "rows": len(truth),
