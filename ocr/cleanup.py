@@ -136,8 +136,8 @@ def _rotate_small(mask: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
 
 
-def text_is_vertical(grey: np.ndarray, limit: float = 5.0) -> bool:
-    """True when text lines run top-to-bottom (page stored a quarter turn off).
+def orientation(grey: np.ndarray, limit: float = 5.0) -> tuple[bool, float]:
+    """(text runs vertically, coarse skew in whole degrees) from one cheap profile sweep.
 
     Horizontal text makes the row profile jump between lines and gaps; the
     column profile of the same page is smooth. A quarter-turned page swaps them.
@@ -148,24 +148,34 @@ def text_is_vertical(grey: np.ndarray, limit: float = 5.0) -> bool:
     mask = _analysis_image(grey, width=600)
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(_long_lines(mask, 0.08)))
     rows = cols = 0.0
+    best_angle = 0.0
     for angle in np.arange(-limit, limit + 1e-6, 1.0):
         turned = _rotate_small(mask, float(angle))
-        rows = max(rows, _profile_sharpness(turned, axis=1))
+        row_score = _profile_sharpness(turned, axis=1)
+        if row_score > rows:
+            rows, best_angle = row_score, float(angle)
         cols = max(cols, _profile_sharpness(turned, axis=0))
-    return cols > 1.5 * rows
+    return cols > 1.5 * rows, best_angle
 
 
-def skew_angle(grey: np.ndarray, limit: float = 5.0) -> float:
-    """Skew in degrees (counter-clockwise positive, as cv2) by projection-profile search."""
+def text_is_vertical(grey: np.ndarray, limit: float = 5.0) -> bool:
+    return orientation(grey, limit)[0]
+
+
+def skew_angle(grey: np.ndarray, limit: float = 5.0, near: float | None = None) -> float:
+    """Skew in degrees (counter-clockwise positive, as cv2) by projection-profile search.
+
+    With `near` (a coarse estimate from `orientation`), only +-1 degree around it is searched.
+    """
     mask = _analysis_image(grey)
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(_long_lines(mask, 0.25)))
 
     def score(angle: float) -> float:
         return _profile_sharpness(_rotate_small(mask, angle), axis=1)
 
-    coarse = np.arange(-limit, limit + 1e-6, 0.5)
-    best = max(coarse, key=score)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-6, 0.1)
+    if near is None:
+        near = max(np.arange(-limit, limit + 1e-6, 0.5), key=score)
+    fine = np.arange(near - 1.0, near + 1.0 + 1e-6, 0.1)
     best = max(fine, key=score)
     return float(round(best, 2))
 

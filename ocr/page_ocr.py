@@ -34,11 +34,13 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
     grey = cleanup.denoise(grey)  # at the scan's own resolution, where specks are still one pixel
     grey, dpi = cleanup.normalise_dpi(grey, image.dpi)
     rotation = 0
-    if cleanup.text_is_vertical(grey):
+    vertical, coarse = cleanup.orientation(grey)
+    if vertical:
         rot, _ = _osd_rotation(grey, engine)
         rotation = rot if rot in (90, 270) else 90
         grey = cleanup.quarter_turn(grey, rotation)
-    angle = cleanup.skew_angle(grey)
+        coarse = None
+    angle = cleanup.skew_angle(grey, near=coarse)
     if abs(angle) >= 0.1:
         grey = cleanup.rotate(grey, angle)
     grey = cleanup.whiten_paper(cleanup.stretch_contrast(grey))

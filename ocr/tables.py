@@ -132,11 +132,15 @@ def find_grids(
     edge_h = short_h if short_h is not None else h
     edge_v = short_v if short_v is not None else v
     page_h, page_w = h.shape
-    joined = cv2.dilate(cv2.bitwise_or(h, v), cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    # Components are found on a 1/4-scale copy (the lines survive, 16x fewer pixels).
+    small = cv2.resize(cv2.bitwise_or(h, v), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    joined = cv2.dilate((small > 0).astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     grids: list[Grid] = []
     for i in range(1, n):
-        x, y, w, hh, _ = stats[i]
+        sx, sy, sw, sh, _ = stats[i]
+        x, y = max(int(sx) * 4 - 4, 0), max(int(sy) * 4 - 4, 0)
+        w, hh = min(int(sw) * 4 + 8, page_w - x), min(int(sh) * 4 + 8, page_h - y)
         if w < MIN_TABLE_WIDTH * page_w or hh < 0.03 * page_h:
             continue
         hc, vc = h[y : y + hh, x : x + w], v[y : y + hh, x : x + w]
