@@ -249,4 +249,19 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []
+    fill_label_gaps(out)
     return out
+
+
+def fill_label_gaps(tasks: list[RawTask]) -> None:
+    """Give unlabelled rows the numbers their labelled neighbours imply.
+
+    Appendices number tasks 1, 2, 3 ... OCR loses many of the numbers, but
+    when rows i and j carry labels whose difference equals j - i, the rows
+    between are exactly the missing numbers.
+    """
+    numbered = [(i, int(t.row_label)) for i, t in enumerate(tasks) if t.row_label.isdigit()]
+    for (i, a), (j, b) in zip(numbered, numbered[1:], strict=False):
+        if j - i > 1 and b - a == j - i:
+            for k in range(i + 1, j):
+                tasks[k].row_label = str(a + k - i)

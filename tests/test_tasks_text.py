@@ -83,3 +83,12 @@ def test_tab_separated_rows_are_read_as_a_table() -> None:
 def test_text_without_task_appendix_gives_no_tasks() -> None:
     text = "PHỤ LỤC\n\nBảng tổng hợp chỉ tiêu\n\nTỷ lệ hồ sơ trực tuyến đạt 80% trở lên trong toàn tỉnh."
     assert extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks == []
+
+
+def test_label_gaps_filled_only_when_neighbours_agree() -> None:
+    from parsers.task_table import RawTask
+    from parsers.task_text import fill_label_gaps
+
+    tasks = [RawTask(None, label, "c", None, "", "", "", 1) for label in ["3", "", "", "6", "", "9"]]
+    fill_label_gaps(tasks)
+    assert [t.row_label for t in tasks] == ["3", "4", "5", "6", "", "9"]
