@@ -123,7 +123,7 @@ def tasks_from_grid(
     `page_break=True` for such a follow-on table.
     """
     tasks = [] if tasks is None else tasks
-    label_col = roles.get("label", 0)
+    label_col = roles.get("label", -1)  # -1: the table has no number column
     text_cols = [c for r, c in roles.items() if r not in ("label", "other")]
     prev_page = row_pages[start - 1] if row_pages and 0 < start <= len(row_pages) else None
     for r in range(start, len(grid)):
@@ -138,8 +138,9 @@ def tasks_from_grid(
         cells = [clean_cell(c) for c in row]
         if not any(cells):
             continue
-        label = normalise_label(cells[label_col]) if label_col < len(cells) else ""
-        raw_label_text = cells[label_col] if label_col < len(cells) and not label else ""
+        has_label = 0 <= label_col < len(cells)
+        label = normalise_label(cells[label_col]) if has_label else ""
+        raw_label_text = cells[label_col] if has_label and not label else ""
         if _OCR_ROMAN.match(raw_label_text):
             label, raw_label_text = raw_label_text.strip(), ""
         content = clean_cell(_get(row, roles, "content"))

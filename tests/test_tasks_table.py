@@ -147,3 +147,15 @@ def test_ocr_damaged_roman_section_numbers_still_open_sections() -> None:
 )
 def test_area_of_section_heading(heading: str, strict: bool, area: str | None) -> None:
     assert area_of_heading(heading, strict=strict) == area
+
+
+def test_table_without_number_column() -> None:
+    rows = [
+        ["Nhiệm vụ", "Đơn vị thực hiện", "Thời gian thực hiện"],
+        ["CẢI CÁCH TÀI CHÍNH CÔNG", "", ""],
+        ["Rà soát định mức chi thường xuyên", "Phòng Tài chính - Kế hoạch", "Tháng 6/2025"],
+    ]
+    pages = [Page(page_no=1, method="text_layer", text="", tables=[_table(rows, [1, 1, 1])])]
+    (task,) = extract_tasks(pages, "p", []).tasks
+    assert (task.area, task.row_label, task.lead_agencies) == ("tai_chinh_cong", "", ["Phòng Tài chính - Kế hoạch"])
+    assert task.deadline_date == dt.date(2025, 6, 30)
