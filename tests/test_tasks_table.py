@@ -159,3 +159,15 @@ def test_table_without_number_column() -> None:
     (task,) = extract_tasks(pages, "p", []).tasks
     assert (task.area, task.row_label, task.lead_agencies) == ("tai_chinh_cong", "", ["Phòng Tài chính - Kế hoạch"])
     assert task.deadline_date == dt.date(2025, 6, 30)
+
+
+def test_two_row_header_with_merged_agency_column() -> None:
+    rows = [
+        ["STT", "Nội dung công việc", "Cơ quan thực hiện", "", "Tiến độ"],
+        ["", "", "Chủ trì", "Phối hợp", ""],
+        ["1", "Kiểm tra công tác cải cách hành chính", "SNV", "VP UBND tỉnh", "Quý IV/2025"],
+    ]
+    pages = [Page(page_no=1, method="text_layer", text="", tables=[_table(rows, [1, 1, 1])])]
+    (task,) = extract_tasks(pages, "p", []).tasks
+    assert (task.lead_agencies, task.partner_agencies) == (["Sở Nội vụ"], ["Văn phòng UBND tỉnh"])
+    assert task.deadline_date == dt.date(2025, 12, 31)
