@@ -97,7 +97,7 @@ _DEADLINE_IN_TEXT = re.compile(
     r"thuong xuyen(?: trong nam| hang (?:thang|quy))?|(?:trong )?quy [iv]+/20\d\d|thang \d{1,2}/20\d\d|"
     r"trong nam(?: 20\d\d)?|hang (?:thang|quy|nam)|dinh ky"
 )
-_DANGLING = re.compile(r"(?:\bva|[;,])\s*$")
+_DANGLING = re.compile(r"(?:\bva|,)\s*$")
 """An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
 _SECTION_LINE = re.compile(r"^\s*([IVXLl1]{1,4}|\d{1,2})(?:\s*[|.]\s*|\s+)(\S.{3,80})$")
