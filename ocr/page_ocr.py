@@ -89,9 +89,8 @@ def _mean(values: list[float]) -> float | None:
 def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bool = False) -> Page:
     """Recognise a page image: body text in reading order plus ruled tables cell by cell."""
     grey, dpi, rotation, _ = prepare(image, engine)
-    h, v = cleanup.ruling_masks(grey)
     # Short strokes: border stubs one text row high (0.2 in is taller than any 13 pt letter stem).
-    short_h, short_v = cleanup.ruling_masks(grey, min_len_px=max(int(0.2 * dpi), 20))
+    (h, v), (short_h, short_v) = cleanup.ruling_masks_long_short(grey, max(int(0.2 * dpi), 20))
     grids = tables.find_grids(h, v, short_h, short_v)
     clean = tables.erase_rulings(grey, h, v, grids, short_v)
     body = clean.copy()
