@@ -11,6 +11,7 @@ process pool: same rows, one writer, one transaction per plan.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Collection
 from typing import Any
@@ -44,6 +45,7 @@ class RayBackend:
             kwargs: dict[str, Any] = {
                 "runtime_env": _runtime_env(remote=address is not None),
                 "log_to_driver": False,
+                "logging_level": logging.ERROR,  # stderr is for `path: reason` lines, not Ray's start-up notes
             }
             if address is None:
                 kwargs.update(num_cpus=workers, include_dashboard=False)

@@ -136,9 +136,11 @@ def test_second_ingest_on_the_same_db_waits_or_exits_clearly(tmp_path):
     bad.unique_seed_copies(inbox, 4, max_lines=80)
     # A scanned page to OCR keeps the first ingest busy (and holding the database) for several seconds.
     bad.plan_with_blank_scan_pdf(inbox / "with_scan.pdf", tmp_path)
+    bad.plan_with_blank_scan_pdf(inbox / "with_scan_2.pdf", tmp_path, text_pages=3)
     first = _start(inbox, db, out)
     try:
-        assert _wait_for(lambda: _n_json(out) >= 1 or first.poll() is not None)
+        # The file exists once the first ingest has opened it, i.e. holds the write lock, with all work ahead.
+        assert _wait_for(lambda: db.exists() or first.poll() is not None)
         assert first.poll() is None, "first ingest finished too fast to test contention"
         impatient = subprocess.run(
             [sys.executable, "-m", "pipeline", "ingest", str(inbox), "--db", str(db), "--out", str(out),
@@ -153,12 +155,12 @@ def test_second_ingest_on_the_same_db_waits_or_exits_clearly(tmp_path):
         )
         assert first.wait(timeout=600) == 0
         assert patient.returncode == 0, patient.stderr
-        assert "5 unchanged" in patient.stderr  # it waited for the first, which had done everything
+        assert "6 unchanged" in patient.stderr  # it waited for the first, which had done everything
     finally:
         if first.poll() is None:
             _kill9(first)
     snap = bad.db_snapshot(db)
-    assert len(snap["plans"]) == 5 and not snap["ingest_errors"]
+    assert len(snap["plans"]) == 6 and not snap["ingest_errors"]
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT sum(page_count) FROM plans").fetchone() == (con.execute(
         "SELECT count(*) FROM pages").fetchone()[0],)
