@@ -154,6 +154,10 @@ def find_grids(
     return sorted(grids, key=lambda g: g.box[1])
 
 
+CELL_SCALE = 1.5
+"""Cell strips are read enlarged: measured on the bench tables, cells exactly right went from
+88.7% to 91.3% (noisy) and 74.7% to 78.0% (hard) for about 0.1 s of CPU per page. Whole pages are
+not enlarged: there it glued words together and cost accuracy (see cleanup.LOW_DPI)."""
 _ROW_GAP = 40
 _COL_GAP = 90
 _PAD = 24
@@ -226,8 +230,9 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             stack[y : y + strip.shape[0], : strip.shape[1]] = strip
             boxes += [(y, y + strip.shape[0], x0, x1, cell) for x0, x1, cell in spans]
             y += strip.shape[0] + _ROW_GAP
-        for w in engine.words(stack, psm=6, dpi=dpi):
-            cx, cy = (w.left + w.right) / 2, (w.top + w.bottom) / 2
+        big = cv2.resize(stack, None, fx=CELL_SCALE, fy=CELL_SCALE, interpolation=cv2.INTER_CUBIC)
+        for w in engine.words(big, psm=6, dpi=int(dpi * CELL_SCALE)):
+            cx, cy = (w.left + w.right) / 2 / CELL_SCALE, (w.top + w.bottom) / 2 / CELL_SCALE
             for top, bottom, x0, x1, cell in boxes:
                 if top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2:
                     found.setdefault((cell.row, cell.col), []).append(w)
