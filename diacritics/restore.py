@@ -348,7 +348,7 @@ _MISSING = object()
 
 @lru_cache(maxsize=300_000)
 def _decode_piece(words: tuple[str, ...], mode: str) -> tuple[int, ...]:
-    """Best ids for a piece of a run: bigram Viterbi, then the trigram pass."""
+    """Best ids for a run: bigram Viterbi, then the trigram pass."""
     model = load_model()
     lattice = [_lattice_column(w, mode) for w in words]
     path = _viterbi(model, lattice)
@@ -370,20 +370,7 @@ def _decode_run(words: tuple[str, ...], mode: str) -> tuple[tuple[int, str], ...
     """Decode one run of tokens joined by white space into (offset, new lower-case form) for
     the tokens that change (cached: legal text repeats itself)."""
     model = load_model()
-    lattice = [_lattice_column(w, mode) for w in words]
-    # A syllable with a single candidate cuts the run: left and right of it decode independently
-    # (exactly so for the bigram pass), and the short pieces between such anchors repeat far more
-    # often than whole runs, so each piece is decoded once and cached.
-    path: list[int] = []
-    start = 0
-    last = len(words) - 1
-    for j in range(1, last + 1):
-        if j == last or len(lattice[j]) == 1:
-            piece = _decode_piece(words[start : j + 1], mode)
-            path.extend(piece if start == 0 else piece[1:])
-            start = j
-    if last == 0:
-        path = list(_decode_piece(words, mode))
+    path = _decode_piece(words, mode)
     vocab, unk, num = model.vocab, model.unk, model.num
     changes = []
     for offset, (word, lm_id) in enumerate(zip(words, path, strict=True)):
