@@ -158,7 +158,7 @@ def text_is_vertical(grey: np.ndarray, limit: float = 5.0) -> bool:
 def skew_angle(grey: np.ndarray, limit: float = 5.0, near: float | None = None) -> float:
     """Skew in degrees (counter-clockwise positive, as cv2) by projection-profile search.
 
-    With `near` (a coarse estimate from `orientation`), only +-1 degree around it is searched.
+    With `near` (a coarse estimate from `orientation`, 1-degree steps), only +-0.6 degree around it is searched.
     """
     mask = _analysis_image(grey)
     mask = cv2.bitwise_and(mask, cv2.bitwise_not(_long_lines(mask, 0.25)))
@@ -168,7 +168,7 @@ def skew_angle(grey: np.ndarray, limit: float = 5.0, near: float | None = None) 
 
     if near is None:
         near = max(np.arange(-limit, limit + 1e-6, 0.5), key=score)
-    fine = np.arange(near - 1.0, near + 1.0 + 1e-6, 0.1)
+    fine = np.arange(near - 0.6, near + 0.6 + 1e-6, 0.1)
     best = max(fine, key=score)
     return float(round(best, 2))
 

@@ -82,6 +82,27 @@ def drop_specks(tokens: list[layout.Token]) -> list[layout.Token]:
     return [t for t in tokens if not speck(t) and not debris(t)]
 
 
+def _body_tokens(engine: OcrEngine, body: np.ndarray, dpi: int, has_tables: bool) -> list[layout.Token]:
+    """OCR of the page outside its tables; on table pages only the box around the remaining ink.
+
+    A continuation page of an appendix is all table: reading the blanked full
+    page cost a second full-page tesseract pass for a page number or nothing.
+    """
+    if not has_tables:
+        return _tokens(engine, body, dpi)
+    ink = cv2.erode((body < 128).astype(np.uint8), np.ones((2, 2), np.uint8))
+    ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if ys.size == 0 or int(ink.sum()) < 50:
+        return []
+    pad = 30
+    y0, y1 = max(int(ys[0]) - pad, 0), min(int(ys[-1]) + pad + 1, body.shape[0])
+    x0, x1 = max(int(xs[0]) - pad, 0), min(int(xs[-1]) + pad + 1, body.shape[1])
+    return [
+        layout.Token(t.text, t.x0 + x0, t.y0 + y0, t.x1 + x0, t.y1 + y0, t.conf, t.group)
+        for t in _tokens(engine, body[y0:y1, x0:x1], dpi)
+    ]
+
+
 def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
@@ -97,7 +118,7 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
     for g in grids:  # tables are read cell by cell; keep them out of the body pass
         x0, y0, x1, y1 = g.box
         body[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = 255
-    tokens = drop_specks(_tokens(engine, body, int(dpi)))
+    tokens = drop_specks(_body_tokens(engine, body, int(dpi), bool(grids)))
     conf = _mean([t.conf for t in tokens if t.conf is not None])
     if not flip_checked and rotation == 0 and tokens and conf is not None and conf < UPSIDE_DOWN_CONF:
         rot, osd_conf = _osd_rotation(grey, engine)
