@@ -33,9 +33,9 @@ import numpy as np  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
+from ocr import reader  # noqa: E402
 from ocr._exec import tesseract as tess  # noqa: E402
 from ocr.pdf_source import opened, page_image  # noqa: E402
-from ocr.reader import read_pdf  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ocr.json"
 
@@ -164,34 +164,36 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def plain_tesseract(pdf: Path) -> tuple[list[str], list[float], list[float]]:
-    """`tesseract IMAGE - -l vie` on each embedded page image, as a user would run it."""
-    texts, wall, cpu = [], [], []
-    with opened(pdf) as doc:
-        for i in range(len(doc)):
-            page = doc[i]
-            image = page_image(page).pixels
-            page.close()
+def side_by_side(pdf: Path) -> tuple[list, list[str], dict[str, list[float]]]:
+    """Both systems page by page, alternating, so machine load hits them alike.
+
+    Ours: each page read as `ocr.read_pdf` reads it (`reader._read_one`, then the
+    in-order post-processing and table stitching that `read_pdf` applies; the
+    pipeline's split reader relies on the same equivalence). Plain: `tesseract
+    IMAGE - -l vie` on the page's embedded image, as a user would run it.
+    """
+    import pdfplumber
+
+    raw, plain = [], []
+    times: dict[str, list[float]] = {"wall_ours": [], "cpu_ours": [], "wall_plain": [], "cpu_plain": []}
+    with opened(pdf) as doc, pdfplumber.open(pdf) as plumber:
+        previous_first = None
+        for n in range(1, len(doc) + 1):
             start, start_cpu = time.perf_counter(), _cpu()
-            texts.append(tess.image_to_text(image, lang="vie", psm=3))
-            wall.append(time.perf_counter() - start)
-            cpu.append(_cpu() - start_cpu)
-    return texts, wall, cpu
-
-
-def ours(pdf: Path) -> tuple[list, list[float], list[float]]:
-    pages, wall, cpu = [], [], []
-    stream = read_pdf(pdf)
-    while True:
-        start, start_cpu = time.perf_counter(), _cpu()
-        try:
-            page = next(stream)
-        except StopIteration:
-            break
-        wall.append(time.perf_counter() - start)
-        cpu.append(_cpu() - start_cpu)
-        pages.append(page)
-    return pages, wall, cpu
+            page = reader._read_one(doc, plumber, n, "tesseract")
+            first = page.lines[0].text if page.lines else None
+            raw.append(reader._finish(page, previous_first))
+            previous_first = first
+            times["wall_ours"].append(time.perf_counter() - start)
+            times["cpu_ours"].append(_cpu() - start_cpu)
+            pdf_page = doc[n - 1]
+            image = page_image(pdf_page).pixels
+            pdf_page.close()
+            start, start_cpu = time.perf_counter(), _cpu()
+            plain.append(tess.image_to_text(image, lang="vie", psm=3))
+            times["wall_plain"].append(time.perf_counter() - start)
+            times["cpu_plain"].append(_cpu() - start_cpu)
+    return list(reader.stitch_stream(raw)), plain, times
 
 
 # -- documents -----------------------------------------------------------------------------------------
@@ -227,8 +229,10 @@ def run(qualities: list[str], seed: int = 0) -> dict:
         docs = build_documents(Path(tmp), qualities, seed)
         body = [i for i in range(len(docs["truth"])) if i + 1 not in docs["table_pages"]]
         for q in qualities:
-            pages, our_sec, our_cpu = ours(docs["scans"][q])
-            plain, plain_sec, plain_cpu = plain_tesseract(docs["scans"][q])
+            pages, plain, times = side_by_side(docs["scans"][q])
+            our_sec, our_cpu, plain_sec, plain_cpu = (
+                times["wall_ours"], times["cpu_ours"], times["wall_plain"], times["cpu_plain"]
+            )
             truth_body = "\n".join(docs["truth"][i] for i in body)
             tables = [t for p in pages for t in p.tables]
             stitched = max(tables, key=lambda t: t.n_rows) if tables else None
