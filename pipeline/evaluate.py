@@ -108,11 +108,20 @@ def target_pairs(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
 
 def _agencies_equal(gold: list[str], pred: list[str]) -> bool:
     """Same number of agencies, each gold one paired with a prediction: equal after folding
-    case and space, else similar (accent-folded token-set ratio >= 90)."""
+    case and space, else similar (accent-folded token-set ratio >= 90).
+
+    The contract stores *canonical* names while gold files spell agencies as printed
+    ("UBND các huyện"), so the gold name is compared in its canonical form as well.
+    """
+    from parsers.agencies import canonical_agency
+
     if len(gold) != len(pred):
         return False
     left = list(pred)
     for g in gold:
+        canon = canonical_agency(g)
+        if any(norm(canon) == norm(p) for p in left):
+            g = canon
         hit = next((p for p in left if norm(g) == norm(p)), None)
         if hit is None:
             hit = next((p for p in left if similar(g, p) >= 90), None)
