@@ -64,11 +64,17 @@ def restore_page(page: Page) -> Page:
     """Restore diacritics where a page needs it, keeping what OCR read in `raw_text`."""
     if not (page.text.strip() and diacritics.needs_restoration(page.text)):
         return page
+    # A cell is too short to judge how it was damaged; the page it sits on says.
+    mode = diacritics.page_mode(page.text)
     tables = [
-        t.model_copy(update={"cells": [c.model_copy(update={"text": diacritics.restore(c.text)}) for c in t.cells]})
+        t.model_copy(
+            update={"cells": [c.model_copy(update={"text": diacritics.restore(c.text, mode=mode)}) for c in t.cells]}
+        )
         for t in page.tables
     ]
-    return page.model_copy(update={"raw_text": page.text, "text": diacritics.restore(page.text), "tables": tables})
+    return page.model_copy(
+        update={"raw_text": page.text, "text": diacritics.restore(page.text, mode=mode), "tables": tables}
+    )
 
 
 def restore_pages(pages: Iterable[Page]) -> list[Page]:
