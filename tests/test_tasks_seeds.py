@@ -20,6 +20,7 @@ from parsers.agencies import canonical_agency
 from parsers.deadlines import parse_deadline
 from parsers.tasks import extract_tasks
 from parsers.text import fold
+from pipeline.evaluate import match_tasks as evaluate_match_tasks
 from schema.records import TaskRow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,33 +66,10 @@ def _similar(a: str, b: str) -> float:
 
 
 def match_tasks(gold: list[dict], pred: list[TaskRow]) -> list[tuple[dict, TaskRow]]:
-    """Contract rule: same area and row label, else content similarity ≥ 70; each row used once."""
-    used: set[int] = set()
-    pairs: list[tuple[dict, TaskRow]] = []
-    pending: list[dict] = []
-    for g in gold:
-        label = g.get("row_label") or ""
-        hit = next(
-            (i for i, p in enumerate(pred) if i not in used and label and p.row_label == label and p.area == g.get("area")),
-            None,
-        )
-        if hit is None:
-            pending.append(g)
-            continue
-        used.add(hit)
-        pairs.append((g, pred[hit]))
-    for g in pending:
-        best, best_score = None, 70.0
-        for i, p in enumerate(pred):
-            if i in used:
-                continue
-            score = _similar(g.get("content") or g.get("output") or "", p.content or p.output or "")
-            if score >= best_score:
-                best, best_score = i, score
-        if best is not None:
-            used.add(best)
-            pairs.append((g, pred[best]))
-    return pairs
+    """The official evaluator's matching rule (area + row label, else content similarity ≥ 70)."""
+    dumped = [p.model_dump() for p in pred]
+    index = {id(d): p for d, p in zip(dumped, pred, strict=True)}
+    return [(g, index[id(d)]) for g, d in evaluate_match_tasks(gold, dumped)]
 
 
 def _same_deadline(gold_text: str, pred_text: str | None) -> bool:
