@@ -50,7 +50,11 @@ def _wait_for(cond, timeout: float = 120.0) -> bool:  # noqa: ANN001
 
 def _kill9(proc: subprocess.Popen) -> None:
     """SIGKILL the ingest process itself, then its orphaned pool workers (same session)."""
-    os.kill(proc.pid, signal.SIGKILL)
+    if proc.poll() is None:  # poll() may already have reaped a run that finished before its kill point
+        try:
+            os.kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # exited between poll() and kill()
+            pass
     proc.wait(timeout=30)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
