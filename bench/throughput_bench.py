@@ -236,6 +236,16 @@ def row(kind: str, system: str, workers: int | str, pages: int, res: dict[str, A
             "peak_tesseract_mb": round(res.get("peak_tesseract_mb", 0.0), 1) or None}
 
 
+def _save_partial_run(rows: list[dict[str, Any]], args: argparse.Namespace, name: str) -> int:
+    """A partial run (--only-cpu, --only-big) prints its rows and saves them beside the full results."""
+    print_table(rows)
+    out = RESULTS.with_name(name)
+    out.write_text(json.dumps({"args": vars(args), "rows": rows, "load_average_at_end": os.getloadavg()},
+                              indent=1), encoding="utf-8")
+    print(f"saved {out.relative_to(REPO)}")
+    return 0
+
+
 def print_table(rows: list[dict[str, Any]]) -> None:
     cols = ["input", "system", "workers", "pages", "wall_s", "startup_s", "s_per_page", "marginal_s_per_page",
             "cpu_s_per_page",
@@ -290,21 +300,11 @@ def main(argv: list[str] | None = None) -> int:
             add("scanned", "cchc-ingest process pool", 1, args.scan_pages, run_ingest(scan, 1, "process", work))
             add("text_layer", "cchc-ingest process pool", 1, args.text_pages, run_ingest(text, 1, "process", work))
             add("text_layer", "start-up only (1-page text PDF)", 1, 1, run_ingest(one_page, 1, "process", work))
-            print_table(rows)
-            out = RESULTS.with_name("throughput_cpu.json")
-            out.write_text(json.dumps({"args": vars(args), "rows": rows, "load_average_at_end": os.getloadavg()},
-                                      indent=1), encoding="utf-8")
-            print(f"saved {out.relative_to(REPO)}")
-            return 0
+            return _save_partial_run(rows, args, "throughput_cpu.json")
         if args.only_big:
             big = cycled_pdf(SCAN_SRC, work / "big.pdf", args.big_pages)
             add("scanned_big", "cchc-ingest process pool", 2, args.big_pages, run_ingest(big, 2, "process", work))
-            print_table(rows)
-            out = RESULTS.with_name("throughput_big.json")
-            out.write_text(json.dumps({"args": vars(args), "rows": rows, "load_average_at_end": os.getloadavg()},
-                                      indent=1), encoding="utf-8")
-            print(f"saved {out.relative_to(REPO)}")
-            return 0
+            return _save_partial_run(rows, args, "throughput_big.json")
         add("scanned", "tesseract -l vie (OMP_THREAD_LIMIT=1)", 1, args.scan_pages, run_tesseract(images, args.scan_pages, "1"))
         add("scanned", "tesseract -l vie (default threads)", "1 (all cores)", args.scan_pages,
             run_tesseract(images, args.scan_pages, None))
