@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -78,6 +79,34 @@ def opened(path: str | Path) -> Iterator[pdfium.PdfDocument]:
         yield doc
     finally:
         doc.close()
+
+
+class LazyPlumber:
+    """The same PDF as a pdfplumber document, opened on first use: most pages never need it
+    (`ocr.text_layer.read_page`), so most documents are parsed once, by pdfium."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = path
+        self._pdf: Any = None
+
+    @property
+    def pages(self) -> list[Any]:
+        if self._pdf is None:
+            import pdfplumber
+
+            self._pdf = pdfplumber.open(self.path)
+        return self._pdf.pages
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
+
+    def __enter__(self) -> LazyPlumber:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def pdf_page_count(path: str | Path) -> int:

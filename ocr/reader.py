@@ -12,14 +12,12 @@ import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pdfplumber
-
 from ocr import layout
 from ocr.engines import get_engine
 from ocr.page_ocr import ocr_page
-from ocr.pdf_source import opened, page_image
+from ocr.pdf_source import LazyPlumber, opened, page_image
 from ocr.stitch import continues, stitch
-from ocr.text_layer import read_text_layer
+from ocr.text_layer import read_page
 from schema.document import Line, Page, Table
 
 log = logging.getLogger(__name__)
@@ -65,17 +63,14 @@ def _finish(page: Page, previous_first: str | None) -> Page:
 
 
 def _read_one(doc, plumber, page_no: int, engine_name: str) -> Page:  # noqa: ANN001
-    ppage = plumber.pages[page_no - 1]
-    try:
-        page, problem = read_text_layer(ppage, page_no)
-    finally:
-        ppage.close()
-    if page is not None:
-        return page
-    if problem != "no text":
-        log.info("page %d: text layer unusable (%s), OCR instead", page_no, problem)
+    """`plumber` (pdfplumber document or `LazyPlumber`) is only touched for pages pdfium cannot read alone."""
     pdf_page = doc[page_no - 1]
     try:
+        page, problem = read_page(pdf_page, page_no, lambda: plumber.pages[page_no - 1])
+        if page is not None:
+            return page
+        if problem != "no text":
+            log.info("page %d: text layer unusable (%s), OCR instead", page_no, problem)
         image = page_image(pdf_page)
     finally:
         pdf_page.close()
@@ -134,7 +129,7 @@ def read_pdf(path: str | Path, pages: list[int] | str | None = None, engine: str
     with opened(path) as doc:
         count = len(doc)
         wanted = parse_pages(pages, count) if isinstance(pages, str) or pages is None else list(pages)
-        with pdfplumber.open(path) as plumber:
+        with LazyPlumber(path) as plumber:
             yield from stitch_stream(_pages(doc, plumber, wanted, engine))
 
 

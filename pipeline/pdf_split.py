@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import pdfplumber
-
 from ocr import reader
 from ocr.engines import get_engine
-from ocr.pdf_source import opened
+from ocr.pdf_source import LazyPlumber, opened
 from schema.document import Page
 
 
@@ -30,7 +28,7 @@ def read_raw(path: str | Path, first: int, last: int, engine: str = "tesseract")
     get_engine(engine)
     with opened(path) as doc:
         last = min(last, len(doc))
-        with pdfplumber.open(path) as plumber:
+        with LazyPlumber(path) as plumber:
             return [reader._read_one(doc, plumber, n, engine) for n in range(first, last + 1)]
 
 
