@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import TableFinder
@@ -255,7 +256,13 @@ def pdfium_layer(page: pdfium.PdfPage) -> tuple[list[dict[str, Any]], list[dict[
     if chars is None:
         return None
     edges = [line_to_edge(ln) for ln in lines] + [e for r in rects for e in rect_to_edges(r)]
-    return chars, edges, width, height
+    return chars, edges, _as_written(width), _as_written(height)
+
+
+def _as_written(value: float) -> float:
+    """pdfium hands out single-precision sizes: 595.2756 comes back as 595.27557...; the shortest decimal
+    that is the same float32 is what the PDF says (and what pdfplumber reports)."""
+    return float(str(np.float32(value)))
 
 
 def _path_shape(obj: Any, height: float) -> dict[str, Any] | None:

@@ -121,3 +121,121 @@ def test_cli_text_and_json(digital: tuple[Path, list[str]]) -> None:
     line = page["lines"][0]
     assert set(line) >= {"text", "bbox", "confidence"} and len(line["bbox"]) == 4
     assert isinstance(page["tables"], list)
+
+
+# -- the pdfium text-layer path gives what pdfplumber gives -----------------------------
+
+GENERATED = REPO / "data" / "raw" / "generated"
+VIET = "Kế hoạch cải cách hành chính tỉnh Đồng Nai năm 2024, nâng cao hiệu quả giải quyết thủ tục."
+
+
+class _Plumber:
+    """A real pdfplumber document that counts how often a page of it was asked for."""
+
+    def __init__(self, path: Path) -> None:
+        import pdfplumber
+
+        self.pdf = pdfplumber.open(path)
+        self.asked: list[int] = []
+
+    def page(self, n: int):  # noqa: ANN201 - pdfplumber.page.Page
+        self.asked.append(n)
+        return self.pdf.pages[n]
+
+
+def _both_ways(path: Path) -> list[tuple[object, object, object, object, bool]]:
+    """Per page: (fast page, fast reason, pdfplumber page, pdfplumber reason, pdfplumber consulted by the fast path)."""
+    import pypdfium2 as pdfium
+
+    from ocr.text_layer import read_page, read_text_layer
+
+    doc, plumber = pdfium.PdfDocument(str(path)), _Plumber(path)
+    out = []
+    try:
+        for i in range(len(doc)):
+            before = len(plumber.asked)
+            fast, fast_reason = read_page(doc[i], i + 1, lambda i=i: plumber.page(i))
+            ref, ref_reason = read_text_layer(plumber.pdf.pages[i], i + 1)
+            out.append((fast, fast_reason, ref, ref_reason, len(plumber.asked) > before))
+    finally:
+        plumber.pdf.close()
+        doc.close()
+    return out
+
+
+def _cells(page) -> list[list[tuple]]:  # noqa: ANN001
+    return [[(c.row, c.col, c.row_span, c.col_span, c.text) for c in t.cells] for t in page.tables]
+
+
+@pytest.mark.parametrize("name", ["gen_dongnai_digital.pdf", "gen_mixed.pdf"])
+def test_pdfium_text_layer_reads_the_samples_as_pdfplumber_does(name: str) -> None:
+    results = _both_ways(GENERATED / name)
+    text_pages = [r for r in results if r[2] is not None]
+    assert len(text_pages) >= 2
+    for fast, fast_reason, ref, ref_reason, consulted in results:
+        assert fast_reason == ref_reason
+        if ref is None:
+            assert fast is None
+            continue
+        assert not consulted, "a clean text page should not need pdfplumber"
+        assert fast.text == ref.text
+        assert [ln.text for ln in fast.lines] == [ln.text for ln in ref.lines]
+        assert _cells(fast) == _cells(ref) and (fast.width, fast.height) == (ref.width, ref.height)
+        for a, b in zip(fast.lines, ref.lines, strict=True):
+            if a.bbox and b.bbox:  # pdfium rounds glyph widths: positions agree to within a point
+                assert max(abs(x - y) for x, y in zip(a.bbox, b.bbox, strict=True)) < 1.0
+        for a, b in zip(fast.tables, ref.tables, strict=True):
+            assert max(abs(x - y) for x, y in zip(a.bbox, b.bbox, strict=True)) < 0.05
+    assert any(p[0] is not None and p[0].tables for p in results) or name == "gen_mixed.pdf"
+
+
+def test_broken_text_layers_are_still_recognised_through_pdfplumber(tmp_path: Path) -> None:
+    from tests.fixtures.pdf_canvas import register_fonts
+
+    font = register_fonts()["R"]
+    path = tmp_path / "broken.pdf"
+    c = canvas.Canvas(str(path))
+    cases = [
+        ("Helvetica", "KÕ ho¹ch c¶i c¸ch hµnh chÝnh tØnh §ång Nai n¨m 2024, n©ng cao hiÖu qu¶ gi¶i quyÕt thñ tôc."),
+        ("Helvetica", "Ke hoach cai cach hanh chinh tinh Dong Nai nam 2024, nang cao hieu qua giai quyet thu tuc."),
+        (font, VIET),
+    ]
+    for face, line in cases:
+        c.setFont(face, 11)
+        for k in range(3):
+            c.drawString(60, 760 - 20 * k, line)
+        c.showPage()
+    c.save()
+    results = _both_ways(path)
+    assert [r[1] for r in results] == ["legacy font encoding", "no Vietnamese diacritics", None]
+    assert [r[3] for r in results] == ["legacy font encoding", "no Vietnamese diacritics", None]
+    assert [r[4] for r in results] == [True, True, False]  # the reason for a broken layer is pdfplumber's
+    assert results[2][0].text == results[2][2].text and VIET in results[2][0].text.replace("\n", " ")
+
+
+def test_pages_pdfium_cannot_describe_are_read_by_pdfplumber(tmp_path: Path) -> None:
+    from tests.fixtures.pdf_canvas import register_fonts
+
+    font = register_fonts()["R"]
+    path = tmp_path / "odd.pdf"
+    c = canvas.Canvas(str(path))
+    c.setPageRotation(90)  # a rotated page: pdfplumber turns the coordinates, pdfium does not
+    c.setFont(font, 11)
+    c.drawString(60, 760, VIET)
+    c.showPage()
+    c.beginForm("body")  # text inside a form XObject
+    c.setFont(font, 11)
+    c.drawString(60, 700, VIET)
+    c.endForm()
+    c.doForm("body")
+    c.showPage()
+    c.setFont(font, 11)  # a curve on the page: outside what the pdfium path describes
+    c.drawString(60, 760, VIET)
+    c.circle(300, 400, 50)
+    c.showPage()
+    c.save()
+    results = _both_ways(path)
+    assert [r[4] for r in results] == [True, True, True]
+    for fast, fast_reason, ref, ref_reason, _ in results:
+        assert fast_reason is None and ref_reason is None
+        assert fast.model_dump() == ref.model_dump()
