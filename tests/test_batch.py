@@ -80,6 +80,10 @@ def test_page_ranges_cover_every_page_once_in_bounded_ranges(n_pages, workers):
     assert all(last - first + 1 <= MAX_RANGE_PAGES for first, last in ranges) or workers == 1
     if workers > 1 and n_pages >= 2 * workers:
         assert len(ranges) >= workers  # enough ranges to keep every worker busy
+        sizes = [last - first + 1 for first, last in ranges]
+        # Shrinking ranges, the last ones single pages: a worker that finishes early takes small pieces
+        # instead of idling while another reads one long last range.
+        assert sizes == sorted(sizes, reverse=True) and sizes[-workers:] == [1] * workers
 
 
 def test_workers_run_tesseract_single_threaded():
