@@ -7,10 +7,10 @@ others are loaded), 2 bad usage. A busy database is reported as a failure (1).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from pipeline.backends import ExecutorUnavailable
-from schema.store import DatabaseBusyError
+from pipeline.backends import ExecutorUnavailable, start_worker_server
 
 
 def _workers(value: str) -> int:
@@ -49,7 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # exits 2 on bad usage
     if args.command == "ingest":
+        if args.executor == "process" and (args.workers or os.cpu_count() or 1) > 1:
+            start_worker_server()  # warms up the workers' stages while this process imports its own
         from pipeline.ingest import ingest
+        from schema.store import DatabaseBusyError
 
         try:
             summary = ingest(
