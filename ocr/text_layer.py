@@ -231,6 +231,7 @@ def pdfium_layer(page: pdfium.PdfPage) -> tuple[list[dict[str, Any]], list[dict[
         tuple(page.get_cropbox()) != (0.0, 0.0, width, height)
     ):
         return None
+    width, height = _as_written(width), _as_written(height)  # y is flipped against the page height as written
     raw = page.raw
     text_objects: dict[int, tuple[float, float]] = {}  # object -> (descent per point of size, size)
     lines: list[dict[str, Any]] = []
@@ -259,7 +260,7 @@ def pdfium_layer(page: pdfium.PdfPage) -> tuple[list[dict[str, Any]], list[dict[
     if chars is None:
         return None
     edges = [line_to_edge(ln) for ln in lines] + [e for r in rects for e in rect_to_edges(r)]
-    return chars, edges, _as_written(width), _as_written(height)
+    return chars, edges, width, height
 
 
 def _as_written(value: float) -> float:

@@ -239,3 +239,30 @@ def test_pages_pdfium_cannot_describe_are_read_by_pdfplumber(tmp_path: Path) -> 
     for fast, fast_reason, ref, ref_reason, _ in results:
         assert fast_reason is None and ref_reason is None
         assert fast.model_dump() == ref.model_dump()
+
+
+def test_table_ruled_with_rectangles_is_read_by_pdfium_as_pdfplumber_reads_it(tmp_path: Path) -> None:
+    from tests.fixtures.pdf_canvas import register_fonts
+
+    font = register_fonts()["R"]
+    path = tmp_path / "rects.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(font, 11)
+    c.drawString(60, 780, VIET)
+    xs, ys = [60, 160, 300, 520], [700, 680, 660, 640]
+    for i in range(3):
+        for j in range(3):  # every cell its own stroked rectangle (`re`), as many generators draw them
+            c.rect(xs[j], ys[i + 1], xs[j + 1] - xs[j], ys[i] - ys[i + 1], stroke=1, fill=0)
+            c.drawString(xs[j] + 4, ys[i + 1] + 6, f"ô {i}{j} Đồng")
+    c.setFillGray(0.9)
+    c.rect(60, 500, 200, 40, stroke=0, fill=1)  # a shaded box: filled, not stroked, still edges to pdfplumber
+    c.setFillGray(0)
+    c.drawString(60, 480, VIET)
+    c.showPage()
+    c.save()
+    [(fast, fast_reason, ref, ref_reason, consulted)] = _both_ways(path)
+    assert fast_reason is None and ref_reason is None and not consulted
+    assert len(fast.tables) == 1 and fast.tables[0].n_rows == 3 and fast.tables[0].n_cols == 3
+    assert fast.tables[0].cells[4].text == "ô 11 Đồng"
+    assert [t.model_dump() for t in fast.tables] == [t.model_dump() for t in ref.tables]
+    assert fast.text == ref.text
