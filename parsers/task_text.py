@@ -21,6 +21,7 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
+from parsers.task_anchors import fill_from_lines
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -111,6 +112,8 @@ class _Assembler:
         self.area = area
         self.page = page
         self.pending_label = ""
+        self.source: list[str] = []
+        """Raw OCR lines of the block being fed (what `parsers.task_anchors` reads)."""
 
     def _open(self, text: str) -> None:
         m = _LABEL_PREFIX.match(text)
@@ -118,7 +121,9 @@ class _Assembler:
         if m:
             label = m.group(1) or m.group(2)
             text = text[m.end():]
-        self.tasks.append(RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True))
+        self.tasks.append(
+            RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True, lines=list(self.source))
+        )
         self.pending_label = ""
 
     def _slot(self, attr: str, value: str) -> None:
@@ -142,8 +147,13 @@ class _Assembler:
             if len(first) > 30:
                 written += len(first)
                 ended = first.endswith(".")
+        source = self.source if len(self.source) == len(block.splitlines()) else block.splitlines()
+        start = 0
         for row in rows:
+            self.source = source[start : start + len(row)]
+            start += len(row)
             self._piped_row("\n".join(row))
+            self.tasks[-1].interleaved = True
 
     def _piped_row(self, block: str) -> None:
         """One "|"-separated row: first cell is content, then lead, then partner (and deadline)."""
@@ -175,7 +185,8 @@ class _Assembler:
         if deadline:
             task.deadline_text = deadline.group(0)
 
-    def feed(self, block: str) -> None:
+    def feed(self, block: str, source: list[str] | None = None) -> None:
+        self.source = source if source is not None else block.splitlines()
         one_line = re.sub(r"\s+", " ", block).strip()
         if not one_line:
             return
@@ -215,6 +226,7 @@ class _Assembler:
             return
         if one_line[:1].islower() and self.tasks:
             self.tasks[-1].content = f"{self.tasks[-1].content} {clean_cell(one_line)}".strip()
+            self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
             return
         self._open(block)
 
@@ -232,15 +244,21 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
                 continue
             started, begin = True, found + 1
         asm = _Assembler(area, page.page_no)
+        raw = (page.raw_text or page.text).splitlines()
+        if len(raw) != len(lines):
+            raw = lines
         block: list[str] = []
-        for line in lines[begin:] + [""]:
+        first = begin
+        for n, line in enumerate(lines[begin:] + [""], start=begin):
             section = _SECTION_LINE.match(line)
             heading = area_of_heading(section.group(2), strict=section.group(1).isdigit()) if section else None
             if line.strip() and not heading and not _is_header_junk(line):
+                if not block:
+                    first = n
                 block.append(line)
                 continue
             if block:
-                asm.feed("\n".join(block))
+                asm.feed("\n".join(block), raw[first : first + len(block)])
                 block = []
             if heading:
                 asm.area = heading
@@ -249,6 +267,8 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []
+    for task in out:
+        fill_from_lines(task)
     fill_label_gaps(out)
     return out
 

@@ -1,0 +1,231 @@
+"""Lead agency and deadline of an appendix row whose table columns OCR interleaved.
+
+When OCR reads a ruled appendix table line by line without its grid, each
+printed line carries a fragment of every column ("Tham mưu UBND tỉnh ban
+hành Kế | Kế hoạch của | Phòng Nội | Các cơ quan, | Tháng"), so a cell's
+words are spread over the row's lines: the lead agency is cut after its
+first name word ("Phòng Nội" … "vụ") and the deadline after its first word
+("Tháng" … "02/2024"). What survives is where the words sit:
+
+- an agency cell starts with a head word and a name word ("Phòng Nội",
+  "Văn phòng HĐND"): that is enough to complete the name from the gazetteer
+  when one entry starts that way, or when the rest of one candidate's name
+  turns up in the next lines ("Phòng Văn" + "hóa - Thông" + "tin");
+- the deadline column is the right-most filled one, so its words are the
+  tails of the row's lines; joined in order they read "Thường xuyên trong
+  năm" or "Tháng … 02/2024" again.
+
+Rows read this way keep the first agency head of the row as lead (the lead
+column stands left of the partner column and starts at the row's top), and
+the first deadline phrase of the line tails.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
+
+from parsers.agencies import GazetteerEntry, gazetteer, key, split_agencies
+from parsers.task_table import RawTask
+
+# Head words that open the name of one specific body. Generic groups ("Các cơ
+# quan", "UBND các phường") are left out: in interleaved rows they are mostly
+# the partner column, or objects inside the task wording ("tham mưu UBND tỉnh").
+_HEADS: tuple[tuple[str, ...], ...] = (
+    ("van", "phong"),
+    ("trung", "tam"),
+    ("bo", "phan"),
+    ("chi", "cuc"),
+    ("cong", "an"),
+    ("buu", "dien"),
+    ("kho", "bac"),
+    ("thanh", "tra"),
+    ("phong",),
+    ("so",),
+    ("dai",),
+)
+_SENTENCE_BEFORE = {"voi", "cho", "muu", "giao", "gui", "qua", "ho", "hd", "chi", "co"}
+"""A name right after "với", "cho", "tham mưu" … is part of the task wording, not a cell; after
+"hồ", "chỉ", "cơ" the word "sơ/số/sở" is "hồ sơ", "chỉ số", "cơ sở". ("của" is not in the list:
+in interleaved rows it often ends the output column next to the lead, "Kế hoạch của | Phòng …".)"""
+
+
+@dataclass(frozen=True)
+class AgencyAnchor:
+    line: int
+    col: int
+    entry: GazetteerEntry
+
+
+def _close(word: str, target: str) -> bool:
+    """OCR-tolerant word equality, same first letter: one substituted letter in a short word
+    ("Nbi" for "Nội", "Vin" for "Văn"), one edit from five letters, two from seven.
+
+    Short words may not gain or lose a letter: "đôn" is not "Đoàn".
+    """
+    if word == target:
+        return True
+    if len(target) < 3 or len(word) < 3 or word[0] != target[0]:
+        return False
+    if len(target) <= 4:
+        return len(word) == len(target) and Levenshtein.distance(word, target) <= 1
+    return Levenshtein.distance(word, target) <= (1 if len(target) <= 6 else 2)
+
+
+@lru_cache(maxsize=1)
+def _names_by_head() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], GazetteerEntry]]]:
+    """Gazetteer aliases grouped by head: head → [(rest-of-name words, entry)]."""
+    out: dict[tuple[str, ...], list[tuple[tuple[str, ...], GazetteerEntry]]] = {}
+    for alias, entry in gazetteer().by_key.items():
+        words = tuple(alias.split())
+        for head in _HEADS:
+            if words[: len(head)] == head and len(words) > len(head):
+                out.setdefault(head, []).append((words[len(head):], entry))
+                break
+    return out
+
+
+def _head_at(words: list[str], i: int) -> tuple[str, ...] | None:
+    for head in _HEADS:
+        n = len(head)
+        got = words[i : i + n]
+        if len(got) == n and all(_close(w, h) if len(h) >= 4 else w == h for w, h in zip(got, head, strict=True)):
+            if n == 1 and got[0] == "phuong":  # "phường" (ward) is one edit from "phong"
+                return None
+            return head
+    return None
+
+
+def _complete(head: tuple[str, ...], first: str | None, window: list[str]) -> GazetteerEntry | None:
+    """The body a head plus its first name word names; the next lines' words break ties."""
+    names = _names_by_head().get(head, [])
+    if first is not None:
+        starting = [(rest, e) for rest, e in names if _close(first, rest[0])]
+        if starting:
+            names = starting
+        elif len(head) == 1:
+            return None  # "Sở" / "Phòng" must be followed by a name word we know
+    entries = {e.canonical: e for _, e in names}
+    if len(entries) == 1:
+        rest = names[0][0]
+        if head == ("so",) and len(rest) > 1 and not _rest_found(rest[1:], window):
+            return None  # "số"/"sơ" are common words: "Sở" + one name word needs more of the name nearby
+        return next(iter(entries.values()))
+    best: GazetteerEntry | None = None
+    best_score: tuple[float, int] = (0.0, 0)
+    for rest, e in names:
+        words = _distinct(rest[1:])
+        found = sum(any(_close(w, t) for t in window) for w in words)
+        score = (found / len(words) if words else 0.0, found)
+        if found and score > best_score:
+            best, best_score = e, score
+    return best
+
+
+def _distinct(words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if len(w) >= 2 and w not in ("va", "cap", "cac")]
+
+
+def _rest_found(rest: tuple[str, ...], window: list[str]) -> bool:
+    words = _distinct(rest)
+    return not words or any(any(_close(w, t) for t in window) for w in words)
+
+
+def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
+    """Specific bodies whose names start on these lines, in reading order (line, then position)."""
+    keyed = [key(line).split() for line in lines]
+    out: list[AgencyAnchor] = []
+    for n, words in enumerate(keyed):
+        window = [w for ws in keyed[n : n + 4] for w in ws]
+        i = 0
+        while i < len(words):
+            head = _head_at(words, i)
+            if head is None or (i and words[i - 1] in _SENTENCE_BEFORE):
+                i += 1
+                continue
+            after = i + len(head)
+            first = words[after] if after < len(words) else None
+            entry = _complete(head, first, window)
+            if entry is None and first is not None and len(head) > 1:
+                entry = _complete(head, None, window)
+            if entry is not None:
+                out.append(AgencyAnchor(n, i, entry))
+                i = after + 1
+                continue
+            i += 1
+    return out
+
+
+# Deadline phrases as they read once the line tails are joined: a word or two of
+# another column may sit between "Tháng" and "02/2024", or between "Năm" and "2024".
+_JUNK = r"(?:\S{1,6}\s+){0,2}?"
+_TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bthuong\s+xuyen(?:\s+" + _JUNK + r"trong\s+nam)?"), "recurring"),
+    (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
+    (re.compile(r"\btruoc\s+" + _JUNK + r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "before"),
+    (re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "date"),
+    (re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(20\d\d)\b"), "month"),
+    (re.compile(r"\bn\w{1,2}m\s+" + _JUNK + r"(20\d\d)\b"), "year"),
+)
+_TAIL_WORDS = 3
+
+
+def _tails(lines: list[str]) -> str:
+    from parsers.deadlines import ocr_fold
+
+    return " ".join(" ".join(ocr_fold(line).split()[-_TAIL_WORDS:]) for line in lines if line.strip())
+
+
+def tail_deadline(lines: list[str]) -> str | None:
+    """The deadline the row's line tails spell, in the plan's usual wording, or None."""
+    tails = _tails(lines)
+    found: list[tuple[int, str]] = []  # in pattern priority order
+    for pattern, kind in _TAIL_PATTERNS:
+        m = pattern.search(tails)
+        if m is None:
+            continue
+        if kind == "recurring":
+            text = "Thường xuyên trong năm" if "trong" in m.group(0) else "Thường xuyên"
+        elif kind == "quarter":
+            roman = m.group(1).replace("1", "i").replace("l", "i").upper()
+            text = f"Quý {roman}/{m.group(2)}"
+        elif kind == "before":
+            text = f"Trước {m.group(1)}/{m.group(2)}/{m.group(3)}"
+        elif kind == "date":
+            if not 1 <= int(m.group(2)) <= 12:
+                continue
+            text = f"{m.group(1)}/{m.group(2)}/{m.group(3)}"
+        elif kind == "month":
+            if not 1 <= int(m.group(1)) <= 12:
+                continue
+            text = f"Tháng {m.group(1)}/{m.group(2)}"
+        else:
+            text = f"Năm {m.group(1)}"
+        found.append((m.start(), text))
+        if kind in ("recurring", "quarter", "before"):
+            break  # the most specific wordings win over a bare date or year further on
+    return found[0][1] if found else None
+
+
+def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
+    """Give a row read from plain text the lead and deadline its lines still show.
+
+    A row whose cells came out clean keeps them; a row whose lead cell names no
+    known body, or whose lines mixed several columns (`interleaved`), takes the
+    first agency head of its lines; a row without a deadline takes the one its
+    line tails spell.
+    """
+    if not task.lines:
+        return
+    known = split_agencies(task.lead_text, keep_unknown=False)
+    if not known or (override_interleaved and task.interleaved):
+        anchors = agency_anchors(task.lines)
+        if anchors:
+            task.lead_text = anchors[0].entry.canonical
+            if task.interleaved and not split_agencies(task.partner_text, keep_unknown=False):
+                task.partner_text = ""
+    if not task.deadline_text.strip():
+        task.deadline_text = tail_deadline(task.lines) or ""
