@@ -161,12 +161,13 @@ def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
 
 # Deadline phrases as they read once the line tails are joined: a word or two of
 # another column may sit between "Tháng" and "02/2024", or between "Năm" and "2024".
-_JUNK = r"(?:\S{1,6}\s+){0,2}?"
+_JUNK = r"(?:\S{1,6}\s+){0,3}?"
 _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bthuong\s+xuyen(?:\s+" + _JUNK + r"trong\s+nam)?"), "recurring"),
+    (re.compile(r"\bthuong\s+" + _JUNK + r"xuyen(?:\s+" + _JUNK + r"trong\s+" + _JUNK + r"nam\b)?"), "recurring"),
     (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
     (re.compile(r"\btruoc\s+" + _JUNK + r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "before"),
-    (re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "date"),
+    (re.compile(r"\btrong\s+nam\s+(20\d\d)\b"), "in_year"),
+    (re.compile(r"(?<!ngay )(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "date"),
     (re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(20\d\d)\b"), "month"),
     (re.compile(r"\bn\w{1,2}m\s+" + _JUNK + r"(20\d\d)\b"), "year"),
 )
@@ -176,7 +177,8 @@ _TAIL_WORDS = 3
 def _tails(lines: list[str]) -> str:
     from parsers.deadlines import ocr_fold
 
-    return " ".join(" ".join(ocr_fold(line).split()[-_TAIL_WORDS:]) for line in lines if line.strip())
+    words = [[w for w in ocr_fold(line).split() if any(c.isalnum() for c in w)] for line in lines]
+    return " ".join(" ".join(ws[-_TAIL_WORDS:]) for ws in words if ws)
 
 
 def tail_deadline(lines: list[str]) -> str | None:
@@ -202,10 +204,12 @@ def tail_deadline(lines: list[str]) -> str | None:
             if not 1 <= int(m.group(1)) <= 12:
                 continue
             text = f"Tháng {m.group(1)}/{m.group(2)}"
+        elif kind == "in_year":
+            text = f"Trong năm {m.group(1)}"
         else:
             text = f"Năm {m.group(1)}"
         found.append((m.start(), text))
-        if kind in ("recurring", "quarter", "before"):
+        if kind in ("recurring", "quarter", "before", "in_year"):
             break  # the most specific wordings win over a bare date or year further on
     return found[0][1] if found else None
 
@@ -215,8 +219,9 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
 
     A row whose cells came out clean keeps them; a row whose lead cell names no
     known body, or whose lines mixed several columns (`interleaved`), takes the
-    first agency head of its lines; a row without a deadline takes the one its
-    line tails spell.
+    first agency head of its lines; an interleaved row, or one without a
+    deadline, takes the deadline its line tails spell (a phrase found anywhere
+    in a mixed row may be task wording: "chi thường xuyên").
     """
     if not task.lines:
         return
@@ -227,5 +232,42 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
             task.lead_text = anchors[0].entry.canonical
             if task.interleaved and not split_agencies(task.partner_text, keep_unknown=False):
                 task.partner_text = ""
-    if not task.deadline_text.strip():
-        task.deadline_text = tail_deadline(task.lines) or ""
+    if task.interleaved or not task.deadline_text.strip():
+        task.deadline_text = tail_deadline(task.lines) or task.deadline_text
+
+
+_LABEL_START = re.compile(r"^[\W_]*(?:\d{1,2}(?:\.\d{1,2})?[.)]?)?[\s|\[\]]*")
+
+
+def _opens_sentence(line: str, anchored_at_start: bool) -> bool:
+    """Whether a line starts task wording: a capitalised word first after any row number, or second
+    after the tail of the column to its left (" phố Lựa chọn …"), and not an agency name."""
+    words = _LABEL_START.sub("", line).split()[:2]
+    return not anchored_at_start and any(len(w) >= 2 and w[0].isupper() for w in words)
+
+
+def row_starts(lines: list[str]) -> list[int]:
+    """Where the rows of an interleaved block start, one row per lead agency head.
+
+    Every row names its lead, so the first agency head of a line opens a row
+    unless no task wording started since the last one (then it is that row's
+    partner or second lead). The row starts at the last line, up to the
+    head's, that begins with a capitalised word: the wording column starts
+    at the row's top while the lead cell may sit a line or two lower. Returns
+    [] when the block has fewer than two heads (nothing to split by).
+    """
+    firsts: dict[int, AgencyAnchor] = {}
+    for a in agency_anchors(lines):
+        firsts.setdefault(a.line, a)
+    if len(firsts) < 2:
+        return []
+    starts = [0]
+    prev = next(iter(firsts))
+    for n in list(firsts)[1:]:
+        begin = max(prev, starts[-1]) + 1
+        cands = [i for i in range(begin, n + 1) if _opens_sentence(lines[i], i in firsts and firsts[i].col == 0)]
+        if not cands:
+            continue
+        starts.append(max(cands))
+        prev = n
+    return starts

@@ -21,7 +21,7 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
-from parsers.task_anchors import fill_from_lines
+from parsers.task_anchors import fill_from_lines, row_starts
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -104,6 +104,29 @@ _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
 _SECTION_LINE = re.compile(r"^\s*([IVXLl1]{1,4}|\d{1,2})(?:\s*[|.]\s*|\s+)(\S.{3,80})$")
 
 
+_AREA_LEAD = re.compile(r"^(?:cai cach|xay dung|cong tac)\b")
+
+
+def section_heading(line: str) -> str | None:
+    """The area a line heads in a text appendix, or None.
+
+    Numbered ("VI Cải cách tài chính công", "2. Cải cách thể chế"), or a
+    short line that is nothing but an area name ("Cải cách chế độ công vụ"):
+    some appendices drop the numeral, and OCR may lose it or read "VI" as a
+    word. Callers also try the unrestored line, since restoring diacritics
+    can turn a damaged numeral into a word ("VI" → "Về").
+    """
+    section = _SECTION_LINE.match(line)
+    if section:
+        area = area_of_heading(section.group(2), strict=section.group(1).isdigit())
+        if area is not None:
+            return area
+    folded = fold(line).strip(" .:|")
+    if len(folded) > 45 or "|" in line or not _AREA_LEAD.match(folded):
+        return None
+    return area_of_heading(folded, strict=True)
+
+
 class _Assembler:
     """Reading-order state for scrambled blocks."""
 
@@ -134,10 +157,28 @@ class _Assembler:
 
     def _piped(self, block: str) -> None:
         """Rows OCR'd line by line with "|" between cells, split where a new task sentence starts."""
+        source = self.source if len(self.source) == len(block.splitlines()) else block.splitlines()
+        lines = block.splitlines()
+        starts = row_starts(source)
+        if starts:
+            bounds = [*starts, len(lines)]
+            rows = [lines[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+        else:
+            rows = self._sentence_rows(lines)
+        start = 0
+        for row in rows:
+            self.source = source[start : start + len(row)]
+            start += len(row)
+            self._piped_row("\n".join(row))
+            self.tasks[-1].interleaved = True
+
+    @staticmethod
+    def _sentence_rows(lines: list[str]) -> list[list[str]]:
+        """Rows of a piped block without agency heads to split by: a new task sentence opens a row."""
         rows: list[list[str]] = [[]]
         written = 0
         ended = False
-        for line in block.splitlines():
+        for line in lines:
             first = line.split("|")[0].strip()
             first = first[_ROW_LABEL.match(first).end():].strip() if _ROW_LABEL.match(first) else first
             if rows[-1] and _SENTENCE_START.match(first) and len(first) > 30 and (ended or written >= 100):
@@ -147,13 +188,7 @@ class _Assembler:
             if len(first) > 30:
                 written += len(first)
                 ended = first.endswith(".")
-        source = self.source if len(self.source) == len(block.splitlines()) else block.splitlines()
-        start = 0
-        for row in rows:
-            self.source = source[start : start + len(row)]
-            start += len(row)
-            self._piped_row("\n".join(row))
-            self.tasks[-1].interleaved = True
+        return rows
 
     def _piped_row(self, block: str) -> None:
         """One "|"-separated row: first cell is content, then lead, then partner (and deadline)."""
@@ -250,8 +285,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
         block: list[str] = []
         first = begin
         for n, line in enumerate(lines[begin:] + [""], start=begin):
-            section = _SECTION_LINE.match(line)
-            heading = area_of_heading(section.group(2), strict=section.group(1).isdigit()) if section else None
+            heading = section_heading(line) or section_heading(raw[n]) if n < len(raw) else section_heading(line)
             if line.strip() and not heading and not _is_header_junk(line):
                 if not block:
                     first = n

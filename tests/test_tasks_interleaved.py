@@ -1,0 +1,95 @@
+"""Appendix tables whose columns OCR interleaved line by line (no grid, no tabs).
+
+The tables below are synthetic, written the way district and commune CCHC
+appendices print them (STT | Nhiệm vụ | Sản phẩm | Chủ trì | Phối hợp |
+Thời gian), then "OCR'd" line by line: each line holds a fragment of every
+column, a cell's words are spread over the row's lines, and "|" separators
+appear only where OCR saw a rule.
+"""
+
+from __future__ import annotations
+
+from parsers.task_anchors import agency_anchors, row_starts, tail_deadline
+from parsers.task_text import section_heading
+from parsers.tasks import extract_tasks
+from schema.document import Page
+
+INTERLEAVED = """\
+UY BAN NHAN DAN HUYEN
+
+PHU LUC
+NHIEM VU CAI CACH HANH CHINH NAM 2025
+TT Nhiem vu | San pham | Co quan chu tri | Co quan phoi hop | Thoi gian
+I Cai cach the che
+Ra soat, he thong hoa van ban QPPL | Bao cao ket | Phong Tu | Cac co quan, | Quy
+do HDND, UBND huyen ban hanh | qua ra soat | phap | don vi lien quan | II/2025
+Tham dinh du thao van ban QPPL | Bao cao tham | Phong Tu | UBND cac xa, thi | Thuong
+thuoc tham quyen cua UBND huyen | dinh | phap | tran | xuyen
+II Cai cach to chuc bo may
+Kien toan to chuc cac co quan | Quyet dinh kien | Phong Noi | Cac phong | Thang
+chuyen mon thuoc UBND huyen toan | vu chuyen mon 06/2025
+Danh gia, xep loai cong chuc | Bao cao | Van phong Cac co quan, | Nam
+hang nam theo quy dinh | HDND va UBND | don vi | 2025
+huyen
+"""
+
+
+def _pages(text: str) -> list[Page]:
+    return [Page(page_no=1, method="text", text=text)]
+
+
+def test_interleaved_rows_get_their_lead_and_deadline() -> None:
+    tasks = extract_tasks(_pages(INTERLEAVED), "p", []).tasks
+    assert [t.area for t in tasks] == ["the_che", "the_che", "to_chuc_bo_may", "to_chuc_bo_may"]
+    assert [t.lead_agencies for t in tasks] == [
+        ["Phòng Tư pháp"],
+        ["Phòng Tư pháp"],
+        ["Phòng Nội vụ"],
+        ["Văn phòng HĐND và UBND cấp huyện"],
+    ]
+    assert [t.deadline_text for t in tasks] == ["Quý II/2025", "Thường xuyên", "Tháng 06/2025", "Năm 2025"]
+    assert tasks[0].content.startswith("Ra soat, he thong hoa van ban QPPL")
+    assert tasks[2].deadline_date is not None and tasks[2].deadline_date.isoformat() == "2025-06-30"
+    assert tasks[1].recurring
+
+
+def test_cut_agency_names_are_completed_from_the_gazetteer() -> None:
+    # "Phòng Nội" alone names one district office; "Phòng Văn" needs the next line's words.
+    found = agency_anchors(["Kế hoạch của Phòng Nội Các cơ quan,", "vụ đơn vị"])
+    assert [a.entry.canonical for a in found] == ["Phòng Nội vụ"]
+    found = agency_anchors(["Quyết định của | Phong Van | Cac co quan", "UBND huyen | hoa - Thong | don vi", "tin"])
+    assert [a.entry.canonical for a in found] == ["Phòng Văn hóa và Thông tin"]
+
+
+def test_common_words_are_not_agency_heads() -> None:
+    # "hồ sơ", "chỉ số", "số hóa", "phường", "tham mưu UBND …" are task wording.
+    lines = ["Số hóa hồ sơ công việc, nâng cao Chỉ số hài lòng", "UBND các phường tham mưu Sở Nội vụ"]
+    assert agency_anchors(lines) == []
+
+
+def test_deadline_is_read_from_the_line_tails() -> None:
+    assert tail_deadline(["Trien khai ke hoach | Thang", "nam 2025 cua huyen | 09/2025"]) == "Tháng 09/2025"
+    assert tail_deadline(["Cap nhat du lieu | Thuong", "len he thong | xuyen", "trong", "nam"]) == (
+        "Thường xuyên trong năm"
+    )
+    assert tail_deadline(["Tong ket cong tac | Quy", "CCHC nam 2024 | 112025"]) == "Quý II/2025"
+    # a date inside the wording ("ngày 14/5/2024") is not a deadline
+    assert tail_deadline(["Thuc hien Nghi dinh so 10 ngay 14/5/2024"]) is None
+
+
+def test_rows_split_where_a_new_task_meets_a_new_lead() -> None:
+    lines = [
+        "Ra soat van ban | Bao cao | Phong Tu | Cac co quan",
+        "QPPL nam 2024 | phap | lien quan",
+        "Tham dinh du thao | Bao cao | Phong Tu | UBND cac xa",
+        "van ban | phap",
+    ]
+    assert row_starts(lines) == [0, 2]
+    # a second agency with no new task wording before it is the same row's partner
+    assert row_starts(["Ra soat van ban | Phong Noi vu | So Noi vu", "QPPL | phoi hop"]) == []
+
+
+def test_section_headings_without_numeral_or_with_a_damaged_one() -> None:
+    assert section_heading("VI Cai cach tai chinh cong") == "tai_chinh_cong"
+    assert section_heading("Cải cách chế độ công vụ") == "che_do_cong_vu"
+    assert section_heading("Cải cách thủ tục hành chính trong lĩnh vực đất đai cho người dân") is None
