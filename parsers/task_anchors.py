@@ -271,3 +271,44 @@ def row_starts(lines: list[str]) -> list[int]:
         starts.append(max(cands))
         prev = n
     return starts
+
+
+def _cut_before(line: str, col: int) -> str:
+    """The line up to its `col`-th agency-key word (the words `agency_anchors` counted)."""
+    count = 0
+    for m in re.finditer(r"\S+", line):
+        if count >= col:
+            return line[: m.start()]
+        count += len(key(m.group()).split())
+    return line
+
+
+def _first_heads(lines: list[str], source: list[str] | None) -> dict[int, AgencyAnchor]:
+    firsts: dict[int, AgencyAnchor] = {}
+    for a in agency_anchors(source if source and len(source) == len(lines) else lines):
+        firsts.setdefault(a.line, a)
+    return firsts
+
+
+def agency_side(lines: list[str], source: list[str] | None = None) -> str:
+    """What stands from the lead head on, on the lines that hold one: agency, partner, deadline columns."""
+    firsts = _first_heads(lines, source)
+    return " ".join(lines[n][len(_cut_before(lines[n], a.col)) :].strip() for n, a in sorted(firsts.items()))
+
+
+def wording(lines: list[str], source: list[str] | None = None) -> str:
+    """Task wording (and output) of an interleaved row: what stands left of the lead head on each line.
+
+    The wording and output columns come before the lead column, so on a line
+    that holds an agency head everything from the head on belongs to the
+    agency, partner and deadline columns; other lines are kept whole.
+    `source` (the unrestored lines, same count) is where heads are found.
+    """
+    firsts = _first_heads(lines, source)
+    out = []
+    for n, line in enumerate(lines):
+        text = _cut_before(line, firsts[n].col) if n in firsts else line
+        text = re.sub(r"\s*\|\s*", " ", text).strip()
+        if text:
+            out.append(text)
+    return " ".join(out)

@@ -21,7 +21,7 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
-from parsers.task_anchors import fill_from_lines, row_starts
+from parsers.task_anchors import agency_side, fill_from_lines, row_starts, wording
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -169,8 +169,27 @@ class _Assembler:
         for row in rows:
             self.source = source[start : start + len(row)]
             start += len(row)
-            self._piped_row("\n".join(row))
+            if starts:
+                self._anchored_row(row)
+            else:
+                self._piped_row("\n".join(row))
             self.tasks[-1].interleaved = True
+
+    def _anchored_row(self, lines: list[str]) -> None:
+        """A row cut out of an interleaved block at its lead head: wording from left of the heads.
+
+        A row number on any of its lines is the row's (cells are centred
+        vertically). A deadline phrase is looked for right of the lead heads
+        only, so words of the task ("chi thường xuyên") are not taken for one;
+        `fill_from_lines` prefers the deadline the line tails spell.
+        """
+        labels = [m.group(1) for m in (_ROW_LABEL.match(line.strip()) for line in lines) if m]
+        if labels:
+            self.pending_label = labels[0]
+        self._open(wording(lines, self.source))
+        deadline = _DEADLINE_IN_TEXT.search(ocr_fold(agency_side(lines, self.source)))
+        if deadline:
+            self.tasks[-1].deadline_text = deadline.group(0)
 
     @staticmethod
     def _sentence_rows(lines: list[str]) -> list[list[str]]:
