@@ -317,11 +317,11 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
                 asm.area = heading
         out.extend(asm.tasks)
         area = asm.area
+    for task in out:
+        fill_from_lines(task)
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []
-    for task in out:
-        fill_from_lines(task)
     fill_label_gaps(out)
     return out
 
