@@ -29,6 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from parsers.agencies import GazetteerEntry, gazetteer, key, split_agencies
+from parsers.deadlines import ocr_fold
 from parsers.task_table import RawTask
 
 # Head words that open the name of one specific body. Generic groups ("Các cơ
@@ -161,7 +162,7 @@ def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
 
 # Deadline phrases as they read once the line tails are joined: a word or two of
 # another column may sit between "Tháng" and "02/2024", or between "Năm" and "2024".
-_JUNK = r"(?:\S{1,6}\s+){0,3}?"
+_JUNK = r"(?:\S{1,6}\s+){0,4}?"
 _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bthuong\s+" + _JUNK + r"xuyen(?:\s+" + _JUNK + r"trong\s+" + _JUNK + r"nam\b)?"), "recurring"),
     (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
@@ -171,13 +172,11 @@ _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\d/])(\d{1,2})\s*/\s*(20\d\d)\b"), "month"),
     (re.compile(r"\bn\w{1,2}m\s+" + _JUNK + r"(20\d\d)\b"), "year"),
 )
-_TAIL_WORDS = 3
+_TAIL_WORDS = 2
 
 
 def _tails(lines: list[str]) -> str:
-    from parsers.deadlines import ocr_fold
-
-    words = [[w for w in ocr_fold(line).split() if any(c.isalnum() for c in w)] for line in lines]
+    words = [[t for t in (re.sub(r"[^\w/]", "", w) for w in ocr_fold(line).split()) if t] for line in lines]
     return " ".join(" ".join(ws[-_TAIL_WORDS:]) for ws in words if ws)
 
 
