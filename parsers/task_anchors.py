@@ -164,7 +164,10 @@ def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
 # another column may sit between "Tháng" and "02/2024", or between "Năm" and "2024".
 _JUNK = r"(?:\S{1,6}\s+){0,4}?"
 _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\bthuong\s+" + _JUNK + r"xuyen(?:\s+" + _JUNK + r"trong\s+" + _JUNK + r"nam\b)?"), "recurring"),
+    (
+        re.compile(r"\bth\w{1,3}ng\s+" + _JUNK + r"\w?xu\w{0,2}n\b(\s+" + _JUNK + r"tro\w{0,2}\s+" + _JUNK + r"n\w{0,2}m\b)?"),
+        "recurring",
+    ),
     (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
     (re.compile(r"\btruoc\s+" + _JUNK + r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "before"),
     (re.compile(r"\btrong\s+nam\s+(20\d\d)\b"), "in_year"),
@@ -176,7 +179,7 @@ _TAIL_WORDS = 2
 
 
 def _tails(lines: list[str]) -> str:
-    words = [[t for t in (re.sub(r"[^\w/]", "", w) for w in ocr_fold(line).split()) if t] for line in lines]
+    words = [re.sub(r"[^\w/]", " ", ocr_fold(line)).split() for line in lines]
     return " ".join(" ".join(ws[-_TAIL_WORDS:]) for ws in words if ws)
 
 
@@ -189,7 +192,7 @@ def tail_deadline(lines: list[str]) -> str | None:
         if m is None:
             continue
         if kind == "recurring":
-            text = "Thường xuyên trong năm" if "trong" in m.group(0) else "Thường xuyên"
+            text = "Thường xuyên trong năm" if m.group(1) else "Thường xuyên"
         elif kind == "quarter":
             roman = m.group(1).replace("1", "i").replace("l", "i").upper()
             text = f"Quý {roman}/{m.group(2)}"

@@ -73,6 +73,10 @@ def test_deadline_is_read_from_the_line_tails() -> None:
         "Thường xuyên trong năm"
     )
     assert tail_deadline(["Tong ket cong tac | Quy", "CCHC nam 2024 | 112025"]) == "Quý II/2025"
+    # OCR glues a cell's word to its neighbour's ("lien quan;{xuyén") and damages the letters
+    assert tail_deadline(["Bao cao | Phong Noi | Cac co quan, | Thudng", "don vi lien quan;{xuyén trong", "UBND xa nam"]) == (
+        "Thường xuyên trong năm"
+    )
     # a date inside the wording ("ngày 14/5/2024") is not a deadline
     assert tail_deadline(["Thuc hien Nghi dinh so 10 ngay 14/5/2024"]) is None
 
