@@ -89,11 +89,20 @@ def _names_by_head() -> dict[tuple[str, ...], list[tuple[tuple[str, ...], Gazett
     return out
 
 
+def _head_word(word: str, target: str, after_exact: bool) -> bool:
+    """A head word as OCR prints it; once the first word is exact the second may also lose a letter ("Trung tm")."""
+    if after_exact and len(word) >= 2 and word[0] == target[0] and Levenshtein.distance(word, target) <= 1:
+        return True
+    return _close(word, target) if len(target) >= 4 else word == target
+
+
 def _head_at(words: list[str], i: int) -> tuple[str, ...] | None:
     for head in _HEADS:
         n = len(head)
         got = words[i : i + n]
-        if len(got) == n and all(_close(w, h) if len(h) >= 4 else w == h for w, h in zip(got, head, strict=True)):
+        if len(got) == n and all(
+            _head_word(w, h, k > 0 and got[0] == head[0]) for k, (w, h) in enumerate(zip(got, head, strict=True))
+        ):
             if n == 1 and got[0] == "phuong":  # "phường" (ward) is one edit from "phong"
                 return None
             return head

@@ -101,6 +101,8 @@ _DEADLINE_IN_TEXT = re.compile(
 _DANGLING = re.compile(r"(?:\bva|,)\s*$")
 """An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
+_MIN_WORDING = 25
+"""An interleaved row with less wording than this left of its heads is agency cells only."""
 _SECTION_LINE = re.compile(r"^\s*([IVXLl1]{1,4}|\d{1,2})(?:\s*[|.]\s*|\s+)(\S.{3,80})$")
 
 
@@ -184,9 +186,14 @@ class _Assembler:
         `fill_from_lines` prefers the deadline the line tails spell.
         """
         labels = [m.group(1) for m in (_ROW_LABEL.match(line.strip()) for line in lines) if m]
+        text = wording(lines, self.source)
+        if len(fold(text)) < _MIN_WORDING and self.tasks and not labels:
+            # only agency cells left of nothing: the rest of the previous row's lead/partner column
+            self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
+            return
         if labels:
             self.pending_label = labels[0]
-        self._open(wording(lines, self.source))
+        self._open(text)
         deadline = _DEADLINE_IN_TEXT.search(ocr_fold(agency_side(lines, self.source)))
         if deadline:
             self.tasks[-1].deadline_text = deadline.group(0)
@@ -319,6 +326,13 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
         area = asm.area
     for task in out:
         fill_from_lines(task)
+    # Stray cells of a scrambled table (an output cell, the header's cost column) name no
+    # agency and no deadline: a task row names at least one of them.
+    out = [
+        t
+        for t in out
+        if t.lead_text or t.partner_text or t.deadline_text or (t.area is not None and len(t.content) >= 60)
+    ]
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []
