@@ -259,7 +259,7 @@ class _Assembler:
             if label.isdigit():
                 self.pending_label = label
             return
-        if len(one_line) <= 90:
+        if len(one_line) <= 90 and not one_line[:1].islower():  # a heading does not start mid-sentence
             area = area_of_heading(one_line)
             if area is not None and not _is_agency_block(one_line):
                 self.area = area
