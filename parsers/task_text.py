@@ -77,7 +77,7 @@ def _is_header_junk(block: str) -> bool:
         kw in folded
         for kw in ("noi dung", "nhiem vu", "chu tri", "phoi hop", "thoi gian", "hoan thanh", "ghi chu", "stt", "co quan")
     )
-    if not (hits >= 2 or (hits >= 1 and len(folded) <= 25)):
+    if not (hits >= 3 or (hits >= 2 and len(folded) <= 40) or (hits >= 1 and len(folded) <= 25)):
         return False
     return len(split_agencies(block, keep_unknown=False)) == 0
 

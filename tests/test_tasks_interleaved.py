@@ -25,6 +25,8 @@ Ra soat, he thong hoa van ban QPPL | Bao cao ket | Phong Tu | Cac co quan, | Quy
 do HDND, UBND huyen ban hanh | qua ra soat | phap | don vi lien quan | II/2025
 Tham dinh du thao van ban QPPL | Bao cao tham | Phong Tu | UBND cac xa, thi | Thuong
 thuoc tham quyen cua UBND huyen | dinh | phap | tran | xuyen
+Lua chon noi dung tuyen truyen | Ke hoach cua | Phong Tu | Cac co quan, | Nam
+phap luat cho can bo, cong chuc | UBND huyen | phap | don vi | 2025
 II Cai cach to chuc bo may
 Kien toan to chuc cac co quan | Quyet dinh kien | Phong Noi | Cac phong | Thang
 chuyen mon thuoc UBND huyen toan | vu chuyen mon 06/2025
@@ -40,16 +42,19 @@ def _pages(text: str) -> list[Page]:
 
 def test_interleaved_rows_get_their_lead_and_deadline() -> None:
     tasks = extract_tasks(_pages(INTERLEAVED), "p", []).tasks
-    assert [t.area for t in tasks] == ["the_che", "the_che", "to_chuc_bo_may", "to_chuc_bo_may"]
+    assert [t.area for t in tasks] == ["the_che", "the_che", "the_che", "to_chuc_bo_may", "to_chuc_bo_may"]
     assert [t.lead_agencies for t in tasks] == [
+        ["Phòng Tư pháp"],
         ["Phòng Tư pháp"],
         ["Phòng Tư pháp"],
         ["Phòng Nội vụ"],
         ["Văn phòng HĐND và UBND cấp huyện"],
     ]
-    assert [t.deadline_text for t in tasks] == ["Quý II/2025", "Thường xuyên", "Tháng 06/2025", "Năm 2025"]
+    assert [t.deadline_text for t in tasks] == ["Quý II/2025", "Thường xuyên", "Năm 2025", "Tháng 06/2025", "Năm 2025"]
     assert tasks[0].content.startswith("Ra soat, he thong hoa van ban QPPL")
-    assert tasks[2].deadline_date is not None and tasks[2].deadline_date.isoformat() == "2025-06-30"
+    # a task line naming "nội dung" and "cơ quan" is task wording, not a repeated table header
+    assert tasks[2].content.startswith("Lua chon noi dung tuyen truyen")
+    assert tasks[3].deadline_date is not None and tasks[3].deadline_date.isoformat() == "2025-06-30"
     assert tasks[1].recurring
 
 
