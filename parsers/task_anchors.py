@@ -174,7 +174,7 @@ def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
 _JUNK = r"(?:\S{1,6}\s+){0,4}?"
 _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"\bth\w{1,3}ng\s+" + _JUNK + r"\w?xu\w{0,2}n\b(\s+" + _JUNK + r"tro\w{0,2}\s+" + _JUNK + r"n\w{0,2}m\b)?"),
+        re.compile(r"\bth\w{1,4}\s+" + _JUNK + r"\w?xu\w{0,2}n\b(\s+" + _JUNK + r"tro\w{0,2}\s+" + _JUNK + r"n\w{0,2}m\b)?"),
         "recurring",
     ),
     (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
