@@ -261,6 +261,11 @@ class _Assembler:
             return
         if len(one_line) <= 90 and not one_line[:1].islower():  # a heading does not start mid-sentence
             area = area_of_heading(one_line)
+            # Restoring diacritics can invent an area name ("Tổ chức" read "Té chire",
+            # restored "Thể chế"): the unrestored text must name the same area.
+            printed = re.sub(r"\s+", " ", " ".join(self.source)).strip()
+            if area is not None and printed != one_line and area_of_heading(printed) != area:
+                area = None
             if area is not None and not _is_agency_block(one_line):
                 self.area = area
                 return

@@ -102,3 +102,38 @@ def test_section_headings_without_numeral_or_with_a_damaged_one() -> None:
     assert section_heading("VI Cai cach tai chinh cong") == "tai_chinh_cong"
     assert section_heading("Cải cách chế độ công vụ") == "che_do_cong_vu"
     assert section_heading("Cải cách thủ tục hành chính trong lĩnh vực đất đai cho người dân") is None
+
+
+RESTORED = """\
+PHU LUC
+STT Noi dung, nhiem vu Co quan chu tri Co quan phoi hop Thoi gian hoan thanh
+
+I | Cong tac chi dao dieu hanh
+
+Ban hanh ke hoach cai cach hanh chinh nam 2025 cua huyen.
+
+Phong Noi vu
+
+Cac co quan, don vi lien quan
+
+Quy I/2025
+
+{line}
+
+Phong Noi vu
+
+Cac co quan, don vi lien quan
+
+Trong nam 2025
+"""
+
+
+def test_restoration_cannot_invent_an_area_heading() -> None:
+    # OCR printed "Té chire tap huan" (Tổ chức tập huấn); restoration guessed "Thể chế tập huấn".
+    raw = RESTORED.format(line="Té chire tap huan cho cong chuc phu trach cai cach hanh chinh.")
+    restored = RESTORED.format(line="Thể chế tập huấn cho công chức phụ trách cải cách hành chính.")
+    page = Page(page_no=1, method="text", text=restored, raw_text=raw)
+    tasks = extract_tasks([page], "p", []).tasks
+    assert [t.area for t in tasks] == ["chi_dao_dieu_hanh", "chi_dao_dieu_hanh"]
+    assert tasks[1].content.startswith("Thể chế tập huấn")
+    assert [t.deadline_text for t in tasks] == ["Quý I/2025", "Trong năm 2025"]
