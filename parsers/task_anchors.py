@@ -230,9 +230,10 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
 
     A row whose cells came out clean keeps them; a row whose lead cell names no
     known body, or whose lines mixed several columns (`interleaved`), takes the
-    first agency head of its lines; an interleaved row, or one without a
-    deadline, takes the deadline its line tails spell (a phrase found anywhere
-    in a mixed row may be task wording: "chi thường xuyên").
+    first agency head of its lines; an interleaved row takes the deadline its
+    line tails spell (a phrase found anywhere in a mixed row may be task
+    wording: "chi thường xuyên"). A row read from separate cell blocks keeps
+    only its wording's lines, whose tails are no deadline column.
     """
     if not task.lines:
         return
@@ -243,7 +244,7 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
             task.lead_text = anchors[0].entry.canonical
             if task.interleaved and not split_agencies(task.partner_text, keep_unknown=False):
                 task.partner_text = ""
-    if task.interleaved or not task.deadline_text.strip():
+    if task.interleaved:
         task.deadline_text = tail_deadline(task.lines) or task.deadline_text
 
 
