@@ -48,9 +48,10 @@ _HEADS: tuple[tuple[str, ...], ...] = (
     ("so",),
     ("dai",),
 )
-_SENTENCE_BEFORE = {"voi", "cho", "muu", "giao", "gui", "qua", "ho", "hd", "chi", "co"}
+_SENTENCE_BEFORE = {"voi", "cho", "muu", "giao", "gui", "qua", "ho", "hd", "co"}
 """A name right after "với", "cho", "tham mưu" … is part of the task wording, not a cell; after
-"hồ", "chỉ", "cơ" the word "sơ/số/sở" is "hồ sơ", "chỉ số", "cơ sở". ("của" is not in the list:
+"hồ", "cơ" the word "sơ/sở" is "hồ sơ", "cơ sở". ("chỉ số" is left to the name check: "chi"
+is also OCR's "chủ trì" right before a lead, "được giao chủ trì Sở Tư pháp".) ("của" is not in the list:
 in interleaved rows it often ends the output column next to the lead, "Kế hoạch của | Phòng …".)"""
 
 
@@ -265,7 +266,9 @@ def row_starts(lines: list[str]) -> list[int]:
     unless no task wording started since the last one (then it is that row's
     partner or second lead). The row starts at the last line, up to the
     head's, that begins with a capitalised word: the wording column starts
-    at the row's top while the lead cell may sit a line or two lower. Returns
+    at the row's top while the lead cell may sit a line or two lower; when the
+    wording starts only on the line after the head, the row starts at the
+    head (a short wording cell centred below a taller agency cell). Returns
     [] when the block has fewer than two heads (nothing to split by).
     """
     firsts: dict[int, AgencyAnchor] = {}
@@ -278,9 +281,12 @@ def row_starts(lines: list[str]) -> list[int]:
     for n in list(firsts)[1:]:
         begin = max(prev, starts[-1]) + 1
         cands = [i for i in range(begin, n + 1) if _opens_sentence(lines[i], i in firsts and firsts[i].col == 0)]
-        if not cands:
+        if cands:
+            starts.append(max(cands))
+        elif n + 1 < len(lines) and _opens_sentence(lines[n + 1], n + 1 in firsts and firsts[n + 1].col == 0):
+            starts.append(n)  # the head's cell starts a line above a shorter wording cell
+        else:
             continue
-        starts.append(max(cands))
         prev = n
     return starts
 
