@@ -194,12 +194,19 @@ def _tails(lines: list[str]) -> str:
 
 
 def tail_deadline(lines: list[str]) -> str | None:
-    """The deadline the row's line tails spell, in the plan's usual wording, or None."""
+    """The deadline the row's line tails spell, in the plan's usual wording, or None.
+
+    A date or month older than the latest year in the tails is a document
+    reference ("Nghị định 34/2016 ngày 14/5/2016"), not the deadline.
+    """
     tails = _tails(lines)
+    latest = max((int(y) for y in re.findall(r"(?<!\d)20\d\d(?!\d)", tails)), default=0)
     found: list[tuple[int, str]] = []  # in pattern priority order
     for pattern, kind in _TAIL_PATTERNS:
         m = pattern.search(tails)
         if m is None:
+            continue
+        if kind in ("date", "month") and int(m.group(m.lastindex or 0)) < latest:
             continue
         if kind == "recurring":
             text = "Thường xuyên trong năm" if m.group(1) else "Thường xuyên"

@@ -84,6 +84,8 @@ def test_deadline_is_read_from_the_line_tails() -> None:
     )
     # a date inside the wording ("ngày 14/5/2024") is not a deadline
     assert tail_deadline(["Thuc hien Nghi dinh so 10 ngay 14/5/2024"]) is None
+    # nor is an older date a line tail happens to end with, when the deadline column names a later year
+    assert tail_deadline(["Nghi dinh 34/2016/ND-CP ngay 14/5/2016 cua", "Chinh phu | So Tu phap | Trong nam 2025"]) == "Năm 2025"
 
 
 def test_rows_split_where_a_new_task_meets_a_new_lead() -> None:
