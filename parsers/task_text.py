@@ -21,7 +21,7 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
-from parsers.task_anchors import agency_side, fill_from_lines, row_starts, wording
+from parsers.task_anchors import agency_anchors, agency_side, fill_from_lines, row_starts, wording
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -127,6 +127,15 @@ def section_heading(line: str) -> str | None:
     if len(folded) > 45 or "|" in line or not _AREA_LEAD.match(folded):
         return None
     return area_of_heading(folded, strict=True)
+
+
+def _mixes_columns(block: str, source: list[str]) -> bool:
+    """A multi-line block with an agency head in mid-line holds several columns side by side
+    (OCR drew no "|"), so it is read like a piped block."""
+    lines = block.splitlines()
+    if len(lines) < 3:
+        return False
+    return any(a.col > 0 for a in agency_anchors(source if len(source) == len(lines) else lines))
 
 
 class _Assembler:
@@ -293,6 +302,9 @@ class _Assembler:
         if one_line[:1].islower() and self.tasks:
             self.tasks[-1].content = f"{self.tasks[-1].content} {clean_cell(one_line)}".strip()
             self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
+            return
+        if _mixes_columns(block, self.source):
+            self._piped(block)
             return
         self._open(block)
 

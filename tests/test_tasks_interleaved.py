@@ -139,3 +139,21 @@ def test_restoration_cannot_invent_an_area_heading() -> None:
     assert [t.area for t in tasks] == ["chi_dao_dieu_hanh", "chi_dao_dieu_hanh"]
     assert tasks[1].content.startswith("Thể chế tập huấn")
     assert [t.deadline_text for t in tasks] == ["Quý I/2025", "Trong năm 2025"]
+
+
+def test_block_without_rules_but_with_columns_side_by_side() -> None:
+    text = """\
+PHU LUC
+STT Noi dung, nhiem vu Co quan chu tri Co quan phoi hop Thoi gian hoan thanh
+
+II | Cai cach to chuc bo may
+
+Kien toan to chuc bo may cac co quan Phong Noi Cac co quan, Thang
+chuyen mon thuoc UBND huyen theo quy vu don vi lien quan 06/2025
+dinh cua Chinh phu
+"""
+    (task,) = extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks
+    assert task.area == "to_chuc_bo_may"
+    assert task.lead_agencies == ["Phòng Nội vụ"]
+    assert task.deadline_text == "Tháng 06/2025"
+    assert task.content.startswith("Kien toan to chuc bo may cac co quan")
