@@ -177,7 +177,23 @@ def looks_like_deadline(text: str) -> bool:
         return False
     if _DEADLINE_HINT.search(folded) is None:
         return False
+    if not _mostly_deadline_words(folded):
+        return False
     return bool(_RECURRING.search(folded) or _candidates(folded, None) or re.search(r"\bnam\b", folded))
+
+
+_FILLER = {"hoac", "sau", "khi", "co", "cac", "hoan", "thanh", "nhat", "la", "cham", "ket", "thuc"}
+
+
+def _mostly_deadline_words(folded: str) -> bool:
+    """Outside parentheses a deadline cell is deadline vocabulary: "Định kỳ hoặc đột xuất tổ chức
+    đối thoại với doanh nghiệp" starts like one but is task wording; "Trong năm 2024 (sau khi có
+    văn bản hướng dẫn)" is a deadline with a note."""
+    words = re.findall(r"[a-z]+", re.sub(r"\([^)]*\)?", " ", folded))
+    if not words:
+        return True
+    known = sum(w in _WORDS or w in _ROMAN or w in _FILLER for w in words)
+    return known >= 0.6 * len(words)
 
 
 _WORDS = {

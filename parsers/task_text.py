@@ -141,7 +141,7 @@ def _mixes_columns(block: str, source: list[str]) -> bool:
 class _Assembler:
     """Reading-order state for scrambled blocks."""
 
-    def __init__(self, area: str | None, page: int) -> None:
+    def __init__(self, area: str | None, page: int | None) -> None:
         self.tasks: list[RawTask] = []
         self.area = area
         self.page = page
@@ -258,6 +258,7 @@ class _Assembler:
     def feed(self, block: str, source: list[str] | None = None) -> None:
         self.source = source if source is not None else block.splitlines()
         one_line = re.sub(r"\s+", " ", block).strip()
+        printed = re.sub(r"\s+", " ", " ".join(self.source)).strip()
         if not one_line:
             return
         if sum("|" in line for line in block.splitlines()) >= 2:
@@ -272,7 +273,6 @@ class _Assembler:
             area = area_of_heading(one_line)
             # Restoring diacritics can invent an area name ("Tổ chức" read "Té chire",
             # restored "Thể chế"): the unrestored text must name the same area.
-            printed = re.sub(r"\s+", " ", " ".join(self.source)).strip()
             if area is not None and printed != one_line and area_of_heading(printed) != area:
                 area = None
             if area is not None and not _is_agency_block(one_line):
@@ -284,6 +284,8 @@ class _Assembler:
         if looks_like_deadline(one_line):
             self._slot("deadline_text", one_line)
             return
+        if not _is_agency_block(one_line) and printed != one_line and _is_agency_block(printed):
+            one_line = printed  # restoration damaged a name ("Báo" → "Bảo"): keep it as OCR printed it
         if _is_agency_block(one_line):
             last = self.tasks[-1] if self.tasks else None
             if last and last.lead_text and not last.partner_text and _DANGLING.search(fold(last.lead_text)):
@@ -311,7 +313,9 @@ class _Assembler:
 
 def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
     """Tasks recovered from the appendix of unstructured OCR text (no tables, no tabs)."""
-    out: list[RawTask] = []
+    # One reader for the whole appendix: a row cut by a page break goes on being filled
+    # (its lead, partner or deadline cells, a lower-case continuation) on the next page.
+    asm = _Assembler(area, None)
     started = False
     for page in pages:
         lines = page.text.splitlines()
@@ -321,7 +325,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
             if found is None:
                 continue
             started, begin = True, found + 1
-        asm = _Assembler(area, page.page_no)
+        asm.page = page.page_no
         raw = (page.raw_text or page.text).splitlines()
         if len(raw) != len(lines):
             raw = lines
@@ -339,8 +343,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
                 block = []
             if heading:
                 asm.area = heading
-        out.extend(asm.tasks)
-        area = asm.area
+    out = asm.tasks
     for task in out:
         fill_from_lines(task)
     # Stray cells of a scrambled table (an output cell, the header's cost column) name no

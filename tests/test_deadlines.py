@@ -60,6 +60,8 @@ def test_year_less_wording_needs_plan_year() -> None:
         ("Tháng 02/2024", True),
         ("Sở Tư pháp", False),
         ("Rà soát, đề xuất sửa đổi các văn bản QPPL không còn phù hợp trong năm 2024", False),
+        ("Trong năm 2025 (sau khi có văn bản hướng dẫn của Bộ Nội vụ)", True),
+        ("Định kỳ hoặc đột xuất tổ chức đối thoại với người dân, doanh nghiệp", False),
     ],
 )
 def test_looks_like_deadline(text: str, expected: bool) -> None:

@@ -157,3 +157,26 @@ dinh cua Chinh phu
     assert task.lead_agencies == ["Phòng Nội vụ"]
     assert task.deadline_text == "Tháng 06/2025"
     assert task.content.startswith("Kien toan to chuc bo may cac co quan")
+
+
+def test_agency_cell_damaged_by_restoration_is_read_as_printed() -> None:
+    cells = """\
+PHU LUC
+STT Noi dung, nhiem vu Co quan chu tri Co quan phoi hop Thoi gian hoan thanh
+
+I | Cong tac chi dao dieu hanh
+
+Tang cuong tuyen truyen cai cach hanh chinh tren bao, dai cua tinh.
+
+So Noi vu
+
+{cell}
+
+Thuong xuyen trong nam
+"""
+    raw = cells.format(cell="S& Noi vu, Dai Phat thanh - Truyen hinh va Bao Binh Duong")
+    restored = cells.format(cell="Sở Nội vụ, Đài Phát thanh - Truyền hình và Bảo Bình Dương")
+    (task,) = extract_tasks([Page(page_no=1, method="text", text=restored, raw_text=raw)], "p", []).tasks
+    assert task.lead_agencies == ["Sở Nội vụ"]
+    assert task.partner_agencies == ["Sở Nội vụ", "Đài Phát thanh và Truyền hình tỉnh"]
+    assert task.deadline_text == "Thường xuyên trong năm"
