@@ -178,6 +178,8 @@ _TAIL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"\bth\w{1,4}\s+" + _JUNK + r"\w?xu\w{0,2}n\b(\s+" + _JUNK + r"tro\w{0,2}\s+" + _JUNK + r"n\w{0,2}m\b)?"),
         "recurring",
     ),
+    # "Thường xuyên trong năm" whose middle word OCR lost ("Thudng … [{WY€N trong … năm")
+    (re.compile(r"\bth\w?[uo]\w{0,2}ng\s+" + _JUNK + r"(tro\w{0,2}\s+" + _JUNK + r"n\w{0,2}m)\b"), "recurring"),
     (re.compile(r"\bq\w{0,2}y\s+" + _JUNK + r"(iv|i{1,3}|1v|1{1,3}|l{1,3})\s*/?\s*(20\d\d)\b"), "quarter"),
     (re.compile(r"\btruoc\s+" + _JUNK + r"(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(20\d\d)\b"), "before"),
     (re.compile(r"\btrong\s+nam\s+(20\d\d)\b"), "in_year"),
