@@ -58,10 +58,15 @@ _OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bn\w{1,2}m\s+(?=(?:19|20)\d{2}\b)"), "nam "),
     (re.compile(r"\bq\w{1,2}y\s+(?=[ivx1l]{1,3}\b|[ivx1l]{1,3}\s*/)"), "quy "),
     (re.compile(r"(?<=\bquy )([1il]{1,3}|[1il]v)(?=\s*[/\-]|\s+nam\b)"), lambda m: m.group(1).replace("1", "i").replace("l", "i")),
+    # second quarter of a range, "Quý II-IIH/2024": OCR reads the last "I" as "H", "l" or "1"
+    (
+        re.compile(r"(?<=\bquy )((?:iv|i{1,3})\s*-\s*)([ivhl1]{1,3})(?=\s*/)"),
+        lambda m: m.group(1) + m.group(2).replace("h", "i").replace("l", "i").replace("1", "i"),
+    ),
     (re.compile(r"\bth\w{1,2}ng\s+(?=\d)"), "thang "),
     (re.compile(r"\bh\w{1,2}ng\s+(ngay|tuan|thang|quy|nam)\b"), r"hang \1"),
 )
-"""OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024"."""
+"""OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024", "Quý II-IIH/2024"."""
 
 
 def ocr_fold(text: str) -> str:
