@@ -166,7 +166,7 @@ def agency_anchors(lines: list[str]) -> list[AgencyAnchor]:
                 out.append(AgencyAnchor(n, i, entry))
                 i = after + 1
                 continue
-            i += 1
+            i = after  # a head naming nothing known: its last word ("Văn phòng") heads nothing either
     return out
 
 
