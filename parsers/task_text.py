@@ -129,6 +129,16 @@ def section_heading(line: str) -> str | None:
     return area_of_heading(folded, strict=True)
 
 
+_AGENCY_START = re.compile(r"^(?:so|phong|van phong|trung tam|bo phan|chi cuc|cong an|buu dien|kho bac|dai|ubnd)\b")
+_MAX_FRAGMENT = 40
+
+
+def _agency_fragment(text: str, printed: str) -> bool:
+    """A short block opening with a body's head word is a cut agency cell, not task wording:
+    task wording opens with a verb ("Tham mưu …", "Triển khai …")."""
+    return any(len(key(t)) < _MAX_FRAGMENT and _AGENCY_START.match(key(t)) for t in (text, printed))
+
+
 def _mixes_columns(block: str, source: list[str]) -> bool:
     """A multi-line block with an agency head in mid-line holds several columns side by side
     (OCR drew no "|"), so it is read like a piped block."""
@@ -305,6 +315,8 @@ class _Assembler:
             self.tasks[-1].content = f"{self.tasks[-1].content} {clean_cell(one_line)}".strip()
             self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
             return
+        if self.tasks and _agency_fragment(one_line, printed):
+            return  # a piece of an agency cell the gazetteer cannot complete ("Sở Thông tin và")
         if _mixes_columns(block, self.source):
             self._piped(block)
             return

@@ -184,3 +184,24 @@ Thuong xuyen trong nam
     assert task.lead_agencies == ["Sở Nội vụ"]
     assert task.partner_agencies == ["Sở Nội vụ", "Đài Phát thanh và Truyền hình tỉnh"]
     assert task.deadline_text == "Thường xuyên trong năm"
+
+
+def test_cut_agency_cell_does_not_open_a_row() -> None:
+    text = """\
+PHU LUC
+STT Noi dung, nhiem vu Co quan chu tri Co quan phoi hop Thoi gian hoan thanh
+
+VI | Xay dung va phat trien chinh quyen so
+
+Trien khai nen tang so hoa ho so cong viec tai cac co quan, don vi.
+
+Van phong UBND tinh
+
+So Thong tin va
+
+Thuong xuyen
+"""
+    (task,) = extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks
+    assert task.area == "chinh_quyen_so"
+    assert task.lead_agencies == ["Văn phòng UBND tỉnh"]
+    assert task.deadline_text == "Thường xuyên"
