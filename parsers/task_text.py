@@ -10,9 +10,14 @@ Two shapes occur:
   blocks are assembled in reading order: task wording opens a task, agency
   blocks fill its lead then partner slot, a deadline block fills the newest
   of the two latest tasks still without one (OCR sometimes emits a row's
-  deadline after the next row's first cells). Blocks whose lines carry "|"
-  cell separators are rows read across: first cell task wording, then lead,
-  partner, with a deadline found by pattern.
+  deadline after the next row's first cells);
+- OCR that read the ruled table line by line across all columns: each line
+  holds a fragment of every cell ("… | Phòng Nội | Các cơ quan, | Tháng").
+  Such blocks (lines with "|", or an agency head in mid-line) are cut into
+  rows at the lead agency heads and read by `parsers.task_anchors`: wording
+  left of the heads, lead from the heads, deadline from the line tails.
+  Blocks with "|" but no heads to cut at are split where a task sentence
+  starts and read cell by cell (first cell wording, then lead, partner).
 """
 
 from __future__ import annotations
