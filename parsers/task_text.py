@@ -138,6 +138,31 @@ _AGENCY_START = re.compile(r"^(?:so|phong|van phong|trung tam|bo phan|chi cuc|co
 _MAX_FRAGMENT = 40
 
 
+_WORDING_COLUMNS = (
+    ("objective", re.compile(r"\b(?:muc tieu|chi tieu)\b")),
+    ("content", re.compile(r"\b(?:noi dung|nhiem vu|hoat dong|cong viec)\b")),
+    ("output", re.compile(r"\b(?:ket ?qua|san ?pham)\b")),
+)
+
+
+def wording_columns(lines: list[str]) -> tuple[list[str], int]:
+    """The wording columns a text appendix's header names, in printed order (default: content only).
+
+    Scrambled OCR emits a row's cells one block each, in column order, so a
+    table with "Mục tiêu | Nhiệm vụ | Kết quả/Sản phẩm" gives three wording
+    blocks per row before its agency cells, not three rows. Also returns the
+    header line's index (-1 when none is found).
+    """
+    for n in range(min(len(lines), 12)):
+        folded = fold(" ".join(lines[n : n + 2]))  # header cells often wrap onto a second line
+        if not re.search(r"chu tri|co quan|coquan|thoi gian", folded):
+            continue
+        found = sorted((m.start(), role) for role, rx in _WORDING_COLUMNS if (m := rx.search(folded)))
+        if any(role == "content" for _, role in found):
+            return [role for _, role in found], n
+    return ["content"], -1
+
+
 def _agency_fragment(text: str, printed: str) -> bool:
     """A short block opening with a body's head word is a cut agency cell, not task wording:
     task wording opens with a verb ("Tham mưu …", "Triển khai …")."""
@@ -163,6 +188,10 @@ class _Assembler:
         self.pending_label = ""
         self.source: list[str] = []
         """Raw OCR lines of the block being fed (what `parsers.task_anchors` reads)."""
+        self.columns: list[str] = ["content"]
+        """Wording columns of the table, in order (`wording_columns`)."""
+        self.filled = 0
+        """How many wording columns of the newest task its blocks have filled."""
 
     def _open(self, text: str) -> None:
         m = _LABEL_PREFIX.match(text)
@@ -174,6 +203,27 @@ class _Assembler:
             RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True, lines=list(self.source))
         )
         self.pending_label = ""
+        self.filled = 1
+
+    def _wording_block(self, block: str) -> None:
+        """A wording block: the next wording column of the newest row while that row has no agency
+        or deadline yet, else a new row. An objective ("Mục tiêu") cell is replaced by the task's own
+        wording; an output cell goes to `output`."""
+        last = self.tasks[-1] if self.tasks else None
+        fresh = last is not None and not (last.lead_text or last.partner_text or last.deadline_text)
+        if len(self.columns) > 1 and fresh and self.filled < len(self.columns):
+            role = self.columns[self.filled]
+            text = clean_cell(block)
+            if role == "content" and self.columns[self.filled - 1] == "objective":
+                last.content = text
+            elif role == "output":
+                last.output = text
+            else:
+                last.content = f"{last.content} {text}".strip()
+            last.lines = (last.lines or []) + self.source
+            self.filled += 1
+            return
+        self._open(block)
 
     def _slot(self, attr: str, value: str) -> None:
         for task in reversed(self.tasks[-2:]):
@@ -200,6 +250,7 @@ class _Assembler:
             else:
                 self._piped_row("\n".join(row))
             self.tasks[-1].interleaved = True
+        self.filled = len(self.columns)  # a row read across holds all its wording columns already
 
     def _anchored_row(self, lines: list[str]) -> None:
         """A row cut out of an interleaved block at its lead head: wording from left of the heads.
@@ -285,10 +336,10 @@ class _Assembler:
                 self.pending_label = label
             return
         if len(one_line) <= 90 and not one_line[:1].islower():  # a heading does not start mid-sentence
-            area = area_of_heading(one_line)
+            area = area_of_heading(one_line, strict=True)
             # Restoring diacritics can invent an area name ("Tổ chức" read "Té chire",
             # restored "Thể chế"): the unrestored text must name the same area.
-            if area is not None and printed != one_line and area_of_heading(printed) != area:
+            if area is not None and printed != one_line and area_of_heading(printed, strict=True) != area:
                 area = None
             if area is not None and not _is_agency_block(one_line):
                 self.area = area
@@ -325,7 +376,7 @@ class _Assembler:
         if _mixes_columns(block, self.source):
             self._piped(block)
             return
-        self._open(block)
+        self._wording_block(block)
 
 
 def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
@@ -342,6 +393,9 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
             if found is None:
                 continue
             started, begin = True, found + 1
+            asm.columns, header = wording_columns(lines[found:])
+            if len(asm.columns) > 1:
+                begin = found + header + 1  # the header names more than the wording: skip it
         asm.page = page.page_no
         raw = (page.raw_text or page.text).splitlines()
         if len(raw) != len(lines):
@@ -360,6 +414,7 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
                 block = []
             if heading:
                 asm.area = heading
+                asm.filled = len(asm.columns)  # a section heading closes the row above
     out = asm.tasks
     for task in out:
         fill_from_lines(task)

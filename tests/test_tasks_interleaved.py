@@ -205,3 +205,29 @@ Thuong xuyen
     assert task.area == "chinh_quyen_so"
     assert task.lead_agencies == ["Văn phòng UBND tỉnh"]
     assert task.deadline_text == "Thường xuyên"
+
+
+def test_wording_cells_fill_the_header_columns_in_order() -> None:
+    text = """\
+PHU LUC
+TT Muc tieu Nhiem vu Ket qua/San pham Co quan chu tri Co quan phoi hop Thoi gian
+
+I | Cai cach thu tuc hanh chinh
+
+100% thu tuc hanh chinh duoc cong khai dung quy dinh
+
+Niem yet cong khai thu tuc hanh chinh tai Bo phan Mot cua
+
+Danh muc duoc niem yet day du
+
+Phong Van hoa va Thong tin
+
+UBND cac xa, thi tran
+
+Thuong xuyen
+"""
+    (task,) = extract_tasks([Page(page_no=1, method="text", text=text)], "p", []).tasks
+    assert task.content == "Niem yet cong khai thu tuc hanh chinh tai Bo phan Mot cua"
+    assert task.output == "Danh muc duoc niem yet day du"
+    assert task.lead_agencies == ["Phòng Văn hóa và Thông tin"]
+    assert task.deadline_text == "Thường xuyên"
