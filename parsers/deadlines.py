@@ -58,10 +58,15 @@ _OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bn\w{1,2}m\s+(?=(?:19|20)\d{2}\b)"), "nam "),
     (re.compile(r"\bq\w{1,2}y\s+(?=[ivx1l]{1,3}\b|[ivx1l]{1,3}\s*/)"), "quy "),
     (re.compile(r"(?<=\bquy )([1il]{1,3}|[1il]v)(?=\s*[/\-]|\s+nam\b)"), lambda m: m.group(1).replace("1", "i").replace("l", "i")),
+    # second quarter of a range, "Quý II-IIH/2024": OCR reads the last "I" as "H", "l" or "1"
+    (
+        re.compile(r"(?<=\bquy )((?:iv|i{1,3})\s*-\s*)([ivhl1]{1,3})(?=\s*/)"),
+        lambda m: m.group(1) + m.group(2).replace("h", "i").replace("l", "i").replace("1", "i"),
+    ),
     (re.compile(r"\bth\w{1,2}ng\s+(?=\d)"), "thang "),
     (re.compile(r"\bh\w{1,2}ng\s+(ngay|tuan|thang|quy|nam)\b"), r"hang \1"),
 )
-"""OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024"."""
+"""OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024", "Quý II-IIH/2024"."""
 
 
 def ocr_fold(text: str) -> str:
@@ -177,7 +182,23 @@ def looks_like_deadline(text: str) -> bool:
         return False
     if _DEADLINE_HINT.search(folded) is None:
         return False
+    if not _mostly_deadline_words(folded):
+        return False
     return bool(_RECURRING.search(folded) or _candidates(folded, None) or re.search(r"\bnam\b", folded))
+
+
+_FILLER = {"hoac", "sau", "khi", "co", "cac", "hoan", "thanh", "nhat", "la", "cham", "ket", "thuc"}
+
+
+def _mostly_deadline_words(folded: str) -> bool:
+    """Outside parentheses a deadline cell is deadline vocabulary: "Định kỳ hoặc đột xuất tổ chức
+    đối thoại với doanh nghiệp" starts like one but is task wording; "Trong năm 2024 (sau khi có
+    văn bản hướng dẫn)" is a deadline with a note."""
+    words = re.findall(r"[a-z]+", re.sub(r"\([^)]*\)?", " ", folded))
+    if not words:
+        return True
+    known = sum(w in _WORDS or w in _ROMAN or w in _FILLER for w in words)
+    return known >= 0.6 * len(words)
 
 
 _WORDS = {

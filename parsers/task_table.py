@@ -42,6 +42,10 @@ class RawTask:
     page: int | None
     scrambled: bool = False
     """Read from unstructured OCR text: only gazetteer-known agencies are trusted."""
+    lines: list[str] | None = None
+    """The OCR lines the row was read from (unrestored when available), when it came from plain text."""
+    interleaved: bool = False
+    """Its cells were read from lines that mix several columns ("… | Phòng Nội | Các cơ quan, | Tháng")."""
 
 
 def clean_cell(text: str | None, bullets: bool = True) -> str:

@@ -10,9 +10,14 @@ Two shapes occur:
   blocks are assembled in reading order: task wording opens a task, agency
   blocks fill its lead then partner slot, a deadline block fills the newest
   of the two latest tasks still without one (OCR sometimes emits a row's
-  deadline after the next row's first cells). Blocks whose lines carry "|"
-  cell separators are rows read across: first cell task wording, then lead,
-  partner, with a deadline found by pattern.
+  deadline after the next row's first cells);
+- OCR that read the ruled table line by line across all columns: each line
+  holds a fragment of every cell ("… | Phòng Nội | Các cơ quan, | Tháng").
+  Such blocks (lines with "|", or an agency head in mid-line) are cut into
+  rows at the lead agency heads and read by `parsers.task_anchors`: wording
+  left of the heads, lead from the heads, deadline from the line tails.
+  Blocks with "|" but no heads to cut at are split where a task sentence
+  starts and read cell by cell (first cell wording, then lead, partner).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
+from parsers.task_anchors import agency_anchors, agency_side, fill_from_lines, row_starts, wording
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -76,7 +82,7 @@ def _is_header_junk(block: str) -> bool:
         kw in folded
         for kw in ("noi dung", "nhiem vu", "chu tri", "phoi hop", "thoi gian", "hoan thanh", "ghi chu", "stt", "co quan")
     )
-    if not (hits >= 2 or (hits >= 1 and len(folded) <= 25)):
+    if not (hits >= 3 or (hits >= 2 and len(folded) <= 40) or (hits >= 1 and len(folded) <= 25)):
         return False
     return len(split_agencies(block, keep_unknown=False)) == 0
 
@@ -100,17 +106,92 @@ _DEADLINE_IN_TEXT = re.compile(
 _DANGLING = re.compile(r"(?:\bva|,)\s*$")
 """An agency list cut by the OCR block split ("...; UBND cấp huyện và" + "UBND cấp xã")."""
 _SENTENCE_START = re.compile(r"^[A-ZĐ][a-zà-ỹ]")
+_MIN_WORDING = 25
+"""An interleaved row with less wording than this left of its heads is agency cells only."""
 _SECTION_LINE = re.compile(r"^\s*([IVXLl1]{1,4}|\d{1,2})(?:\s*[|.]\s*|\s+)(\S.{3,80})$")
+
+
+_AREA_LEAD = re.compile(r"^(?:cai cach|xay dung|cong tac)\b")
+
+
+def section_heading(line: str) -> str | None:
+    """The area a line heads in a text appendix, or None.
+
+    Numbered ("VI Cải cách tài chính công", "2. Cải cách thể chế"), or a
+    short line that is nothing but an area name ("Cải cách chế độ công vụ"):
+    some appendices drop the numeral, and OCR may lose it or read "VI" as a
+    word. Callers also try the unrestored line, since restoring diacritics
+    can turn a damaged numeral into a word ("VI" → "Về").
+    """
+    section = _SECTION_LINE.match(line)
+    if section:
+        area = area_of_heading(section.group(2), strict=section.group(1).isdigit())
+        if area is not None:
+            return area
+    folded = fold(line).strip(" .:|")
+    if len(folded) > 45 or "|" in line or not _AREA_LEAD.match(folded):
+        return None
+    return area_of_heading(folded, strict=True)
+
+
+_AGENCY_START = re.compile(r"^(?:so|phong|van phong|trung tam|bo phan|chi cuc|cong an|buu dien|kho bac|dai|ubnd)\b")
+_MAX_FRAGMENT = 40
+
+
+_WORDING_COLUMNS = (
+    ("objective", re.compile(r"\b(?:muc tieu|chi tieu)\b")),
+    ("content", re.compile(r"\b(?:noi dung|nhiem vu|hoat dong|cong viec)\b")),
+    ("output", re.compile(r"\b(?:ket ?qua|san ?pham)\b")),
+)
+
+
+def wording_columns(lines: list[str]) -> tuple[list[str], int]:
+    """The wording columns a text appendix's header names, in printed order (default: content only).
+
+    Scrambled OCR emits a row's cells one block each, in column order, so a
+    table with "Mục tiêu | Nhiệm vụ | Kết quả/Sản phẩm" gives three wording
+    blocks per row before its agency cells, not three rows. Also returns the
+    header line's index (-1 when none is found).
+    """
+    for n in range(min(len(lines), 12)):
+        folded = fold(" ".join(lines[n : n + 2]))  # header cells often wrap onto a second line
+        if not re.search(r"chu tri|co quan|coquan|thoi gian", folded):
+            continue
+        found = sorted((m.start(), role) for role, rx in _WORDING_COLUMNS if (m := rx.search(folded)))
+        if any(role == "content" for _, role in found):
+            return [role for _, role in found], n
+    return ["content"], -1
+
+
+def _agency_fragment(text: str, printed: str) -> bool:
+    """A short block opening with a body's head word is a cut agency cell, not task wording:
+    task wording opens with a verb ("Tham mưu …", "Triển khai …")."""
+    return any(len(key(t)) < _MAX_FRAGMENT and _AGENCY_START.match(key(t)) for t in (text, printed))
+
+
+def _mixes_columns(block: str, source: list[str]) -> bool:
+    """A multi-line block with an agency head in mid-line holds several columns side by side
+    (OCR drew no "|"), so it is read like a piped block."""
+    lines = block.splitlines()
+    if len(lines) < 3:
+        return False
+    return any(a.col > 0 for a in agency_anchors(source if len(source) == len(lines) else lines))
 
 
 class _Assembler:
     """Reading-order state for scrambled blocks."""
 
-    def __init__(self, area: str | None, page: int) -> None:
+    def __init__(self, area: str | None, page: int | None) -> None:
         self.tasks: list[RawTask] = []
         self.area = area
         self.page = page
         self.pending_label = ""
+        self.source: list[str] = []
+        """Raw OCR lines of the block being fed (what `parsers.task_anchors` reads)."""
+        self.columns: list[str] = ["content"]
+        """Wording columns of the table, in order (`wording_columns`)."""
+        self.filled = 0
+        """How many wording columns of the newest task its blocks have filled."""
 
     def _open(self, text: str) -> None:
         m = _LABEL_PREFIX.match(text)
@@ -118,8 +199,31 @@ class _Assembler:
         if m:
             label = m.group(1) or m.group(2)
             text = text[m.end():]
-        self.tasks.append(RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True))
+        self.tasks.append(
+            RawTask(self.area, label, clean_cell(text), None, "", "", "", self.page, scrambled=True, lines=list(self.source))
+        )
         self.pending_label = ""
+        self.filled = 1
+
+    def _wording_block(self, block: str) -> None:
+        """A wording block: the next wording column of the newest row while that row has no agency
+        or deadline yet, else a new row. An objective ("Mục tiêu") cell is replaced by the task's own
+        wording; an output cell goes to `output`."""
+        last = self.tasks[-1] if self.tasks else None
+        fresh = last is not None and not (last.lead_text or last.partner_text or last.deadline_text)
+        if len(self.columns) > 1 and fresh and self.filled < len(self.columns):
+            role = self.columns[self.filled]
+            text = clean_cell(block)
+            if role == "content" and self.columns[self.filled - 1] == "objective":
+                last.content = text
+            elif role == "output":
+                last.output = text
+            else:
+                last.content = f"{last.content} {text}".strip()
+            last.lines = (last.lines or []) + self.source
+            self.filled += 1
+            return
+        self._open(block)
 
     def _slot(self, attr: str, value: str) -> None:
         for task in reversed(self.tasks[-2:]):
@@ -129,10 +233,53 @@ class _Assembler:
 
     def _piped(self, block: str) -> None:
         """Rows OCR'd line by line with "|" between cells, split where a new task sentence starts."""
+        source = self.source if len(self.source) == len(block.splitlines()) else block.splitlines()
+        lines = block.splitlines()
+        starts = row_starts(source)
+        if starts:
+            bounds = [*starts, len(lines)]
+            rows = [lines[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+        else:
+            rows = self._sentence_rows(lines)
+        start = 0
+        for row in rows:
+            self.source = source[start : start + len(row)]
+            start += len(row)
+            if starts:
+                self._anchored_row(row)
+            else:
+                self._piped_row("\n".join(row))
+            self.tasks[-1].interleaved = True
+        self.filled = len(self.columns)  # a row read across holds all its wording columns already
+
+    def _anchored_row(self, lines: list[str]) -> None:
+        """A row cut out of an interleaved block at its lead head: wording from left of the heads.
+
+        A row number on any of its lines is the row's (cells are centred
+        vertically). A deadline phrase is looked for right of the lead heads
+        only, so words of the task ("chi thường xuyên") are not taken for one;
+        `fill_from_lines` prefers the deadline the line tails spell.
+        """
+        labels = [m.group(1) for m in (_ROW_LABEL.match(line.strip()) for line in lines) if m]
+        text = wording(lines, self.source)
+        if len(fold(text)) < _MIN_WORDING and self.tasks and not labels:
+            # only agency cells left of nothing: the rest of the previous row's lead/partner column
+            self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
+            return
+        if labels:
+            self.pending_label = labels[0]
+        self._open(text)
+        deadline = _DEADLINE_IN_TEXT.search(ocr_fold(agency_side(lines, self.source)))
+        if deadline:
+            self.tasks[-1].deadline_text = deadline.group(0)
+
+    @staticmethod
+    def _sentence_rows(lines: list[str]) -> list[list[str]]:
+        """Rows of a piped block without agency heads to split by: a new task sentence opens a row."""
         rows: list[list[str]] = [[]]
         written = 0
         ended = False
-        for line in block.splitlines():
+        for line in lines:
             first = line.split("|")[0].strip()
             first = first[_ROW_LABEL.match(first).end():].strip() if _ROW_LABEL.match(first) else first
             if rows[-1] and _SENTENCE_START.match(first) and len(first) > 30 and (ended or written >= 100):
@@ -142,8 +289,7 @@ class _Assembler:
             if len(first) > 30:
                 written += len(first)
                 ended = first.endswith(".")
-        for row in rows:
-            self._piped_row("\n".join(row))
+        return rows
 
     def _piped_row(self, block: str) -> None:
         """One "|"-separated row: first cell is content, then lead, then partner (and deadline)."""
@@ -175,8 +321,10 @@ class _Assembler:
         if deadline:
             task.deadline_text = deadline.group(0)
 
-    def feed(self, block: str) -> None:
+    def feed(self, block: str, source: list[str] | None = None) -> None:
+        self.source = source if source is not None else block.splitlines()
         one_line = re.sub(r"\s+", " ", block).strip()
+        printed = re.sub(r"\s+", " ", " ".join(self.source)).strip()
         if not one_line:
             return
         if sum("|" in line for line in block.splitlines()) >= 2:
@@ -187,8 +335,12 @@ class _Assembler:
             if label.isdigit():
                 self.pending_label = label
             return
-        if len(one_line) <= 90:
-            area = area_of_heading(one_line)
+        if len(one_line) <= 90 and not one_line[:1].islower():  # a heading does not start mid-sentence
+            area = area_of_heading(one_line, strict=True)
+            # Restoring diacritics can invent an area name ("Tổ chức" read "Té chire",
+            # restored "Thể chế"): the unrestored text must name the same area.
+            if area is not None and printed != one_line and area_of_heading(printed, strict=True) != area:
+                area = None
             if area is not None and not _is_agency_block(one_line):
                 self.area = area
                 return
@@ -198,6 +350,8 @@ class _Assembler:
         if looks_like_deadline(one_line):
             self._slot("deadline_text", one_line)
             return
+        if not _is_agency_block(one_line) and printed != one_line and _is_agency_block(printed):
+            one_line = printed  # restoration damaged a name ("Báo" → "Bảo"): keep it as OCR printed it
         if _is_agency_block(one_line):
             last = self.tasks[-1] if self.tasks else None
             if last and last.lead_text and not last.partner_text and _DANGLING.search(fold(last.lead_text)):
@@ -215,13 +369,21 @@ class _Assembler:
             return
         if one_line[:1].islower() and self.tasks:
             self.tasks[-1].content = f"{self.tasks[-1].content} {clean_cell(one_line)}".strip()
+            self.tasks[-1].lines = (self.tasks[-1].lines or []) + self.source
             return
-        self._open(block)
+        if self.tasks and _agency_fragment(one_line, printed):
+            return  # a piece of an agency cell the gazetteer cannot complete ("Sở Thông tin và")
+        if _mixes_columns(block, self.source):
+            self._piped(block)
+            return
+        self._wording_block(block)
 
 
 def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
     """Tasks recovered from the appendix of unstructured OCR text (no tables, no tabs)."""
-    out: list[RawTask] = []
+    # One reader for the whole appendix: a row cut by a page break goes on being filled
+    # (its lead, partner or deadline cells, a lower-case continuation) on the next page.
+    asm = _Assembler(area, None)
     started = False
     for page in pages:
         lines = page.text.splitlines()
@@ -231,21 +393,38 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
             if found is None:
                 continue
             started, begin = True, found + 1
-        asm = _Assembler(area, page.page_no)
+            asm.columns, header = wording_columns(lines[found:])
+            if len(asm.columns) > 1:
+                begin = found + header + 1  # the header names more than the wording: skip it
+        asm.page = page.page_no
+        raw = (page.raw_text or page.text).splitlines()
+        if len(raw) != len(lines):
+            raw = lines
         block: list[str] = []
-        for line in lines[begin:] + [""]:
-            section = _SECTION_LINE.match(line)
-            heading = area_of_heading(section.group(2), strict=section.group(1).isdigit()) if section else None
+        first = begin
+        for n, line in enumerate(lines[begin:] + [""], start=begin):
+            heading = section_heading(line) or section_heading(raw[n]) if n < len(raw) else section_heading(line)
             if line.strip() and not heading and not _is_header_junk(line):
+                if not block:
+                    first = n
                 block.append(line)
                 continue
             if block:
-                asm.feed("\n".join(block))
+                asm.feed("\n".join(block), raw[first : first + len(block)])
                 block = []
             if heading:
                 asm.area = heading
-        out.extend(asm.tasks)
-        area = asm.area
+                asm.filled = len(asm.columns)  # a section heading closes the row above
+    out = asm.tasks
+    for task in out:
+        fill_from_lines(task)
+    # Stray cells of a scrambled table (an output cell, the header's cost column) name no
+    # agency and no deadline: a task row names at least one of them.
+    out = [
+        t
+        for t in out
+        if t.lead_text or t.partner_text or t.deadline_text or (t.area is not None and len(t.content) >= 60)
+    ]
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []

@@ -68,3 +68,9 @@ def test_registry_collects_aliases_under_stable_ids() -> None:
     (row,) = reg.rows()
     assert row.canonical_name == "Sở Nội vụ"
     assert set(row.aliases) == {"SNV", "S& Noi vu"}
+
+
+def test_district_finance_office_is_not_the_provincial_department() -> None:
+    # "Phòng Tài chính" is how district plans name their finance office; it must not fold into "Sở Tài chính".
+    assert canonical_agency("Phòng Tài chính") == "Phòng Tài chính - Kế hoạch"
+    assert canonical_agency("Sở Tài chính") == "Sở Tài chính"

@@ -15,6 +15,7 @@ CASES = [
     ("Quý IV năm 2024", D(2024, 12, 31), False),
     ("Trong quý II/2024", D(2024, 6, 30), False),
     ("Quý II-III/2024", D(2024, 9, 30), False),
+    ("Quý II-IIH/2024", D(2024, 9, 30), False),
     ("Tháng 02/2024", D(2024, 2, 29), False),
     ("Tháng 02/2023", D(2023, 2, 28), False),
     ("Tháng 11-12/2024", D(2024, 12, 31), False),
@@ -60,6 +61,8 @@ def test_year_less_wording_needs_plan_year() -> None:
         ("Tháng 02/2024", True),
         ("Sở Tư pháp", False),
         ("Rà soát, đề xuất sửa đổi các văn bản QPPL không còn phù hợp trong năm 2024", False),
+        ("Trong năm 2025 (sau khi có văn bản hướng dẫn của Bộ Nội vụ)", True),
+        ("Định kỳ hoặc đột xuất tổ chức đối thoại với người dân, doanh nghiệp", False),
     ],
 )
 def test_looks_like_deadline(text: str, expected: bool) -> None:
@@ -77,6 +80,7 @@ def test_looks_like_deadline(text: str, expected: bool) -> None:
         ("Hàng tháng", "Hàng tháng"),
         ("Theo hướng dẫn của Bộ Nội vụ", "Theo hướng dẫn của Bộ Nội vụ"),
         ("Theo huong dan cua Bo", "Theo huong dan cua Bo"),
+        ("Quý II-IIH/2025", "Quý II-III/2025"),
     ],
 )
 def test_restore_deadline_text(printed: str, restored: str) -> None:

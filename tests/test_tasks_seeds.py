@@ -111,11 +111,12 @@ def run_seed(stem: str) -> TaskScore:
 
 
 # Floors measured on the current parser (F1, lead accuracy, deadline accuracy).
-# 000 and 003 are OCR of ruled tables without structure (scrambled / interleaved columns).
+# 000 and 003 are OCR of ruled tables without structure (scrambled / interleaved columns);
+# these dumps are read here without diacritic restoration (the pipeline restores them first).
 FLOORS = {
-    "000_8a3462fcf3bb5988": (0.80, 0.50, 0.65),
+    "000_8a3462fcf3bb5988": (0.90, 0.55, 0.85),
     "001_0dfc435017dae436": (0.95, 0.90, 0.95),
-    "003_9bfe1781afd0dd40": (0.55, 0.0, 0.0),
+    "003_9bfe1781afd0dd40": (0.78, 0.70, 0.70),
 }
 
 
