@@ -84,6 +84,10 @@ class Model:
         self.preceding.append({})
         self.counts.append(0)
         self.title_counts: list[int] = data.get("title", [0] * V) + [0]
+        # How often each form occurs inside a sentence, where its Title-case count was taken
+        # (older models counted every position: fall back to the plain counts).
+        self.mid_counts: list[int] = data["mid"] + [0] if "mid" in data else list(counts)
+        self.title_rate = sum(self.title_counts) / max(1, sum(self.mid_counts))
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)

@@ -53,7 +53,8 @@ VARIANT_FLOOR = 1e-3  # any other accent variant of the same letters
 OCR_IN_STRIPPED = 0.05  # weight of OCR confusions on a page without marks
 CHANNEL_WEIGHT = 1.0
 MAX_VARIANTS = 12
-CASE_WEIGHT = 1.0
+CASE_WEIGHT = 0.5
+CASE_PRIOR = 4.0  # pseudo-count pulling a form's Title-case rate towards the corpus average
 FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
 FUZZY_MAX_FORMS = 16
 FUZZY_TWO_EDITS_MIN_LEN = 3  # unknown tokens this long may be two letter edits from the truth
@@ -196,13 +197,14 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
 
 
 def _case_score(model: Model, lm_id: int, shape: str) -> float:
-    """log P(written in Title case or not | form), from how the corpus writes the form."""
-    if shape == CAPS_MARK:
+    """log P(written in Title case or not | form), from how the corpus writes the form inside a
+    sentence.  CAPS and sentence-initial capitals say nothing about the form."""
+    if shape == CAPS_MARK or shape == START_MARK:
         return 0.0
     title = model.title_counts[lm_id]
-    total = model.counts[lm_id]
-    p = (title + 0.5) / (total + 1.0) if shape == TITLE_MARK else (total - title + 0.5) / (total + 1.0)
-    return CASE_WEIGHT * math.log(p)
+    total = model.mid_counts[lm_id]
+    p_title = (title + CASE_PRIOR * model.title_rate) / (total + CASE_PRIOR)
+    return CASE_WEIGHT * math.log(p_title if shape == TITLE_MARK else 1.0 - p_title)
 
 
 def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
@@ -340,7 +342,8 @@ def _refine_with_trigrams(model: Model, lattice: list[tuple[tuple[int, float], .
 NUM_KEY = "<num>"
 CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own candidate lists
 TITLE_MARK = "~"  # ... and so do Title-case ones
-SHAPES = (CAPS_MARK, TITLE_MARK)
+START_MARK = "°"  # ... and capitalised ones that open a run (line start, after a number or a stop)
+SHAPES = (CAPS_MARK, TITLE_MARK, START_MARK)
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
 _RUN_KEYS: dict[str, dict[str, str | None]] = {}  # mode -> raw token -> run key
 _MISSING = object()
@@ -443,6 +446,8 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
         if key is _MISSING:
             key = cache[token] = _run_key(token, mode)
         if key is not None:
+            if key[0] == TITLE_MARK and (not keys or keys[-1] == NUM_KEY or "\n" in parts[i - 1]):
+                key = START_MARK + key[1:]  # capitalised because it opens a sentence or item
             run.append(i)
             keys.append(key)
         elif run:
