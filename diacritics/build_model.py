@@ -20,6 +20,7 @@ import gzip
 import json
 import random
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,7 +34,8 @@ from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
 BOS, EOS, NUM = "<s>", "</s>", "<num>"
-WORD_LIST_PAIR_COUNT = 1
+WORD_LIST_PAIR_COUNT = 3
+LEXICON_FILES = (("pyvi", "models/words.txt"), ("underthesea", "corpus/data/Viet74K.txt"))
 
 
 def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
@@ -92,21 +94,38 @@ def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter, Counter]:
     return unigrams, bigrams, trigrams
 
 
-def pyvi_words() -> list[list[str]]:
-    """pyvi's Vietnamese word list as syllable lists ("thiệt hại" -> ["thiệt", "hại"])."""
-    try:
-        import pyvi
-    except ImportError:
-        return []
-    path = Path(pyvi.__file__).parent / "models" / "words.txt"
-    if not path.exists():
+def _package_file(package: str, relative: str) -> Path | None:
+    """A data file inside an installed package, found without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root) / relative
+        if path.exists():
+            return path
+    return None
+
+
+def word_list(path: Path | None) -> list[list[str]]:
+    """A Vietnamese word list (one word a line) as syllable lists ("thiệt hại" -> ["thiệt",
+    "hại"]); entries that are not plain syllables (hyphenated loans, digits) are skipped."""
+    if path is None:
         return []
     out: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        syllables = line.lower().split()
+        syllables = unicodedata.normalize("NFC", line).lower().split()
         if syllables and all(is_word(s) for s in syllables):
             out.append(syllables)
     return out
+
+
+def lexicon_words() -> list[list[str]]:
+    """Distinct words of pyvi's `models/words.txt` and underthesea's `Viet74K.txt` (each list
+    is used when its package is installed: `make diacritics-model` installs both)."""
+    words: set[tuple[str, ...]] = set()
+    for package, relative in LEXICON_FILES:
+        words.update(tuple(w) for w in word_list(_package_file(package, relative)))
+    return [list(w) for w in sorted(words)]
 
 
 def place_names() -> list[list[str]]:
@@ -235,10 +254,12 @@ def build(
     titles, mids = count_title_case(paragraphs)
     # Each dictionary word adds one count to its syllable pairs: the corpus is one genre, and
     # word pairs it never shows ("thiệt hại" outside disaster reports) still exist.
-    lexicon = pyvi_words()
+    lexicon = lexicon_words()
     for syllables in lexicon:
         for pair in zip(syllables, syllables[1:], strict=False):
             bigrams[pair] += WORD_LIST_PAIR_COUNT
+        for triple in zip(syllables, syllables[1:], syllables[2:], strict=False):
+            trigrams[triple] += WORD_LIST_PAIR_COUNT
     # Place names: the corpus names few of the country's ~10,000 communes, and a name's marks
     # ("Thụy", "Chư", "Ân") cannot be told from the letters.
     for words in place_names():

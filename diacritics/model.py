@@ -16,6 +16,10 @@ MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 DISCOUNT = 0.75
 UNK = "<unk>"
 UNK_PROB = 1e-6  # absolute discount of the bigram model (Kneser-Ney style)
+#: Unigram of the back-off: how many contexts a form follows (Kneser-Ney continuation count),
+#: plus a share of its plain count and a pseudo-count so lexicon-only forms stay possible.
+UNI_COUNT_WEIGHT = 0.01
+UNI_PSEUDO = 0.1
 
 
 class Model:
@@ -40,12 +44,11 @@ class Model:
             out_total[a] += n
             out_types[a] += 1
             in_types[b] += 1
-        total_types = sum(in_types)
         # Continuation unigram (how many contexts a word follows), smoothed so that lexicon-only
         # forms (pyvi word list) stay possible but unlikely.
-        self.unigram = [
-            math.log((in_types[w] + 0.1 + 0.01 * counts[w]) / (total_types + 0.11 * V)) for w in range(V)
-        ]
+        mass = [in_types[w] + UNI_PSEUDO + UNI_COUNT_WEIGHT * counts[w] for w in range(V)]
+        total_mass = sum(mass)
+        self.unigram = [math.log(x / total_mass) for x in mass]
         self.backoff = [
             math.log(DISCOUNT * out_types[a] / out_total[a]) if out_total[a] else 0.0 for a in range(V)
         ]

@@ -287,56 +287,93 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
     return path
 
 
-def _refine_with_trigrams(model: Model, lattice: list[tuple[tuple[int, float], ...]], path: list[int]) -> None:
-    """One left-to-right pass that re-chooses each ambiguous syllable given the two chosen on
-    each side, under the trigram model (iterated conditional modes).  The bigram Viterbi gets the
-    sequence nearly right; a full trigram Viterbi would cost K^3 per syllable in Python, this
-    costs K.  Only the trigram terms are compared: where no triple around a candidate was seen,
-    the terms reduce to the bigram scores Viterbi already maximised.  Changes `path` in place."""
+def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
+    """Best id sequence through the lattice under the interpolated trigram model, exactly.
+
+    States are the last two ids (c, d).  Per column and candidate d, every previous state (b, c)
+    is extended by log P(d | b, c): the seen-triple score when (b, c, d) was seen, else the
+    context's back-off weight plus the bigram log P(d | c) (itself seen or backed off).  States
+    further than BEAM below the column's best are dropped; candidate lists are short (a few
+    accent readings), so this stays a few dozen dict look-ups per syllable."""
     following = model.following
     tri_backoff = model.tri_backoff
     preceding = model.preceding
     backoff = model.backoff
     uni = model.unigram
     M = model.key_base
-    ext = [model.bos, model.bos, *path, model.eos, model.eos]
-    for i, cands in enumerate(lattice, start=2):
-        if len(cands) < 2:
-            continue
-        a, b, d, e = ext[i - 2], ext[i - 1], ext[i + 1], ext[i + 2]
-        left = following.get(a * M + b)
-        best, best_c = -1e30, ext[i]
-        for c, ch in cands:
-            pc = preceding[c]
-            s = ch + pc.get(b, backoff[b] + uni[c])  # bigram b -> c
-            if left is not None:
-                v = left.get(c)
-                s = v + ch if v is not None else s + tri_backoff[a * M + b]
-            k = b * M + c
-            mid = following.get(k)
-            pd = preceding[d].get(c)
-            lower = pd if pd is not None else backoff[c] + uni[d]
-            if mid is not None:
-                v = mid.get(d)
-                s += v if v is not None else tri_backoff[k] + lower
-            else:
-                s += lower
-            k = c * M + d
-            right = following.get(k)
-            if right is not None:
-                v = right.get(e)
-                if v is not None:
-                    s += v
+    bos = model.bos
+    st_c = [bos]  # last id of each state
+    st_s = [0.0]
+    st_ctx: list[tuple[dict[int, float] | None, float]] = [(None, 0.0)]  # <s> <s>: bigram only
+    history: list[tuple[list[int], list[int]]] = []
+    for cands in lattice:
+        new_index: dict[int, int] = {}
+        ids: list[int] = []
+        prev: list[int] = []  # last id of the state each new state came from (its c)
+        scores: list[float] = []
+        pointers: list[int] = []
+        n_states = len(st_c)
+        for d, ch in cands:
+            pd = preceding[d]
+            ud = uni[d]
+            for j in range(n_states):
+                c = st_c[j]
+                lo = pd.get(c)
+                if lo is None:
+                    lo = backoff[c] + ud
+                f, tbk = st_ctx[j]
+                if f is not None:
+                    v = f.get(d)
+                    sc = st_s[j] + ch + (v if v is not None else tbk + lo)
                 else:
-                    pe = preceding[e].get(d)
-                    s += tri_backoff[k] + (pe if pe is not None else backoff[d] + uni[e])
-            else:
-                pe = preceding[e].get(d)
-                s += pe if pe is not None else backoff[d] + uni[e]
-            if s > best:
-                best, best_c = s, c
-        ext[i] = best_c
-    path[:] = ext[2:-2]
+                    sc = st_s[j] + ch + lo
+                key = c * M + d
+                k = new_index.get(key)
+                if k is None:
+                    new_index[key] = len(ids)
+                    ids.append(d)
+                    prev.append(c)
+                    scores.append(sc)
+                    pointers.append(j)
+                elif sc > scores[k]:
+                    scores[k] = sc
+                    pointers[k] = j
+        if len(ids) > 1:
+            cut = max(scores) - BEAM
+            keep = [k for k, sc in enumerate(scores) if sc >= cut]
+            if len(keep) < len(ids):
+                ids = [ids[k] for k in keep]
+                prev = [prev[k] for k in keep]
+                scores = [scores[k] for k in keep]
+                pointers = [pointers[k] for k in keep]
+        history.append((ids, pointers))
+        st_c = ids
+        st_s = scores
+        st_ctx = []
+        for c, d in zip(prev, ids, strict=True):
+            key = c * M + d
+            st_ctx.append((following.get(key), tri_backoff.get(key, 0.0)))
+    eos = model.eos
+    pe = preceding[eos]
+    best, arg = -1e30, 0
+    for j, d in enumerate(st_c):
+        lo = pe.get(d)
+        if lo is None:
+            lo = backoff[d] + uni[eos]
+        f, tbk = st_ctx[j]
+        if f is not None:
+            v = f.get(eos)
+            sc = st_s[j] + (v if v is not None else tbk + lo)
+        else:
+            sc = st_s[j] + lo
+        if sc > best:
+            best, arg = sc, j
+    path: list[int] = []
+    for ids, pointers in reversed(history):
+        path.append(ids[arg])
+        arg = pointers[arg]
+    path.reverse()
+    return path
 
 
 NUM_KEY = "<num>"
@@ -351,13 +388,12 @@ _MISSING = object()
 
 @lru_cache(maxsize=300_000)
 def _decode_piece(words: tuple[str, ...], mode: str) -> tuple[int, ...]:
-    """Best ids for a run: bigram Viterbi, then the trigram pass."""
+    """Best ids for a run: exact trigram Viterbi (bigram Viterbi when the trigram is off)."""
     model = load_model()
     lattice = [_lattice_column(w, mode) for w in words]
-    path = _viterbi(model, lattice)
     if TRIGRAM_PASS:
-        _refine_with_trigrams(model, lattice, path)
-    return tuple(path)
+        return tuple(_viterbi3(model, lattice))
+    return tuple(_viterbi(model, lattice))
 
 
 def _lattice_column(word: str, mode: str) -> tuple[tuple[int, float], ...]:
