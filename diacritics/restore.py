@@ -494,7 +494,32 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
     if run:
         for offset, form in _decode_run(tuple(keys), mode):
             parts[run[offset]] = fix_case(run[offset], form)
+    if mode != CLEAN:
+        _fix_item_letters(parts)
     return "".join(parts)
+
+
+def _fix_item_letters(parts: list[str]) -> None:
+    """List items (at a line start or after a full stop) are lettered a) b) c) d) đ) e) ...:
+    a "d)" that follows a "d)" item lost the bar of its "đ" (a lone letter gives the language
+    model nothing to go on).  Changes `parts`."""
+    previous = ""
+    for i in range(1, len(parts) - 1, 2):
+        token = parts[i]
+        if len(token) != 1 or not token.isalpha() or parts[i + 1][:1] not in ").":
+            continue
+        before = parts[i - 1]
+        stop = before.strip()
+        if stop:
+            if stop[-1] not in ".;:" or not before[-1].isspace():
+                continue  # not after the end of a sentence
+        elif i > 1 and "\n" not in before:
+            continue  # not at the start of a line
+        letter = token.lower()
+        if letter == "d" and previous == "d":
+            parts[i] = "Đ" if token.isupper() else "đ"
+            letter = "đ"
+        previous = letter
 
 
 def set_trigram_pass(enabled: bool) -> None:
