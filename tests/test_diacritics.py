@@ -141,5 +141,6 @@ def test_list_item_after_d_is_d_with_bar() -> None:
     lines = restore("c) cap tinh\nd) cap huyen\nd) cap xa\ne) thon").split("\n")
     assert [line[:2] for line in lines] == ["c)", "d)", "đ)", "e)"]
     assert restore("a) Mot. b) Hai. c) Ba. d) Bon. d) Nam.").endswith("d) Bốn. đ) Năm.")
-    clean = "c) Ba.\nd) Bốn.\nd) Năm."  # already-correct text is never touched
+    # already-correct text is never touched
+    clean = "c) Cấp tỉnh thực hiện.\nd) Cấp huyện thực hiện.\nd) Cấp xã thực hiện."
     assert restore(clean) == clean
