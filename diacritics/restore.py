@@ -290,54 +290,45 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
 def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
     """Best id sequence through the lattice under the interpolated trigram model, exactly.
 
-    States are the last two ids (c, d).  Per column and candidate d, every previous state (b, c)
-    is extended by log P(d | b, c): the seen-triple score when (b, c, d) was seen, else the
-    context's back-off weight plus the bigram log P(d | c) (itself seen or backed off).  States
-    further than BEAM below the column's best are dropped; candidate lists are short (a few
-    accent readings), so this stays a few dozen dict look-ups per syllable."""
+    States are the last two ids (c, d); extending (b, c) by d scores log P(d | b, c).  An unseen
+    triple scores the context's back-off weight plus the bigram log P(d | c), and a seen one
+    never scores less (interpolated discounting adds to the back-off mass), so the best
+    predecessor of (c, d) is either the state ending in c with the best score + back-off weight
+    (found once per c, whatever d) or one of the few states ending in c whose context has seen
+    d.  States further than BEAM below the column's best are dropped."""
     following = model.following
     tri_backoff = model.tri_backoff
     preceding = model.preceding
     backoff = model.backoff
     uni = model.unigram
     M = model.key_base
-    bos = model.bos
-    st_c = [bos]  # last id of each state
-    st_s = [0.0]
-    st_ctx: list[tuple[dict[int, float] | None, float]] = [(None, 0.0)]  # <s> <s>: bigram only
+    # One group per last id c: [c, best score + back-off weight, its state, [(score, seen
+    # continuations, state), ...] for the states whose context (b, c) was seen].
+    groups: list[tuple[int, float, int, list[tuple[float, dict[int, float], int]]]] = [(model.bos, 0.0, 0, [])]
     history: list[tuple[list[int], list[int]]] = []
     for cands in lattice:
-        new_index: dict[int, int] = {}
         ids: list[int] = []
-        prev: list[int] = []  # last id of the state each new state came from (its c)
+        prev: list[int] = []
         scores: list[float] = []
         pointers: list[int] = []
-        n_states = len(st_c)
         for d, ch in cands:
             pd = preceding[d]
             ud = uni[d]
-            for j in range(n_states):
-                c = st_c[j]
+            for c, bo_best, bo_arg, seen in groups:
                 lo = pd.get(c)
                 if lo is None:
                     lo = backoff[c] + ud
-                f, tbk = st_ctx[j]
-                if f is not None:
+                best = bo_best + lo
+                arg = bo_arg
+                for sc, f, j in seen:
                     v = f.get(d)
-                    sc = st_s[j] + ch + (v if v is not None else tbk + lo)
-                else:
-                    sc = st_s[j] + ch + lo
-                key = c * M + d
-                k = new_index.get(key)
-                if k is None:
-                    new_index[key] = len(ids)
-                    ids.append(d)
-                    prev.append(c)
-                    scores.append(sc)
-                    pointers.append(j)
-                elif sc > scores[k]:
-                    scores[k] = sc
-                    pointers[k] = j
+                    if v is not None and sc + v > best:
+                        best = sc + v
+                        arg = j
+                ids.append(d)
+                prev.append(c)
+                scores.append(best + ch)
+                pointers.append(arg)
         if len(ids) > 1:
             cut = max(scores) - BEAM
             keep = [k for k, sc in enumerate(scores) if sc >= cut]
@@ -347,27 +338,34 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
                 scores = [scores[k] for k in keep]
                 pointers = [pointers[k] for k in keep]
         history.append((ids, pointers))
-        st_c = ids
-        st_s = scores
-        st_ctx = []
-        for c, d in zip(prev, ids, strict=True):
-            key = c * M + d
-            st_ctx.append((following.get(key), tri_backoff.get(key, 0.0)))
+        by_last: dict[int, list] = {}
+        for k, d in enumerate(ids):
+            key = prev[k] * M + d
+            f = following.get(key)
+            sc = scores[k]
+            tb = sc + tri_backoff[key] if f is not None else sc
+            g = by_last.get(d)
+            if g is None:
+                g = by_last[d] = [d, tb, k, []]
+            elif tb > g[1]:
+                g[1] = tb
+                g[2] = k
+            if f is not None:
+                g[3].append((sc, f, k))
+        groups = list(by_last.values())
     eos = model.eos
     pe = preceding[eos]
     best, arg = -1e30, 0
-    for j, d in enumerate(st_c):
-        lo = pe.get(d)
+    for c, bo_best, bo_arg, seen in groups:
+        lo = pe.get(c)
         if lo is None:
-            lo = backoff[d] + uni[eos]
-        f, tbk = st_ctx[j]
-        if f is not None:
+            lo = backoff[c] + uni[eos]
+        if bo_best + lo > best:
+            best, arg = bo_best + lo, bo_arg
+        for sc, f, j in seen:
             v = f.get(eos)
-            sc = st_s[j] + (v if v is not None else tbk + lo)
-        else:
-            sc = st_s[j] + lo
-        if sc > best:
-            best, arg = sc, j
+            if v is not None and sc + v > best:
+                best, arg = sc + v, j
     path: list[int] = []
     for ids, pointers in reversed(history):
         path.append(ids[arg])
