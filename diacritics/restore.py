@@ -304,45 +304,35 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
     M = model.key_base
     # One group per last id c: [c, best score + back-off weight, its state, [(score, seen
     # continuations, state), ...] for the states whose context (b, c) was seen].
-    groups: list[tuple[int, float, int, list[tuple[float, dict[int, float], int]]]] = [(model.bos, 0.0, 0, [])]
+    groups: list[list] = [[model.bos, 0.0, 0, ()]]
     history: list[tuple[list[int], list[int]]] = []
     for cands in lattice:
-        ids: list[int] = []
-        prev: list[int] = []
-        scores: list[float] = []
-        pointers: list[int] = []
+        new: list[tuple[float, int, int, int]] = []  # (score, d, c, predecessor state)
         for d, ch in cands:
             pd = preceding[d]
             ud = uni[d]
             for c, bo_best, bo_arg, seen in groups:
                 lo = pd.get(c)
-                if lo is None:
-                    lo = backoff[c] + ud
-                best = bo_best + lo
+                best = bo_best + (lo if lo is not None else backoff[c] + ud)
                 arg = bo_arg
                 for sc, f, j in seen:
                     v = f.get(d)
                     if v is not None and sc + v > best:
                         best = sc + v
                         arg = j
-                ids.append(d)
-                prev.append(c)
-                scores.append(best + ch)
-                pointers.append(arg)
-        if len(ids) > 1:
-            cut = max(scores) - BEAM
-            keep = [k for k, sc in enumerate(scores) if sc >= cut]
-            if len(keep) < len(ids):
-                ids = [ids[k] for k in keep]
-                prev = [prev[k] for k in keep]
-                scores = [scores[k] for k in keep]
-                pointers = [pointers[k] for k in keep]
-        history.append((ids, pointers))
+                new.append((best + ch, d, c, arg))
+        cut = max(new)[0] - BEAM if len(new) > 1 else -1e30
+        ids: list[int] = []
+        pointers: list[int] = []
         by_last: dict[int, list] = {}
-        for k, d in enumerate(ids):
-            key = prev[k] * M + d
+        for sc, d, c, arg in new:
+            if sc < cut:
+                continue
+            k = len(ids)
+            ids.append(d)
+            pointers.append(arg)
+            key = c * M + d
             f = following.get(key)
-            sc = scores[k]
             tb = sc + tri_backoff[key] if f is not None else sc
             g = by_last.get(d)
             if g is None:
@@ -352,6 +342,7 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
                 g[2] = k
             if f is not None:
                 g[3].append((sc, f, k))
+        history.append((ids, pointers))
         groups = list(by_last.values())
     eos = model.eos
     pe = preceding[eos]
