@@ -322,8 +322,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     model = build(args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
+    # mtime=0: the same sources give a byte-identical file
+    with open(args.out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
+        gz.write(json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     print(
         f"wrote {args.out}: {len(model['vocab'])} forms, {len(model['bigram'])} bigrams, "
         f"{len(model['trigram'])} trigrams, "
