@@ -62,21 +62,28 @@ def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
         yield seq
 
 
+def _is_caps(token: str) -> bool:
+    return len(token) > 1 and token.isupper()
+
+
 def count_title_case(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
     """How often each (lower-case) form is written in Title case inside a sentence (names and
-    institutions), and how often it occurs there at all.  Only tokens that follow a word in the
-    same run count: at the start of a line, after punctuation or after a number ("1. Quỹ",
-    "Điều 4. Thẻ") every word is capitalised, which says nothing about the word."""
+    institutions), and how often it occurs there at all, keyed (form, "T" or "L") by whether the
+    word before it was capitalised: names come in runs ("xã Long Cang"), so a Title-case word
+    after a lower-case one is a name's first word or an institution ("của Cảng quốc tế").
+    Only tokens that follow a word in the same run count: at the start of a line, after
+    punctuation or after a number ("1. Quỹ", "Điều 4. Thẻ") every word is capitalised, which
+    says nothing about the word; nor do headings in capitals."""
     titles: Counter = Counter()
     mids: Counter = Counter()
     for para in paragraphs:
         for seq in lm_sequences(para, keep_case=True):
             for prev, token in zip(seq, seq[1:], strict=False):
-                if prev == NUM or token == NUM:
+                if prev == NUM or token == NUM or _is_caps(prev) or _is_caps(token):
                     continue
-                key = token.lower()
+                key = (token.lower(), "T" if prev[0].isupper() else "L")
                 mids[key] += 1
-                if token[0].isupper() and (len(token) == 1 or not token.isupper()):
+                if token[0].isupper():
                     titles[key] += 1
     return titles, mids
 
@@ -267,9 +274,10 @@ def build(
         unigrams.update(seq)
         bigrams.update(zip(seq, seq[1:], strict=False))
         trigrams.update(zip(seq, seq[1:], seq[2:], strict=False))
-        for word in words[1:]:
-            mids[word.lower()] += 1
-            titles[word.lower()] += word[0].isupper()
+        for prev, word in zip(words, words[1:], strict=False):
+            key = (word.lower(), "T" if prev[0].isupper() else "L")
+            mids[key] += 1
+            titles[key] += word[0].isupper()
     if confusions_from is not None:
         pairs, seen, caps_title, n_pages = confusions_of(confusions_from)
     else:
@@ -300,8 +308,11 @@ def build(
         "version": 1,
         "vocab": vocab,
         "unigram": [unigrams.get(w, 0) for w in vocab],
-        "title": [titles.get(w, 0) for w in vocab],
-        "mid": [mids.get(w, 0) for w in vocab],
+        # Title-case and all counts inside sentences, after a lower-case / a capitalised word
+        "title": [titles.get((w, "L"), 0) for w in vocab],
+        "mid": [mids.get((w, "L"), 0) for w in vocab],
+        "title_after_title": [titles.get((w, "T"), 0) for w in vocab],
+        "mid_after_title": [mids.get((w, "T"), 0) for w in vocab],
         "bigram": [[index[a], index[b], n] for (a, b), n in sorted(bigrams.items())],
         "trigram": [[index[a], index[b], index[c], n] for (a, b, c), n in sorted(trigrams.items())],
         "confusion": conf,

@@ -99,6 +99,10 @@ class Model:
         # (older models counted every position: fall back to the plain counts).
         self.mid_counts: list[int] = data["mid"] + [0] if "mid" in data else list(counts)
         self.title_rate = sum(self.title_counts) / max(1, sum(self.mid_counts))
+        # ... and after a capitalised word (inside names); older models: the same counts
+        self.title_counts_t: list[int] = data.get("title_after_title", self.title_counts[:-1]) + [0]
+        self.mid_counts_t: list[int] = data.get("mid_after_title", self.mid_counts[:-1]) + [0]
+        self.title_rate_t = sum(self.title_counts_t) / max(1, sum(self.mid_counts_t))
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)

@@ -201,10 +201,13 @@ def _case_score(model: Model, lm_id: int, shape: str) -> float:
     sentence.  CAPS and sentence-initial capitals say nothing about the form."""
     if shape == CAPS_MARK or shape == START_MARK:
         return 0.0
-    title = model.title_counts[lm_id]
-    total = model.mid_counts[lm_id]
-    p_title = (title + CASE_PRIOR * model.title_rate) / (total + CASE_PRIOR)
-    return CASE_WEIGHT * math.log(p_title if shape == TITLE_MARK else 1.0 - p_title)
+    if shape == TITLE_AFTER_TITLE or shape == LOWER_AFTER_TITLE:
+        title, total, rate = model.title_counts_t[lm_id], model.mid_counts_t[lm_id], model.title_rate_t
+    else:
+        title, total, rate = model.title_counts[lm_id], model.mid_counts[lm_id], model.title_rate
+    p_title = (title + CASE_PRIOR * rate) / (total + CASE_PRIOR)
+    is_title = shape == TITLE_MARK or shape == TITLE_AFTER_TITLE
+    return CASE_WEIGHT * math.log(p_title if is_title else 1.0 - p_title)
 
 
 def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
@@ -369,7 +372,10 @@ NUM_KEY = "<num>"
 CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own candidate lists
 TITLE_MARK = "~"  # ... and so do Title-case ones
 START_MARK = "°"  # ... and capitalised ones that open a run (line start, after a number or a stop)
-SHAPES = (CAPS_MARK, TITLE_MARK, START_MARK)
+TITLE_AFTER_TITLE = "≈"  # Title case after a capitalised word (inside a name)
+LOWER_AFTER_TITLE = "_"  # lower case after a capitalised word (a name ended)
+SHAPES = (CAPS_MARK, TITLE_MARK, START_MARK, TITLE_AFTER_TITLE, LOWER_AFTER_TITLE)
+_CAPITALISED = (CAPS_MARK, TITLE_MARK, START_MARK, TITLE_AFTER_TITLE)
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
 _RUN_KEYS: dict[str, dict[str, str | None]] = {}  # mode -> raw token -> run key
 _MISSING = object()
@@ -471,8 +477,13 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
         if key is _MISSING:
             key = cache[token] = _run_key(token, mode)
         if key is not None:
-            if key[0] == TITLE_MARK and (not keys or keys[-1] == NUM_KEY or "\n" in parts[i - 1]):
-                key = START_MARK + key[1:]  # capitalised because it opens a sentence or item
+            if key[0] == TITLE_MARK:
+                if not keys or keys[-1] == NUM_KEY or "\n" in parts[i - 1]:
+                    key = START_MARK + key[1:]  # capitalised because it opens a sentence or item
+                elif keys[-1][0] in _CAPITALISED:
+                    key = TITLE_AFTER_TITLE + key[1:]
+            elif key[0].isalpha() and keys and keys[-1][0] in _CAPITALISED:
+                key = LOWER_AFTER_TITLE + key
             run.append(i)
             keys.append(key)
         elif run:

@@ -47,11 +47,12 @@ def test_confusions_are_counted_from_aligned_ocr() -> None:
 
 
 def test_title_case_is_counted_inside_sentences_only() -> None:
-    titles, mids = count_title_case(["Sở Nội vụ và Sở Tư pháp. Số 12 Sở"])
+    titles, mids = count_title_case(["Sở Nội vụ và Sở Tư pháp. Số 12 Sở. CẢNG Cảng"])
     # the first "Sở" opens the run and the last follows a number: neither says anything
-    assert titles["sở"] == 1 and mids["sở"] == 1
-    assert titles["nội"] == 1 and mids["vụ"] == 1 and titles["vụ"] == 0
-    assert "số" not in mids
+    assert titles[("sở", "L")] == 1 and mids[("sở", "L")] == 1 and mids[("sở", "T")] == 0
+    # inside a name (after a capitalised word) counts apart from after a lower-case word
+    assert titles[("nội", "T")] == 1 and mids[("vụ", "T")] == 1 and titles[("vụ", "T")] == 0
+    assert not any(form in ("số", "cảng") for form, _ in mids)  # run starts, headings in capitals
 
 
 def test_place_names_come_with_and_without_their_unit_word() -> None:
