@@ -60,8 +60,8 @@ FUZZY_MAX_FORMS = 16
 FUZZY_TWO_EDITS_MIN_LEN = 3  # unknown tokens this long may be two letter edits from the truth
 KEEP_UNKNOWN_P = 0.05  # an unknown token may be a name or code that is right as it is
 KEEP_SYMBOL_P = 0.9  # a lone digit or symbol is mostly what it says
-#: Trigram Viterbi (on) or bigram Viterbi (off): the trigram buys about +0.4 points of syllable
-#: accuracy for about half the speed; `set_trigram_pass(False)` trades it for speed.
+#: Trigram Viterbi (on) or bigram Viterbi (off): the trigram buys about +0.3 points of syllable
+#: accuracy for about a fifth of the speed; `set_trigram_pass(False)` trades it for speed.
 TRIGRAM_PASS = True
 VARIANT_MIN_SHARE = 0.002
 BEAM = 12.0  # states further than this (nats) below the best are not extended
