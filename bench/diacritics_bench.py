@@ -34,7 +34,7 @@ System = Callable[[str], str]
 
 
 def _ours(trigram: bool = True) -> System:
-    """cchc-ingest, with or without the trigram pass (switched per call; caches are cleared so
+    """cchc-ingest with the trigram or the bigram-only decoder (switched per call; caches are cleared so
     each configuration is timed cold)."""
     from diacritics import restore
     from diacritics.restore import set_trigram_pass

@@ -20,6 +20,7 @@ import gzip
 import json
 import random
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,10 +34,11 @@ from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
 BOS, EOS, NUM = "<s>", "</s>", "<num>"
-WORD_LIST_PAIR_COUNT = 1
+WORD_LIST_PAIR_COUNT = 3
+LEXICON_FILES = (("pyvi", "models/words.txt"), ("underthesea", "corpus/data/Viet74K.txt"))
 
 
-def lm_sequences(text: str) -> Iterable[list[str]]:
+def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
     """Split text into runs the language model sees as contiguous: words (lower case) and
     numbers joined only by white space.  Punctuation and codes ("QH15") break a run, exactly
     as the decoder does (restore.py), so training and decoding contexts agree."""
@@ -49,7 +51,7 @@ def lm_sequences(text: str) -> Iterable[list[str]]:
             seq = []
         prev_end = m.end()
         if is_word(token):
-            seq.append(token.lower())
+            seq.append(token if keep_case else token.lower())
         elif is_number(token):
             seq.append(NUM)
         else:
@@ -60,14 +62,30 @@ def lm_sequences(text: str) -> Iterable[list[str]]:
         yield seq
 
 
-def count_title_case(paragraphs: Iterable[str]) -> Counter:
-    """How often each (lower-case) form is written in Title case: names and institutions."""
+def _is_caps(token: str) -> bool:
+    return len(token) > 1 and token.isupper()
+
+
+def count_title_case(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
+    """How often each (lower-case) form is written in Title case inside a sentence (names and
+    institutions), and how often it occurs there at all, keyed (form, "T" or "L") by whether the
+    word before it was capitalised: names come in runs ("xã Long Cang"), so a Title-case word
+    after a lower-case one is a name's first word or an institution ("của Cảng quốc tế").
+    Only tokens that follow a word in the same run count: at the start of a line, after
+    punctuation or after a number ("1. Quỹ", "Điều 4. Thẻ") every word is capitalised, which
+    says nothing about the word; nor do headings in capitals."""
     titles: Counter = Counter()
+    mids: Counter = Counter()
     for para in paragraphs:
-        for token in TOKEN_RE.findall(para):
-            if is_word(token) and token[0].isupper() and (len(token) == 1 or not token.isupper()):
-                titles[token.lower()] += 1
-    return titles
+        for seq in lm_sequences(para, keep_case=True):
+            for prev, token in zip(seq, seq[1:], strict=False):
+                if prev == NUM or token == NUM or _is_caps(prev) or _is_caps(token):
+                    continue
+                key = (token.lower(), "T" if prev[0].isupper() else "L")
+                mids[key] += 1
+                if token[0].isupper():
+                    titles[key] += 1
+    return titles, mids
 
 
 def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter, Counter]:
@@ -83,20 +101,62 @@ def count_ngrams(paragraphs: Iterable[str]) -> tuple[Counter, Counter, Counter]:
     return unigrams, bigrams, trigrams
 
 
-def pyvi_words() -> list[list[str]]:
-    """pyvi's Vietnamese word list as syllable lists ("thiệt hại" -> ["thiệt", "hại"])."""
-    try:
-        import pyvi
-    except ImportError:
-        return []
-    path = Path(pyvi.__file__).parent / "models" / "words.txt"
-    if not path.exists():
+def _package_file(package: str, relative: str) -> Path | None:
+    """A data file inside an installed package, found without importing the package."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(package)
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(root) / relative
+        if path.exists():
+            return path
+    return None
+
+
+def word_list(path: Path | None) -> list[list[str]]:
+    """A Vietnamese word list (one word a line) as syllable lists ("thiệt hại" -> ["thiệt",
+    "hại"]); entries that are not plain syllables (hyphenated loans, digits) are skipped."""
+    if path is None:
         return []
     out: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        syllables = line.lower().split()
+        syllables = unicodedata.normalize("NFC", line).lower().split()
         if syllables and all(is_word(s) for s in syllables):
             out.append(syllables)
+    return out
+
+
+def lexicon_words() -> list[list[str]]:
+    """Distinct words of pyvi's `models/words.txt` and underthesea's `Viet74K.txt` (each list
+    is used when its package is installed: `make diacritics-model` installs both)."""
+    words: set[tuple[str, ...]] = set()
+    for package, relative in LEXICON_FILES:
+        words.update(tuple(w) for w in word_list(_package_file(package, relative)))
+    return [list(w) for w in sorted(words)]
+
+
+def place_names() -> list[list[str]]:
+    """Vietnamese administrative units as word runs in original case ("xã Thụy Hải", "huyện
+    Chư Prông"), from the locality list the parsers ship (parsers/data/gazetteer.tsv.gz, built
+    from the `vietnam-provinces` package).  Read as a data file at build time only: the restorer
+    never imports `parsers/`.  Each distinct unit counts once, with and without its unit word."""
+    path = REPO_ROOT / "parsers" / "data" / "gazetteer.tsv.gz"
+    if not path.exists():
+        return []
+    units: set[tuple[str, str]] = set()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 4:
+                units.add((cols[2], cols[3]))
+    out: list[list[str]] = []
+    for kind, name in sorted(units):
+        words = name.split()
+        if not words or not all(is_word(w) for w in words):
+            continue
+        out.append(words)
+        if kind and all(is_word(w) for w in kind.split()):
+            out.append(kind.split() + words)
     return out
 
 
@@ -170,9 +230,27 @@ def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
     return ocr_pages(paras, OCR_CACHE, max_pages=max_pages, workers=workers)
 
 
-def build(max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "") -> dict:
+def confusions_of(path: Path) -> tuple[Counter, Counter, list[str], int]:
+    """The OCR confusion counts of an already built model: (pairs, seen, caps_title, pages).
+    Rendering and OCR-ing the training pages costs about 5 s of CPU per page; the language
+    model can be rebuilt on its own with the channel it already has."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        old = json.load(fh)
+    vocab = old["vocab"]
+    pairs: Counter = Counter()
+    seen: Counter = Counter()
+    for obs, true, n, n_seen in old["confusion"]:
+        pairs[(obs, vocab[true])] = n
+        seen[vocab[true]] = n_seen
+    return pairs, seen, list(old.get("caps_title", ())), int(old.get("ocr_pages", 0))
+
+
+def build(
+    max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "", confusions_from: Path | None = None
+) -> dict:
     """`dev_prefixes`: also leave out training files starting with these hex digits, to tune
-    decoder settings on text the tuned model has not seen (the shipped model uses none)."""
+    decoder settings on text the tuned model has not seen (the shipped model uses none).
+    `confusions_from`: take the OCR channel from this model instead of OCR-ing pages."""
     paragraphs = [
         para
         for path in corpus_files(held_out=False)
@@ -180,16 +258,39 @@ def build(max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "
         for para in clean_markdown(path.read_text(encoding="utf-8"))
     ] + seed_paragraphs()
     unigrams, bigrams, trigrams = count_ngrams(paragraphs)
-    titles = count_title_case(paragraphs)
+    titles, mids = count_title_case(paragraphs)
     # Each dictionary word adds one count to its syllable pairs: the corpus is one genre, and
     # word pairs it never shows ("thiệt hại" outside disaster reports) still exist.
-    lexicon = pyvi_words()
+    lexicon = lexicon_words()
     for syllables in lexicon:
         for pair in zip(syllables, syllables[1:], strict=False):
             bigrams[pair] += WORD_LIST_PAIR_COUNT
-    pages = training_ocr_pages(max_pages, workers) if max_pages else []
-    pairs, seen = count_confusions(pages)
-    caps = count_caps_misreads(pages)
+        for triple in zip(syllables, syllables[1:], syllables[2:], strict=False):
+            trigrams[triple] += WORD_LIST_PAIR_COUNT
+    # Place names: the corpus names few of the country's ~10,000 communes, and a name's marks
+    # ("Thụy", "Chư", "Ân") cannot be told from the letters.
+    for words in place_names():
+        seq = [w.lower() for w in words]  # a name is a piece of a sentence: no <s>, </s>
+        unigrams.update(seq)
+        bigrams.update(zip(seq, seq[1:], strict=False))
+        trigrams.update(zip(seq, seq[1:], seq[2:], strict=False))
+        for prev, word in zip(words, words[1:], strict=False):
+            key = (word.lower(), "T" if prev[0].isupper() else "L")
+            mids[key] += 1
+            titles[key] += word[0].isupper()
+    if confusions_from is not None:
+        pairs, seen, caps_title, n_pages = confusions_of(confusions_from)
+    else:
+        pages = training_ocr_pages(max_pages, workers) if max_pages else []
+        pairs, seen = count_confusions(pages)
+        caps = count_caps_misreads(pages)
+        # OCR tokens in capitals that were mostly a Title-case word ("BO" for "Bộ")
+        caps_title = sorted(
+            obs
+            for (obs, kind), n in caps.items()
+            if kind == "title" and n >= 3 and n >= 2 * caps.get((obs, "caps"), 0)
+        )
+        n_pages = len(pages)
     extra = {s for word in lexicon for s in word} - set(unigrams)
     # Confusions are counted on lower-case forms; make sure each has an id.
     extra |= {tok for (_, tok) in pairs if tok not in unigrams}
@@ -207,17 +308,16 @@ def build(max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "
         "version": 1,
         "vocab": vocab,
         "unigram": [unigrams.get(w, 0) for w in vocab],
-        "title": [titles.get(w, 0) for w in vocab],
+        # Title-case and all counts inside sentences, after a lower-case / a capitalised word
+        "title": [titles.get((w, "L"), 0) for w in vocab],
+        "mid": [mids.get((w, "L"), 0) for w in vocab],
+        "title_after_title": [titles.get((w, "T"), 0) for w in vocab],
+        "mid_after_title": [mids.get((w, "T"), 0) for w in vocab],
         "bigram": [[index[a], index[b], n] for (a, b), n in sorted(bigrams.items())],
         "trigram": [[index[a], index[b], index[c], n] for (a, b, c), n in sorted(trigrams.items())],
         "confusion": conf,
-        # OCR tokens in capitals that were mostly a Title-case word ("BO" for "Bộ")
-        "caps_title": sorted(
-            obs
-            for (obs, kind), n in caps.items()
-            if kind == "title" and n >= 3 and n >= 2 * caps.get((obs, "caps"), 0)
-        ),
-        "ocr_pages": len(pages),
+        "caps_title": caps_title,
+        "ocr_pages": n_pages,
     }
 
 
@@ -227,10 +327,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
     ap.add_argument("--dev-prefixes", default="", help="extra files to leave out, for tuning only")
+    ap.add_argument(
+        "--confusions-from", type=Path, default=None,
+        help="reuse the OCR confusion table of this model (e.g. the shipped one) instead of OCR-ing pages",
+    )
     args = ap.parse_args(argv)
-    model = build(args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes)
-    with gzip.open(args.out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
+    model = build(args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from)
+    # mtime=0: the same sources give a byte-identical file
+    with open(args.out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
+        gz.write(json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     print(
         f"wrote {args.out}: {len(model['vocab'])} forms, {len(model['bigram'])} bigrams, "
         f"{len(model['trigram'])} trigrams, "

@@ -16,6 +16,16 @@ MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 DISCOUNT = 0.75
 UNK = "<unk>"
 UNK_PROB = 1e-6  # absolute discount of the bigram model (Kneser-Ney style)
+#: Unigram of the back-off: how many contexts a form follows (Kneser-Ney continuation count),
+#: plus a share of its plain count and a pseudo-count so lexicon-only forms stay possible.
+UNI_COUNT_WEIGHT = 0.01
+UNI_PSEUDO = 0.1
+TRI_DISCOUNT = 0.75
+
+
+def _discounts(discount: float) -> tuple[float, float, float, float]:
+    """Absolute discount by count (index 1, 2, 3 = three or more)."""
+    return (0.0, discount, discount, discount)
 
 
 class Model:
@@ -34,27 +44,27 @@ class Model:
         V = self.size
 
         out_total = [0] * V
-        out_types = [0] * V
+        out_disc = [0.0] * V  # discount mass taken from each context's seen pairs
         in_types = [0] * V
+        d_bi = _discounts(DISCOUNT)
         for a, b, n in data["bigram"]:
             out_total[a] += n
-            out_types[a] += 1
+            out_disc[a] += d_bi[min(n, 3)]
             in_types[b] += 1
-        total_types = sum(in_types)
         # Continuation unigram (how many contexts a word follows), smoothed so that lexicon-only
         # forms (pyvi word list) stay possible but unlikely.
-        self.unigram = [
-            math.log((in_types[w] + 0.1 + 0.01 * counts[w]) / (total_types + 0.11 * V)) for w in range(V)
-        ]
+        mass = [in_types[w] + UNI_PSEUDO + UNI_COUNT_WEIGHT * counts[w] for w in range(V)]
+        total_mass = sum(mass)
+        self.unigram = [math.log(x / total_mass) for x in mass]
         self.backoff = [
-            math.log(DISCOUNT * out_types[a] / out_total[a]) if out_total[a] else 0.0 for a in range(V)
+            math.log(out_disc[a] / out_total[a]) if out_total[a] else 0.0 for a in range(V)
         ]
         uni_p = [math.exp(x) for x in self.unigram]
         # preceding[b] = {a: log P(b | a)} for every seen pair: the decoder intersects it with the
         # previous column, so it only touches pairs that exist (see restore._viterbi).
         preceding: list[dict[int, float]] = [{} for _ in range(V)]
         for a, b, n in data["bigram"]:
-            p = (n - DISCOUNT) / out_total[a] + math.exp(self.backoff[a]) * uni_p[b]
+            p = (n - d_bi[min(n, 3)]) / out_total[a] + math.exp(self.backoff[a]) * uni_p[b]
             preceding[b][a] = math.log(p)
         self.preceding = preceding
 
@@ -62,16 +72,17 @@ class Model:
         # the full log P(c | a, b) of a seen triple, tri_backoff[a*M+b] the weight otherwise.
         self.key_base = M = V + 1  # context keys a*M+b; M > every id, the unknown-token id included
         ctx_total: dict[int, int] = defaultdict(int)
-        ctx_types: dict[int, int] = defaultdict(int)
+        ctx_disc: dict[int, float] = defaultdict(float)
+        d_tri = _discounts(TRI_DISCOUNT)
         for a, b, _c, n in data.get("trigram", ()):
             ctx_total[a * M + b] += n
-            ctx_types[a * M + b] += 1
-        self.tri_backoff = {k: math.log(DISCOUNT * ctx_types[k] / t) for k, t in ctx_total.items()}
+            ctx_disc[a * M + b] += d_tri[min(n, 3)]
+        self.tri_backoff = {k: math.log(ctx_disc[k] / t) for k, t in ctx_total.items()}
         following: dict[int, dict[int, float]] = defaultdict(dict)
         for a, b, c, n in data.get("trigram", ()):
             k = a * M + b
             lower = math.exp(preceding[c].get(b, self.backoff[b] + self.unigram[c]))
-            following[k][c] = math.log((n - DISCOUNT) / ctx_total[k] + math.exp(self.tri_backoff[k]) * lower)
+            following[k][c] = math.log((n - d_tri[min(n, 3)]) / ctx_total[k] + math.exp(self.tri_backoff[k]) * lower)
         self.following = dict(following)
 
         self.counts = counts
@@ -84,6 +95,14 @@ class Model:
         self.preceding.append({})
         self.counts.append(0)
         self.title_counts: list[int] = data.get("title", [0] * V) + [0]
+        # How often each form occurs inside a sentence, where its Title-case count was taken
+        # (older models counted every position: fall back to the plain counts).
+        self.mid_counts: list[int] = data["mid"] + [0] if "mid" in data else list(counts)
+        self.title_rate = sum(self.title_counts) / max(1, sum(self.mid_counts))
+        # ... and after a capitalised word (inside names); older models: the same counts
+        self.title_counts_t: list[int] = data.get("title_after_title", self.title_counts[:-1]) + [0]
+        self.mid_counts_t: list[int] = data.get("mid_after_title", self.mid_counts[:-1]) + [0]
+        self.title_rate_t = sum(self.title_counts_t) / max(1, sum(self.mid_counts_t))
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)

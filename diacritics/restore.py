@@ -3,7 +3,7 @@
 For every word token the decoder proposes candidate syllables (same letters with other marks,
 and forms the OCR confusion table says were read as this token: "s6" -> "số", "ctia" -> "của"),
 scores each by a channel probability P(observed | candidate) and picks the best sequence under
-a bigram language model with Viterbi.  Only word tokens are ever replaced; everything between
+an interpolated trigram language model with an exact Viterbi.  Only word tokens are ever replaced; everything between
 them (numbers, codes, punctuation, spacing, line breaks) is copied through, so line count and
 layout are preserved by construction.
 
@@ -53,15 +53,16 @@ VARIANT_FLOOR = 1e-3  # any other accent variant of the same letters
 OCR_IN_STRIPPED = 0.05  # weight of OCR confusions on a page without marks
 CHANNEL_WEIGHT = 1.0
 MAX_VARIANTS = 12
-CASE_WEIGHT = 1.0
+CASE_WEIGHT = 0.5
+CASE_PRIOR = 4.0  # pseudo-count pulling a form's Title-case rate towards the corpus average
 FUZZY_EDIT_P = 0.01  # channel probability per character edit beyond learned confusions
 FUZZY_MAX_FORMS = 16
 FUZZY_TWO_EDITS_MIN_LEN = 3  # unknown tokens this long may be two letter edits from the truth
-KEEP_UNKNOWN_P = 0.05
-KEEP_SYMBOL_P = 0.9
-#: The trigram pass buys about +0.2 points of syllable accuracy for about a third of the time;
-#: `set_trigram_pass(False)` trades it for speed.
-TRIGRAM_PASS = True  # a lone digit or symbol is mostly what it says  # an unknown token may be a name or code that is right as it is
+KEEP_UNKNOWN_P = 0.05  # an unknown token may be a name or code that is right as it is
+KEEP_SYMBOL_P = 0.9  # a lone digit or symbol is mostly what it says
+#: Trigram Viterbi (on) or bigram Viterbi (off): the trigram buys about +0.3 points of syllable
+#: accuracy for about a fifth of the speed; `set_trigram_pass(False)` trades it for speed.
+TRIGRAM_PASS = True
 VARIANT_MIN_SHARE = 0.002
 BEAM = 12.0  # states further than this (nats) below the best are not extended
 
@@ -196,13 +197,17 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
 
 
 def _case_score(model: Model, lm_id: int, shape: str) -> float:
-    """log P(written in Title case or not | form), from how the corpus writes the form."""
-    if shape == CAPS_MARK:
+    """log P(written in Title case or not | form), from how the corpus writes the form inside a
+    sentence.  CAPS and sentence-initial capitals say nothing about the form."""
+    if shape == CAPS_MARK or shape == START_MARK:
         return 0.0
-    title = model.title_counts[lm_id]
-    total = model.counts[lm_id]
-    p = (title + 0.5) / (total + 1.0) if shape == TITLE_MARK else (total - title + 0.5) / (total + 1.0)
-    return CASE_WEIGHT * math.log(p)
+    if shape == TITLE_AFTER_TITLE or shape == LOWER_AFTER_TITLE:
+        title, total, rate = model.title_counts_t[lm_id], model.mid_counts_t[lm_id], model.title_rate_t
+    else:
+        title, total, rate = model.title_counts[lm_id], model.mid_counts[lm_id], model.title_rate
+    p_title = (title + CASE_PRIOR * rate) / (total + CASE_PRIOR)
+    is_title = shape == TITLE_MARK or shape == TITLE_AFTER_TITLE
+    return CASE_WEIGHT * math.log(p_title if is_title else 1.0 - p_title)
 
 
 def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
@@ -285,62 +290,92 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
     return path
 
 
-def _refine_with_trigrams(model: Model, lattice: list[tuple[tuple[int, float], ...]], path: list[int]) -> None:
-    """One left-to-right pass that re-chooses each ambiguous syllable given the two chosen on
-    each side, under the trigram model (iterated conditional modes).  The bigram Viterbi gets the
-    sequence nearly right; a full trigram Viterbi would cost K^3 per syllable in Python, this
-    costs K.  Only the trigram terms are compared: where no triple around a candidate was seen,
-    the terms reduce to the bigram scores Viterbi already maximised.  Changes `path` in place."""
+def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
+    """Best id sequence through the lattice under the interpolated trigram model, exactly.
+
+    States are the last two ids (c, d); extending (b, c) by d scores log P(d | b, c).  An unseen
+    triple scores the context's back-off weight plus the bigram log P(d | c), and a seen one
+    never scores less (interpolated discounting adds to the back-off mass), so the best
+    predecessor of (c, d) is either the state ending in c with the best score + back-off weight
+    (found once per c, whatever d) or one of the few states ending in c whose context has seen
+    d.  States further than BEAM below the column's best are dropped."""
     following = model.following
     tri_backoff = model.tri_backoff
     preceding = model.preceding
     backoff = model.backoff
     uni = model.unigram
     M = model.key_base
-    ext = [model.bos, model.bos, *path, model.eos, model.eos]
-    for i, cands in enumerate(lattice, start=2):
-        if len(cands) < 2:
-            continue
-        a, b, d, e = ext[i - 2], ext[i - 1], ext[i + 1], ext[i + 2]
-        left = following.get(a * M + b)
-        best, best_c = -1e30, ext[i]
-        for c, ch in cands:
-            pc = preceding[c]
-            s = ch + pc.get(b, backoff[b] + uni[c])  # bigram b -> c
-            if left is not None:
-                v = left.get(c)
-                s = v + ch if v is not None else s + tri_backoff[a * M + b]
-            k = b * M + c
-            mid = following.get(k)
-            pd = preceding[d].get(c)
-            lower = pd if pd is not None else backoff[c] + uni[d]
-            if mid is not None:
-                v = mid.get(d)
-                s += v if v is not None else tri_backoff[k] + lower
-            else:
-                s += lower
-            k = c * M + d
-            right = following.get(k)
-            if right is not None:
-                v = right.get(e)
-                if v is not None:
-                    s += v
-                else:
-                    pe = preceding[e].get(d)
-                    s += tri_backoff[k] + (pe if pe is not None else backoff[d] + uni[e])
-            else:
-                pe = preceding[e].get(d)
-                s += pe if pe is not None else backoff[d] + uni[e]
-            if s > best:
-                best, best_c = s, c
-        ext[i] = best_c
-    path[:] = ext[2:-2]
+    # One group per last id c: [c, best score + back-off weight, its state, [(score, seen
+    # continuations, state), ...] for the states whose context (b, c) was seen].
+    groups: list[list] = [[model.bos, 0.0, 0, ()]]
+    history: list[tuple[list[int], list[int]]] = []
+    for cands in lattice:
+        new: list[tuple[float, int, int, int]] = []  # (score, d, c, predecessor state)
+        for d, ch in cands:
+            pd = preceding[d]
+            ud = uni[d]
+            for c, bo_best, bo_arg, seen in groups:
+                lo = pd.get(c)
+                best = bo_best + (lo if lo is not None else backoff[c] + ud)
+                arg = bo_arg
+                for sc, f, j in seen:
+                    v = f.get(d)
+                    if v is not None and sc + v > best:
+                        best = sc + v
+                        arg = j
+                new.append((best + ch, d, c, arg))
+        cut = max(new)[0] - BEAM if len(new) > 1 else -1e30
+        ids: list[int] = []
+        pointers: list[int] = []
+        by_last: dict[int, list] = {}
+        for sc, d, c, arg in new:
+            if sc < cut:
+                continue
+            k = len(ids)
+            ids.append(d)
+            pointers.append(arg)
+            key = c * M + d
+            f = following.get(key)
+            tb = sc + tri_backoff[key] if f is not None else sc
+            g = by_last.get(d)
+            if g is None:
+                g = by_last[d] = [d, tb, k, []]
+            elif tb > g[1]:
+                g[1] = tb
+                g[2] = k
+            if f is not None:
+                g[3].append((sc, f, k))
+        history.append((ids, pointers))
+        groups = list(by_last.values())
+    eos = model.eos
+    pe = preceding[eos]
+    best, arg = -1e30, 0
+    for c, bo_best, bo_arg, seen in groups:
+        lo = pe.get(c)
+        if lo is None:
+            lo = backoff[c] + uni[eos]
+        if bo_best + lo > best:
+            best, arg = bo_best + lo, bo_arg
+        for sc, f, j in seen:
+            v = f.get(eos)
+            if v is not None and sc + v > best:
+                best, arg = sc + v, j
+    path: list[int] = []
+    for ids, pointers in reversed(history):
+        path.append(ids[arg])
+        arg = pointers[arg]
+    path.reverse()
+    return path
 
 
 NUM_KEY = "<num>"
 CAPS_MARK = "^"  # run keys of ALL-CAPS tokens carry it: they get their own candidate lists
 TITLE_MARK = "~"  # ... and so do Title-case ones
-SHAPES = (CAPS_MARK, TITLE_MARK)
+START_MARK = "°"  # ... and capitalised ones that open a run (line start, after a number or a stop)
+TITLE_AFTER_TITLE = "≈"  # Title case after a capitalised word (inside a name)
+LOWER_AFTER_TITLE = "_"  # lower case after a capitalised word (a name ended)
+SHAPES = (CAPS_MARK, TITLE_MARK, START_MARK, TITLE_AFTER_TITLE, LOWER_AFTER_TITLE)
+_CAPITALISED = (CAPS_MARK, TITLE_MARK, START_MARK, TITLE_AFTER_TITLE)
 _NUM_CANDS: tuple[tuple[int, float], ...] = ((2, 0.0),)
 _RUN_KEYS: dict[str, dict[str, str | None]] = {}  # mode -> raw token -> run key
 _MISSING = object()
@@ -348,13 +383,12 @@ _MISSING = object()
 
 @lru_cache(maxsize=300_000)
 def _decode_piece(words: tuple[str, ...], mode: str) -> tuple[int, ...]:
-    """Best ids for a run: bigram Viterbi, then the trigram pass."""
+    """Best ids for a run: exact trigram Viterbi (bigram Viterbi when the trigram is off)."""
     model = load_model()
     lattice = [_lattice_column(w, mode) for w in words]
-    path = _viterbi(model, lattice)
     if TRIGRAM_PASS:
-        _refine_with_trigrams(model, lattice, path)
-    return tuple(path)
+        return tuple(_viterbi3(model, lattice))
+    return tuple(_viterbi(model, lattice))
 
 
 def _lattice_column(word: str, mode: str) -> tuple[tuple[int, float], ...]:
@@ -443,6 +477,13 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
         if key is _MISSING:
             key = cache[token] = _run_key(token, mode)
         if key is not None:
+            if key[0] == TITLE_MARK:
+                if not keys or keys[-1] == NUM_KEY or "\n" in parts[i - 1]:
+                    key = START_MARK + key[1:]  # capitalised because it opens a sentence or item
+                elif keys[-1][0] in _CAPITALISED:
+                    key = TITLE_AFTER_TITLE + key[1:]
+            elif key[0].isalpha() and keys and keys[-1][0] in _CAPITALISED:
+                key = LOWER_AFTER_TITLE + key
             run.append(i)
             keys.append(key)
         elif run:
@@ -453,11 +494,36 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
     if run:
         for offset, form in _decode_run(tuple(keys), mode):
             parts[run[offset]] = fix_case(run[offset], form)
+    if mode != CLEAN:
+        _fix_item_letters(parts)
     return "".join(parts)
 
 
+def _fix_item_letters(parts: list[str]) -> None:
+    """List items (at a line start or after a full stop) are lettered a) b) c) d) đ) e) ...:
+    a "d)" that follows a "d)" item lost the bar of its "đ" (a lone letter gives the language
+    model nothing to go on).  Changes `parts`."""
+    previous = ""
+    for i in range(1, len(parts) - 1, 2):
+        token = parts[i]
+        if len(token) != 1 or not token.isalpha() or parts[i + 1][:1] not in ").":
+            continue
+        before = parts[i - 1]
+        stop = before.strip()
+        if stop:
+            if stop[-1] not in ".;:" or not before[-1].isspace():
+                continue  # not after the end of a sentence
+        elif i > 1 and "\n" not in before:
+            continue  # not at the start of a line
+        letter = token.lower()
+        if letter == "d" and previous == "d":
+            parts[i] = "Đ" if token.isupper() else "đ"
+            letter = "đ"
+        previous = letter
+
+
 def set_trigram_pass(enabled: bool) -> None:
-    """Switch the trigram pass on or off.  Clears every decoding cache, so the next call runs
+    """Decode with the trigram (on) or the bigram model (off).  Clears every decoding cache, so the next call runs
     cold (what the benchmark wants to time)."""
     global TRIGRAM_PASS
     TRIGRAM_PASS = enabled

@@ -124,3 +124,23 @@ def test_short_cells_can_borrow_the_page_mode() -> None:
     assert restore("Sé Néi vu", mode=mode) == "Sở Nội vụ"
     with pytest.raises(ValueError):
         restore("x", mode="loud")
+
+
+def test_capitals_that_open_a_sentence_say_nothing_about_the_word() -> None:
+    # "Số" (number) opens a line and follows a stop as often as "Sở" (department) is a name.
+    assert restore("So 87/2025/QD-UBND ngay 1") == "Số 87/2025/QĐ-UBND ngày 1"
+    assert restore("thuc hien theo So Tu phap") == "thực hiện theo Sở Tư pháp"
+
+
+def test_place_names_keep_their_marks() -> None:
+    out = restore("Uy ban nhan dan tinh Lai Chau; xa Thuy Hai, huyen Chu Prong")
+    assert "tỉnh Lai Châu" in out and "Thụy Hải" in out and "Chư Prông" in out
+
+
+def test_list_item_after_d_is_d_with_bar() -> None:
+    lines = restore("c) cap tinh\nd) cap huyen\nd) cap xa\ne) thon").split("\n")
+    assert [line[:2] for line in lines] == ["c)", "d)", "đ)", "e)"]
+    assert restore("a) Mot. b) Hai. c) Ba. d) Bon. d) Nam.").endswith("d) Bốn. đ) Năm.")
+    # already-correct text is never touched
+    clean = "c) Cấp tỉnh thực hiện.\nd) Cấp huyện thực hiện.\nd) Cấp xã thực hiện."
+    assert restore(clean) == clean
