@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import cleanup, layout, tables
+from ocr import borderless, cleanup, layout, tables
 from ocr.engines import OcrEngine
 from ocr.pdf_source import PageImage
 from ocr.text_layer import insert_table_lines
@@ -135,7 +135,9 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
         if rot == 180 and osd_conf > 1.0:
             return _rotated_retry(image, page_no, engine)
     found = [tables.grid_to_table(g, tables.read_cells(clean, g, engine, int(dpi)), page_no) for g in grids]
-    ordered = layout.reading_order(layout.split_segments(tokens))
+    loose, segments = borderless.find_tables(layout.split_segments(tokens), page_no)
+    found = sorted(found + loose, key=lambda t: t.bbox[1] if t.bbox else 0.0)
+    ordered = layout.reading_order(segments)
     lines: list[Line] = [layout.to_line(b, s) for b, s in ordered]
     lines = insert_table_lines(lines, found)
     cell_confs = [c.confidence for t in found for c in t.cells if c.confidence is not None]
