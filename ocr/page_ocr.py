@@ -57,10 +57,18 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
     return grey, dpi, rotation, angle
 
 
+BODY_PSM = 6
+"""Tesseract reads the cleaned page as one uniform block (`--psm 6`), not with its own page
+layout analysis (`--psm 3`): the two-column zones are split by `layout` from the word gaps
+anyway, and psm 3 dropped isolated text -- page numbers, a signer's name under seal debris.
+Measured on the bench body pages: CER 0.52% -> 0.23% clean, 0.31% -> 0.10% noisy, 0.79% both
+on hard, and about 6% less tesseract CPU (no layout analysis)."""
+
+
 def _tokens(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[layout.Token]:
     return [
         layout.Token(w.text, w.left, w.top, w.right, w.bottom, w.conf, (w.block, w.par, w.line))
-        for w in engine.words(image, psm=3, dpi=dpi)
+        for w in engine.words(image, psm=BODY_PSM, dpi=dpi)
     ]
 
 
