@@ -12,12 +12,12 @@ by position, so text can never leak into a neighbouring column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
-from ocr import numbering
+from ocr import numbering, roman
 from ocr.cleanup import erase
 from ocr.engines import OcrEngine
 from schema.document import Cell, Table
@@ -261,7 +261,8 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             boxes += [(y, y + strip.shape[0], x0, x1, cell) for x0, x1, cell in spans]
             y += strip.shape[0] + _ROW_GAP
         big = stack if scale == 1 else cv2.resize(stack, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        for w in engine.words(big, psm=6, dpi=round(dpi * scale)):
+        for w in _numerals_reread(engine, big, engine.words(big, psm=6, dpi=round(dpi * scale)), boxes, scale,
+                                  round(dpi * scale)):
             cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:
                 if top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2:
@@ -285,6 +286,30 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             )
         )
     return cells
+
+
+def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: list, scale: float,
+                     dpi: int) -> list:
+    """`words` with Roman numerals in text cells read again glyph by glyph (see `ocr.roman`).
+
+    Numbering-column cells are skipped: their glyphs were spread before the first reading.
+    """
+    def in_numbering(w) -> bool:  # noqa: ANN001
+        cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
+        return any(top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2
+                   for top, bottom, x0, x1, cell in boxes if cell.col == 0)
+
+    picked = [i for i, w in enumerate(words) if roman.suspect(w.text) and not in_numbering(w)]
+    if not picked:
+        return words
+    second = roman.reread(engine, big, [((words[i].left, words[i].top, words[i].right, words[i].bottom), words[i].text)
+                                         for i in picked], dpi)
+    out = list(words)
+    for i, text in zip(picked, second, strict=True):
+        fixed = roman.corrected(words[i].text, text)
+        if fixed != words[i].text:
+            out[i] = replace(words[i], text=fixed)
+    return out
 
 
 def _debris(word) -> bool:  # noqa: ANN001 - TessWord

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr import cleanup, glyphs, numbering
+from ocr import cleanup, glyphs, numbering, roman
 from ocr._exec import tesseract
+from ocr.engines import get_engine
 from tests.fixtures.pdf_canvas import font_files
 
 
@@ -73,3 +74,23 @@ def test_fraction_slash_read_as_solidus() -> None:
     assert glyphs.fix_word("I\u20442024") == "I/2024"
     assert glyphs.fix_word("I/\u20442024") == "I/2024"
     assert glyphs.fix_word("17/11/2022") == "17/11/2022"
+
+
+def test_roman_suspects_and_corrections() -> None:
+    assert roman.suspect("11/2024") and roman.suspect("H/2024") and roman.suspect("IIH/2024") and roman.suspect("II.")
+    assert not roman.suspect("17/11/2022") and not roman.suspect("1.5") and not roman.suspect("Quý")
+    assert roman.corrected("11/2024", "II/2()24") == "II/2024"  # year kept as first read
+    assert roman.corrected("1/2024", "1/2024") == "1/2024"  # Arabic read back: left alone
+    assert roman.corrected("H/2024", "garbage") == "H/2024"
+
+
+def test_quarter_in_a_cell_reread_as_roman() -> None:
+    """A regular-weight "II/2024" next to other words: the spread second reading gets the numeral right."""
+    line = _render("", bold=False, lines=["Quý II/2024   Quý III/2024"])
+    words = tesseract.image_to_words(line, psm=6)
+    picked = [w for w in words if roman.suspect(w.text)]
+    assert len(picked) == 2, [w.text for w in words]
+    second = roman.reread(get_engine("tesseract"), line,
+                          [((w.left, w.top, w.right, w.bottom), w.text) for w in picked], 300)
+    fixed = [roman.corrected(w.text, s) for w, s in zip(picked, second, strict=True)]
+    assert [f.split("/")[0] for f in fixed] == ["II", "III"], (fixed, [w.text for w in picked])
