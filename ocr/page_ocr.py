@@ -129,8 +129,11 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
     """Recognise a page image: body text in reading order plus ruled tables cell by cell."""
     grey, dpi, rotation, _ = prepare(image, engine)
     # Short strokes: border stubs one text row high (0.2 in is taller than any 13 pt letter stem).
-    (h, v), (short_h, short_v) = cleanup.ruling_masks_long_short(grey, max(int(0.2 * dpi), 20))
-    grids = tables.find_grids(h, v, short_h, short_v)
+    (h, v), short_masks = cleanup.ruling_masks_lazy(grey, max(int(0.2 * dpi), 20))
+    grids, short_v = tables.find_grids(h, v), None
+    if grids:  # border stubs matter only where there is a grid
+        short_h, short_v = short_masks()
+        grids = tables.find_grids(h, v, short_h, short_v)
     clean = tables.erase_rulings(grey, h, v, grids, short_v)
     body = clean.copy()
     for g in grids:  # tables are read cell by cell; keep them out of the body pass
