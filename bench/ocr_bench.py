@@ -12,6 +12,12 @@ tesseract has no table structure, so its table-page text is scored separately),
 seconds per page over all pages, and for the appendix table the share of cells
 read exactly right and of rows whose cells all landed in the right column.
 
+A third system, TrueOCR (PyPI `trueocr`, ONNX models shipped in the wheel, runs
+offline), is read on the same images when it is installed in the environment
+(`pip install trueocr`; it is not a project dependency): CER/WER on the body pages
+and CPU seconds per page, one ONNX thread to match `OMP_THREAD_LIMIT=1`. When it
+is missing, the JSON says so.
+
 Run: `make bench-ocr` (or `python -m bench.ocr_bench [--qualities noisy,hard]`).
 Prints a table and writes bench/results/ocr.json.
 """
@@ -164,18 +170,37 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def side_by_side(pdf: Path) -> tuple[list, list[str], dict[str, list[float]]]:
+def load_trueocr():  # noqa: ANN201 - trueocr.TrueOCR or None
+    """TrueOCR with one thread, or None (with the reason) when it is not installed."""
+    try:
+        import trueocr
+    except ImportError as exc:
+        return None, f"not installed ({exc}); pip install trueocr to compare"
+    return trueocr.load_model(threads=1), f"trueocr {trueocr.__version__}, models from the wheel, 1 thread"
+
+
+def _trueocr_text(model, image: np.ndarray) -> str:  # noqa: ANN001
+    import cv2
+    from PIL import Image
+
+    return model.predict(Image.fromarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB)) if image.ndim == 3
+                         else Image.fromarray(image)).text
+
+
+def side_by_side(pdf: Path, true_model=None) -> tuple[list, list[str], dict[str, list[float]], list[str]]:  # noqa: ANN001
     """Both systems page by page, alternating, so machine load hits them alike.
 
     Ours: each page read as `ocr.read_pdf` reads it (`reader._read_one`, then the
     in-order post-processing and table stitching that `read_pdf` applies; the
     pipeline's split reader relies on the same equivalence). Plain: `tesseract
-    IMAGE - -l vie` on the page's embedded image, as a user would run it.
+    IMAGE - -l vie` on the page's embedded image, as a user would run it; TrueOCR
+    (when given) on the same image.
     """
     import pdfplumber
 
-    raw, plain = [], []
-    times: dict[str, list[float]] = {"wall_ours": [], "cpu_ours": [], "wall_plain": [], "cpu_plain": []}
+    raw, plain, true_texts = [], [], []
+    times: dict[str, list[float]] = {"wall_ours": [], "cpu_ours": [], "wall_plain": [], "cpu_plain": [],
+                                     "wall_true": [], "cpu_true": []}
     with opened(pdf) as doc, pdfplumber.open(pdf) as plumber:
         previous_first = None
         for n in range(1, len(doc) + 1):
@@ -193,7 +218,12 @@ def side_by_side(pdf: Path) -> tuple[list, list[str], dict[str, list[float]]]:
             plain.append(tess.image_to_text(image, lang="vie", psm=3))
             times["wall_plain"].append(time.perf_counter() - start)
             times["cpu_plain"].append(_cpu() - start_cpu)
-    return list(reader.stitch_stream(raw)), plain, times
+            if true_model is not None:
+                start, start_cpu = time.perf_counter(), _cpu()
+                true_texts.append(_trueocr_text(true_model, image))
+                times["wall_true"].append(time.perf_counter() - start)
+                times["cpu_true"].append(_cpu() - start_cpu)
+    return list(reader.stitch_stream(raw)), plain, times, true_texts
 
 
 # -- documents -----------------------------------------------------------------------------------------
@@ -224,12 +254,13 @@ def _page_text(page) -> str:  # noqa: ANN001 - schema Page
 
 
 def run(qualities: list[str], seed: int = 0) -> dict:
-    results: dict = {"qualities": {}, "tesseract": "5.3 vie (LSTM)", "omp_thread_limit": 1}
+    true_model, true_note = load_trueocr()
+    results: dict = {"qualities": {}, "tesseract": "5.3 vie (LSTM)", "omp_thread_limit": 1, "trueocr": true_note}
     with tempfile.TemporaryDirectory() as tmp:
         docs = build_documents(Path(tmp), qualities, seed)
         body = [i for i in range(len(docs["truth"])) if i + 1 not in docs["table_pages"]]
         for q in qualities:
-            pages, plain, times = side_by_side(docs["scans"][q])
+            pages, plain, times, true_texts = side_by_side(docs["scans"][q], true_model)
             our_sec, our_cpu, plain_sec, plain_cpu = (
                 times["wall_ours"], times["cpu_ours"], times["wall_plain"], times["cpu_plain"]
             )
@@ -255,6 +286,13 @@ def run(qualities: list[str], seed: int = 0) -> dict:
                 "rotations": [p.rotation for p in pages],
                 "mean_confidence": float(np.mean([p.confidence for p in pages if p.confidence is not None])),
             }
+            if true_texts:
+                results["qualities"][q].update({
+                    "cer_trueocr": cer(truth_body, "\n".join(true_texts[i] for i in body)),
+                    "wer_trueocr": wer(truth_body, "\n".join(true_texts[i] for i in body)),
+                    "cpu_per_page_trueocr": sum(times["cpu_true"]) / len(times["cpu_true"]),
+                    "sec_per_page_trueocr": sum(times["wall_true"]) / len(times["wall_true"]),
+                })
     return results
 
 
@@ -273,6 +311,11 @@ def print_table(results: dict) -> None:
     print("CER/WER: body pages (truth in block reading order); cpu/pg: CPU seconds per page incl. tesseract, "
           "ratio = ours/plain; wall: seconds per page; rows ok / cells ex: the appendix table stitched over "
           "its pages (plain tesseract has no table structure).")
+    print(f"TrueOCR: {results.get('trueocr')}")
+    for q, r in results["qualities"].items():
+        if "cer_trueocr" in r:
+            print(f"  {q:8} CER {r['cer_trueocr']:.2%}  WER {r['wer_trueocr']:.2%}  "
+                  f"cpu/pg {r['cpu_per_page_trueocr']:.2f}  wall/pg {r['sec_per_page_trueocr']:.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,10 +8,12 @@ without touching clean-up, layout or table code.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
 
+from ocr import glyphs
 from ocr._exec import tesseract
 from ocr._exec.tesseract import TessWord
 
@@ -37,7 +39,8 @@ class TesseractEngine:
         self.lang = lang
 
     def words(self, image: np.ndarray, psm: int = 3, dpi: int = 300) -> list[TessWord]:
-        return tesseract.image_to_words(image, lang=self.lang, psm=psm, dpi=dpi)
+        words = tesseract.image_to_words(image, lang=self.lang, psm=psm, dpi=dpi)
+        return [w if glyphs.FRACTION_SLASH not in w.text else replace(w, text=glyphs.fix_word(w.text)) for w in words]
 
     def rotation(self, image: np.ndarray) -> tuple[int, float]:
         return tesseract.detect_rotation(image)

@@ -97,7 +97,7 @@ def split_segments(tokens: list[Token], gap_factor: float = 2.5) -> list[Segment
     return segments
 
 
-def _rows(segments: list[Segment]) -> list[list[Segment]]:
+def group_rows(segments: list[Segment]) -> list[list[Segment]]:
     """Segments sharing a vertical band, top to bottom, each row left to right."""
     rows: list[list[Segment]] = []
     for seg in sorted(segments, key=lambda s: s.y0):
@@ -111,7 +111,7 @@ def _rows(segments: list[Segment]) -> list[list[Segment]]:
 
 def reading_order(segments: list[Segment]) -> list[tuple[int, Segment]]:
     """(block number, segment) in reading order; two-column zones read left then right."""
-    rows = _rows(segments)
+    rows = group_rows(segments)
     splits = [
         (left.x1 + right.x0) / 2
         for row in rows

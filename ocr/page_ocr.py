@@ -1,8 +1,9 @@
 """One scanned page image in, one `Page` out: clean-up, tables, text, layout.
 
-Orientation is settled cheaply first (a projection-profile test; tesseract OSD
-only for pages whose text runs vertically, or whose first reading is so poor
-that the page may be upside down), so upright pages pay no OSD cost.
+Orientation is settled cheaply first (projection-profile tests: whether text
+runs vertically, then which side of the text lines carries the diacritics;
+tesseract OSD only when that is too close to call, or when the first reading
+is so poor that the page may be upside down), so most pages pay no OSD cost.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import cleanup, layout, tables
+from ocr import borderless, cleanup, layout, tables
 from ocr.engines import OcrEngine
 from ocr.pdf_source import PageImage
 from ocr.text_layer import insert_table_lines
@@ -18,6 +19,9 @@ from schema.document import Line, Page
 
 UPSIDE_DOWN_CONF = 55.0
 """Mean word confidence below which OSD is asked whether the page is upside down."""
+UPRIGHT_SURE = 0.15
+"""|cleanup.upright_score| from which a quarter-turned page's side is taken without OSD
+(measured: 0.32 or more on every bench page, either way up)."""
 OSD_WIDTH = 1200
 """OSD runs on a downscaled copy: it needs shapes, not detail, and is 3x faster."""
 
@@ -35,22 +39,36 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
     grey, dpi = cleanup.normalise_dpi(grey, image.dpi)
     rotation = 0
     vertical, coarse = cleanup.orientation(grey)
-    if vertical:
-        rot, _ = _osd_rotation(grey, engine)
-        rotation = rot if rot in (90, 270) else 90
-        grey = cleanup.quarter_turn(grey, rotation)
-        coarse = None
-    angle = cleanup.skew_angle(grey, near=coarse)
+    if not vertical:
+        angle = cleanup.skew_angle(grey, near=coarse)
+    else:
+        turned = cleanup.quarter_turn(grey, 90)
+        angle = cleanup.skew_angle(turned)
+        lean = cleanup.upright_score(turned, angle)
+        if abs(lean) >= UPRIGHT_SURE:
+            rotation = 90 if lean > 0 else 270
+        else:  # too little text to tell: ask OSD
+            rot, _ = _osd_rotation(grey, engine)
+            rotation = rot if rot in (90, 270) else 90
+        grey = turned if rotation == 90 else cleanup.quarter_turn(turned, 180)  # a half turn keeps the skew
     if abs(angle) >= 0.1:
         grey = cleanup.rotate(grey, angle)
     grey = cleanup.whiten_paper(cleanup.stretch_contrast(grey))
     return grey, dpi, rotation, angle
 
 
+BODY_PSM = 6
+"""Tesseract reads the cleaned page as one uniform block (`--psm 6`), not with its own page
+layout analysis (`--psm 3`): the two-column zones are split by `layout` from the word gaps
+anyway, and psm 3 dropped isolated text -- page numbers, a signer's name under seal debris.
+Measured on the bench body pages: CER 0.52% -> 0.23% clean, 0.31% -> 0.10% noisy, 0.79% both
+on hard, and about 6% less tesseract CPU (no layout analysis)."""
+
+
 def _tokens(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[layout.Token]:
     return [
         layout.Token(w.text, w.left, w.top, w.right, w.bottom, w.conf, (w.block, w.par, w.line))
-        for w in engine.words(image, psm=3, dpi=dpi)
+        for w in engine.words(image, psm=BODY_PSM, dpi=dpi)
     ]
 
 
@@ -111,8 +129,11 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
     """Recognise a page image: body text in reading order plus ruled tables cell by cell."""
     grey, dpi, rotation, _ = prepare(image, engine)
     # Short strokes: border stubs one text row high (0.2 in is taller than any 13 pt letter stem).
-    (h, v), (short_h, short_v) = cleanup.ruling_masks_long_short(grey, max(int(0.2 * dpi), 20))
-    grids = tables.find_grids(h, v, short_h, short_v)
+    (h, v), short_masks = cleanup.ruling_masks_lazy(grey, max(int(0.2 * dpi), 20))
+    grids, short_v = tables.find_grids(h, v), None
+    if grids:  # border stubs matter only where there is a grid
+        short_h, short_v = short_masks()
+        grids = tables.find_grids(h, v, short_h, short_v)
     clean = tables.erase_rulings(grey, h, v, grids, short_v)
     body = clean.copy()
     for g in grids:  # tables are read cell by cell; keep them out of the body pass
@@ -125,7 +146,9 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
         if rot == 180 and osd_conf > 1.0:
             return _rotated_retry(image, page_no, engine)
     found = [tables.grid_to_table(g, tables.read_cells(clean, g, engine, int(dpi)), page_no) for g in grids]
-    ordered = layout.reading_order(layout.split_segments(tokens))
+    loose, segments = borderless.find_tables(layout.split_segments(tokens), page_no)
+    found = sorted(found + loose, key=lambda t: t.bbox[1] if t.bbox else 0.0)
+    ordered = layout.reading_order(segments)
     lines: list[Line] = [layout.to_line(b, s) for b, s in ordered]
     lines = insert_table_lines(lines, found)
     cell_confs = [c.confidence for t in found for c in t.cells if c.confidence is not None]

@@ -12,11 +12,12 @@ by position, so text can never leak into a neighbouring column.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 
+from ocr import numbering, roman
 from ocr.cleanup import erase
 from ocr.engines import OcrEngine
 from schema.document import Cell, Table
@@ -154,10 +155,24 @@ def find_grids(
     return sorted(grids, key=lambda g: g.box[1])
 
 
-CELL_SCALE = 1.5
-"""Cell strips are read enlarged: measured on the bench tables, cells exactly right went from
-88.7% to 91.3% (noisy) and 74.7% to 78.0% (hard) for about 0.1 s of CPU per page. Whole pages are
-not enlarged: there it glued words together and cost accuracy (see cleanup.LOW_DPI)."""
+HEADER_ROWS = 1
+"""Rows at the top of every grid taken as its header (repeated on continuation pages)."""
+
+CELL_DPI = 300
+"""Cell strips are read at (at least) this resolution: a 200 dpi scan's cells enlarged 1.5x.
+
+Measured on the bench tables with the numbering column spread (`ocr.numbering`):
+enlarging 300 dpi cells 1.5x as well gave cells exactly right 89.3% / 95.3% (clean /
+noisy) against 94.0% / 91.3% at their own size -- a wash within a few cells -- but cost
+0.2-0.4 s of CPU per table page (2.25x the pixels for tesseract). On the 200 dpi pages
+1.5x gained (75.3% -> 78.0%). Whole pages are not enlarged: there it glued words
+together and cost accuracy (see cleanup.LOW_DPI)."""
+
+
+def cell_scale(dpi: float) -> float:
+    return max(1.0, CELL_DPI / dpi) if dpi > 0 else 1.0
+
+
 _ROW_GAP = 40
 _COL_GAP = 90
 _PAD = 24
@@ -183,6 +198,17 @@ def _ink_crop(clean: np.ndarray, box: tuple[int, int, int, int], inset: int = 6,
     return crop[:, max(xs[0] - margin, 0) : xs[-1] + margin + 1]
 
 
+def _numbering_cells(grid: Grid) -> set[int]:
+    """ids of the numbering column's body cells (see `ocr.numbering`).
+
+    The header row is left as printed: its "TT" / "STT" is a word, and a T's
+    crossbar cut in two read as an extra "T".
+    """
+    if grid.n_cols < 2 or not numbering.is_numbering_column(0, grid.xs[1] - grid.xs[0], grid.box[2] - grid.box[0]):
+        return set()
+    return {id(c) for c in grid.cells if c.col == 0 and c.col_span == 1 and c.row >= HEADER_ROWS}
+
+
 def _row_strips(clean: np.ndarray, grid: Grid) -> list[tuple[np.ndarray, list[tuple[int, int, GridCell]]]]:
     """One strip per grid row: its cells' ink side by side, far apart, tops aligned.
 
@@ -192,9 +218,12 @@ def _row_strips(clean: np.ndarray, grid: Grid) -> list[tuple[np.ndarray, list[tu
     """
     x0, y0, x1, y1 = grid.box
     paper = int(np.median(clean[y0:y1:4, x0:x1:4]))  # fill gaps with the paper tone: no artificial edges
+    numbered = _numbering_cells(grid)
     strips = []
     for r in range(grid.n_rows):
         parts = [(c, _ink_crop(clean, c.box)) for c in grid.cells if c.row == r]
+        parts = [(c, numbering.spread_glyphs(crop, paper) if crop is not None and id(c) in numbered else crop)
+                 for c, crop in parts]
         parts = [(c, crop) for c, crop in parts if crop is not None]
         if not parts:
             continue
@@ -214,6 +243,7 @@ def _row_strips(clean: np.ndarray, grid: Grid) -> list[tuple[np.ndarray, list[tu
 def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300) -> list[Cell]:
     """OCR every cell of `grid` from `clean` (ruling lines already erased), one tesseract call per chunk."""
     strips = _row_strips(clean, grid)
+    scale = cell_scale(dpi)
     found: dict[tuple[int, int], list] = {}
     i = 0
     while i < len(strips):
@@ -230,28 +260,56 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             stack[y : y + strip.shape[0], : strip.shape[1]] = strip
             boxes += [(y, y + strip.shape[0], x0, x1, cell) for x0, x1, cell in spans]
             y += strip.shape[0] + _ROW_GAP
-        big = cv2.resize(stack, None, fx=CELL_SCALE, fy=CELL_SCALE, interpolation=cv2.INTER_CUBIC)
-        for w in engine.words(big, psm=6, dpi=int(dpi * CELL_SCALE)):
-            cx, cy = (w.left + w.right) / 2 / CELL_SCALE, (w.top + w.bottom) / 2 / CELL_SCALE
+        big = stack if scale == 1 else cv2.resize(stack, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        for w in _numerals_reread(engine, big, engine.words(big, psm=6, dpi=round(dpi * scale)), boxes, scale,
+                                  round(dpi * scale)):
+            cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:
                 if top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2:
                     found.setdefault((cell.row, cell.col), []).append(w)
                     break
+    numbered = _numbering_cells(grid)
     cells = []
     for cell in grid.cells:
         words = [w for w in found.get((cell.row, cell.col), []) if not _debris(w)]
+        text = numbering.join_words([w.text for w in sorted(words, key=lambda w: w.left)]) if id(cell) in numbered \
+            else _join_words(words)
         cells.append(
             Cell(
                 row=cell.row,
                 col=cell.col,
                 row_span=cell.row_span,
                 col_span=cell.col_span,
-                text=_join_words(words),
+                text=text,
                 bbox=tuple(float(v) for v in cell.box),  # type: ignore[arg-type]
                 confidence=round(sum(w.conf for w in words) / len(words), 2) if words else None,
             )
         )
     return cells
+
+
+def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: list, scale: float,
+                     dpi: int) -> list:
+    """`words` with Roman numerals in text cells read again glyph by glyph (see `ocr.roman`).
+
+    Numbering-column cells are skipped: their glyphs were spread before the first reading.
+    """
+    def in_numbering(w) -> bool:  # noqa: ANN001
+        cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
+        return any(top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2
+                   for top, bottom, x0, x1, cell in boxes if cell.col == 0)
+
+    picked = [i for i, w in enumerate(words) if roman.suspect(w.text) and not in_numbering(w)]
+    if not picked:
+        return words
+    second = roman.reread(engine, big, [((words[i].left, words[i].top, words[i].right, words[i].bottom), words[i].text)
+                                         for i in picked], dpi)
+    out = list(words)
+    for i, text in zip(picked, second, strict=True):
+        fixed = roman.corrected(words[i].text, text)
+        if fixed != words[i].text:
+            out[i] = replace(words[i], text=fixed)
+    return out
 
 
 def _debris(word) -> bool:  # noqa: ANN001 - TessWord
@@ -274,7 +332,7 @@ def grid_to_table(grid: Grid, cells: list[Cell], page_no: int) -> Table:
         pages=[page_no],
         n_rows=grid.n_rows,
         n_cols=grid.n_cols,
-        header_rows=1,
+        header_rows=HEADER_ROWS,
         cells=cells,
         row_pages=[page_no] * grid.n_rows,
         bbox=tuple(float(v) for v in grid.box),  # type: ignore[arg-type]
