@@ -28,6 +28,19 @@ _OCR_ROMAN = re.compile(r"^\s*(?=[IVXLHl1|vxhn]*[VXHvxh])[IVXLHl1|ivxlhn]{1,4}\.
 _LABEL = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]?$")
 
 
+def _unread_section_number(label_text: str, cells: list[str], text_cols: list[int]) -> bool:
+    """A short word in the number column beside a lone capitalised area heading is a section number OCR misread.
+
+    Bold Roman numerals come back as words ("II" as "lỗi" or "ll"), which no
+    Roman pattern can list; the row's shape — one heading in capitals that
+    names an area, nothing else — is what marks it as a section.
+    """
+    if not label_text or len(label_text) > 4 or " " in label_text.strip():
+        return False
+    others = [cells[c] for c in text_cols if c < len(cells) and cells[c]]
+    return len(others) == 1 and others[0].isupper() and area_of_heading(others[0]) is not None
+
+
 @dataclass
 class RawTask:
     """One task as read, before agencies and deadlines are normalised."""
@@ -145,7 +158,7 @@ def tasks_from_grid(
         has_label = 0 <= label_col < len(cells)
         label = normalise_label(cells[label_col]) if has_label else ""
         raw_label_text = cells[label_col] if has_label and not label else ""
-        if _OCR_ROMAN.match(raw_label_text):
+        if _OCR_ROMAN.match(raw_label_text) or _unread_section_number(raw_label_text, cells, text_cols):
             label, raw_label_text = raw_label_text.strip(), ""
         content = clean_cell(_get(row, roles, "content"))
         objective = clean_cell(_get(row, roles, "objective"))

@@ -132,6 +132,19 @@ def test_ocr_damaged_roman_section_numbers_still_open_sections() -> None:
     ]
 
 
+def test_section_number_read_as_a_word_still_opens_the_section() -> None:
+    rows = [
+        ["TT", "Nội dung nhiệm vụ", "Cơ quan chủ trì", "Thời gian hoàn thành"],
+        ["I", "CẢI CÁCH THỂ CHẾ", "", ""],
+        ["1", "Rà soát văn bản QPPL", "Văn phòng HĐND và UBND xã", "Quý II/2025"],
+        ["lỗi", "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "", ""],
+        ["1", "Niêm yết công khai TTHC", "Trung tâm Phục vụ hành chính công xã", "Thường xuyên"],
+    ]
+    pages = [Page(page_no=1, method="ocr", text="", tables=[_table(rows, [1] * len(rows))])]
+    tasks = extract_tasks(pages, "p", []).tasks
+    assert [(t.area, t.row_label) for t in tasks] == [("the_che", "1"), ("thu_tuc_hanh_chinh", "1")]
+
+
 @pytest.mark.parametrize(
     ("heading", "strict", "area"),
     [
