@@ -443,21 +443,17 @@ def _is_caps(parts: list[str], i: int) -> bool:
     return len(token) > 1 and token.isupper()
 
 
-def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
+def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCache | None = None) -> str:
+    """Restore one page.  With `doc`, runs are only collected (pass 1 of the document cache);
+    they are decoded and written back by `DocCache.finish`."""
     parts = _split(text)
     mode = mode or _mode_of(parts, model)
     cache = _RUN_KEYS.setdefault(mode, {})
     run: list[int] = []  # indices into parts of the current run's tokens
     keys: list[str] = []
+    runs: list[tuple[list[int], tuple[str, ...]]] = []
     glue = mode == OCR
     confusion = model.confusion
-
-    def fix_case(i: int, form: str) -> str:
-        token = parts[i]
-        if glue and token.lower() in model.caps_title and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2)):
-            # "BO" amid ordinary words: an English OCR read the mark of "Bộ" as a capital.
-            return form[:1].upper() + form[1:]
-        return apply_case(token, form)
 
     for i in range(1, len(parts), 2):
         token = parts[i]
@@ -469,10 +465,8 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
                 parts[i] = token = glued
                 parts[i + 1] = gap[1:]
         if run and not parts[i - 1].isspace():
-            for offset, form in _decode_run(tuple(keys), mode):
-                parts[run[offset]] = fix_case(run[offset], form)
-            run.clear()
-            keys.clear()
+            runs.append((run, tuple(keys)))
+            run, keys = [], []
         key = cache.get(token, _MISSING)
         if key is _MISSING:
             key = cache[token] = _run_key(token, mode)
@@ -487,16 +481,110 @@ def _restore_page(text: str, model: Model, mode: str | None = None) -> str:
             run.append(i)
             keys.append(key)
         elif run:
-            for offset, form in _decode_run(tuple(keys), mode):
-                parts[run[offset]] = fix_case(run[offset], form)
-            run.clear()
-            keys.clear()
+            runs.append((run, tuple(keys)))
+            run, keys = [], []
     if run:
-        for offset, form in _decode_run(tuple(keys), mode):
-            parts[run[offset]] = fix_case(run[offset], form)
-    if mode != CLEAN:
-        _fix_item_letters(parts)
-    return "".join(parts)
+        runs.append((run, tuple(keys)))
+    page = _Page(parts, mode, runs, [_decode_piece(k, mode) for _, k in runs])
+    if doc is not None:
+        doc.pages.append(page)
+        return ""
+    return page.write(model)
+
+
+class _Page:
+    """A page split into runs with their pass-1 paths."""
+
+    def __init__(self, parts: list[str], mode: str, runs: list, paths: list) -> None:
+        self.parts, self.mode, self.runs, self.paths = parts, mode, runs, paths
+
+    def write(self, model: Model) -> str:
+        parts = self.parts
+        glue = self.mode == OCR
+        vocab, unk, num = model.vocab, model.unk, model.num
+
+        def fix_case(i: int, form: str) -> str:
+            token = parts[i]
+            if glue and token.lower() in model.caps_title and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2)):
+                # "BO" amid ordinary words: an English OCR read the mark of "Bộ" as a capital.
+                return form[:1].upper() + form[1:]
+            return apply_case(token, form)
+
+        for (run, keys), path in zip(self.runs, self.paths, strict=True):
+            for i, word, lm_id in zip(run, keys, path, strict=True):
+                if lm_id == unk or lm_id == num or word == NUM_KEY:
+                    continue
+                form = vocab[lm_id]
+                if form != (word[1:] if word[0] in SHAPES else word):
+                    parts[i] = fix_case(i, form)
+        if self.mode != CLEAN:
+            _fix_item_letters(parts)
+        return "".join(parts)
+
+
+#: Document cache (two-pass decoding): weight of the bonus a candidate gets for the share of
+#: the document's confident lower-case readings of the same letters that chose it.
+CACHE_WEIGHT = 1.0
+CACHE_MIN_COUNT = 2  # readings of the same letters needed before the cache says anything
+CACHE_ENABLED = True
+_EVIDENCE_SHAPES = ("", LOWER_AFTER_TITLE[0])
+
+
+class DocCache:
+    """Two-pass document adaptation.  Pass 1 decodes every run of every page as usual; the
+    forms chosen for lower-case tokens are counted per letters (marks stripped).  Pass 2
+    re-decodes only the runs where some token chose a form other than the document's majority
+    reading of its letters, with every candidate scored up by CACHE_WEIGHT x its share of the
+    document's readings.  A run whose tokens all chose the majority keeps its path (the bonus
+    can only raise it further).  Clean pages are never touched."""
+
+    def __init__(self) -> None:
+        self.pages: list[_Page] = []
+
+    def finish(self, model: Model) -> list[str]:
+        counts: dict[int, dict[int, int]] = {}
+        base_of = model.base_id
+        for page in self.pages:
+            if page.mode == CLEAN:
+                continue
+            for (_, keys), path in zip(page.runs, page.paths, strict=True):
+                for word, lm_id in zip(keys, path, strict=True):
+                    if word[0] in SHAPES and word[0] != LOWER_AFTER_TITLE:
+                        continue
+                    b = base_of[lm_id]
+                    if b < 0:
+                        continue
+                    c = counts.setdefault(b, {})
+                    c[lm_id] = c.get(lm_id, 0) + 1
+        share: dict[int, float] = {}
+        majority: dict[int, int] = {}
+        for b, c in counts.items():
+            n = sum(c.values())
+            if n < CACHE_MIN_COUNT:
+                continue
+            majority[b] = max(c, key=lambda k: (c[k], -k))
+            for lm_id, k in c.items():
+                share[lm_id] = k / n
+        if CACHE_ENABLED and share:
+            for page in self.pages:
+                if page.mode == CLEAN:
+                    continue
+                for r, ((_, keys), path) in enumerate(zip(page.runs, page.paths, strict=True)):
+                    if any(majority.get(base_of[i], i) != i for i in path):
+                        page.paths[r] = _decode_with_cache(keys, page.mode, model, share)
+        return [page.write(model) for page in self.pages]
+
+
+def _decode_with_cache(words: tuple[str, ...], mode: str, model: Model, share: dict[int, float]) -> tuple[int, ...]:
+    lattice = []
+    for w in words:
+        col = _lattice_column(w, mode)
+        if len(col) > 1:
+            col = tuple((i, ch + CACHE_WEIGHT * share.get(i, 0.0)) for i, ch in col)
+        lattice.append(col)
+    if TRIGRAM_PASS:
+        return tuple(_viterbi3(model, lattice))
+    return tuple(_viterbi(model, lattice))
 
 
 def _fix_item_letters(parts: list[str]) -> None:
@@ -543,4 +631,7 @@ def restore(text: str, mode: str | None = None) -> str:
     if mode not in (None, CLEAN, STRIPPED, OCR):
         raise ValueError(f"unknown mode {mode!r}")
     model = load_model()
-    return "\f".join(_restore_page(page, model, mode) for page in text.split("\f"))
+    doc = DocCache()
+    for page in text.split("\f"):
+        _restore_page(page, model, mode, doc)
+    return "\f".join(doc.finish(model))

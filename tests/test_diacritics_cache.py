@@ -1,0 +1,41 @@
+"""Document cache (two-pass decoding): a word's confident lower-case readings in the same
+input decide its ambiguous capitalised occurrences."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from diacritics import restore
+
+R = importlib.import_module("diacritics.restore")
+
+PORT = "Ban quan ly Cang Cai Lan.\nTau vao cang bien.\nKhu vuc cang bien."
+
+
+@pytest.fixture
+def no_cache():
+    R.CACHE_ENABLED = False
+    yield
+    R.CACHE_ENABLED = True
+
+
+def test_capitalised_word_follows_its_lower_case_readings():
+    out = restore(PORT)
+    assert out.split("\n")[0].startswith("Ban quản lý Cảng ")
+    assert out.count("\n") == PORT.count("\n")
+
+
+def test_without_the_cache_the_name_is_misread(no_cache):
+    # Guards the test above: alone, the capitalised syllable reads as the commoner "Càng".
+    assert "Cảng" not in restore(PORT).split("\n")[0]
+
+
+def test_evidence_is_per_call():
+    assert "Cảng" not in restore("Ban quan ly Cang Cai Lan.")
+
+
+def test_clean_text_untouched_by_cache():
+    clean = "Ban quản lý Càng Long.\nTàu vào cảng biển.\nKhu vực cảng biển."
+    assert restore(clean) == clean
