@@ -525,6 +525,9 @@ class _Page:
 #: Document cache (two-pass decoding): weight of the bonus a candidate gets for the share of
 #: the document's confident lower-case readings of the same letters that chose it.
 CACHE_WEIGHT = 1.0
+#: Runs whose path could gain less than this (nats) from the cache are not re-decoded (speed).
+CACHE_MIN_GAIN = 0.0
+CACHE_REACH = 1  # neighbours each side of a disagreeing token that pass 2 may change too
 CACHE_MIN_COUNT = 2  # readings of the same letters needed before the cache says anything
 CACHE_ENABLED = True
 _EVIDENCE_SHAPES = ("", LOWER_AFTER_TITLE[0])
@@ -566,25 +569,55 @@ class DocCache:
             for lm_id, k in c.items():
                 share[lm_id] = k / n
         if CACHE_ENABLED and share:
+            memo: dict = {}
+            min_gain = CACHE_MIN_GAIN / CACHE_WEIGHT
             for page in self.pages:
                 if page.mode == CLEAN:
                     continue
                 for r, ((_, keys), path) in enumerate(zip(page.runs, page.paths, strict=True)):
-                    if any(majority.get(base_of[i], i) != i for i in path):
-                        page.paths[r] = _decode_with_cache(keys, page.mode, model, share)
+                    # The most any other path can gain from the cache: the runs where every
+                    # token already reads as its letters' majority keep their path exactly.
+                    spots = [t for t, i in enumerate(path) if majority.get(base_of[i], i) != i]
+                    if not spots:
+                        continue
+                    gain = sum(share[majority[base_of[path[t]]]] - share.get(path[t], 0.0) for t in spots)
+                    if gain > 0 and gain >= min_gain:
+                        page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo)
         return [page.write(model) for page in self.pages]
 
 
-def _decode_with_cache(words: tuple[str, ...], mode: str, model: Model, share: dict[int, float]) -> tuple[int, ...]:
-    lattice = []
-    for w in words:
-        col = _lattice_column(w, mode)
-        if len(col) > 1:
-            col = tuple((i, ch + CACHE_WEIGHT * share.get(i, 0.0)) for i, ch in col)
-        lattice.append(col)
-    if TRIGRAM_PASS:
-        return tuple(_viterbi3(model, lattice))
-    return tuple(_viterbi(model, lattice))
+def _redecode(
+    keys: tuple[str, ...], path: tuple[int, ...], spots: list[int], mode: str, model: Model,
+    share: dict[int, float], memo: dict,
+) -> tuple[int, ...]:
+    """Pass 2 for one run: each token that disagrees with the cache and its neighbours
+    (CACHE_REACH each side) are re-decoded with the cache bonus, between two pass-1 tokens held
+    fixed on each side (the trigram's whole context), so the rest of the run keeps its path."""
+    out = list(path)
+    n = len(keys)
+    windows: list[list[int]] = []
+    for t in spots:
+        lo, hi = max(0, t - CACHE_REACH), min(n, t + CACHE_REACH + 1)
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        a, b = max(0, lo - 2), min(n, hi + 2)
+        memo_key = (keys[lo:hi], path[a:lo], path[hi:b], mode)
+        inner = memo.get(memo_key)
+        if inner is None:
+            lattice = [((i, 0.0),) for i in path[a:lo]]
+            for w in keys[lo:hi]:
+                col = _lattice_column(w, mode)
+                if len(col) > 1:
+                    col = tuple((i, ch + CACHE_WEIGHT * share.get(i, 0.0)) for i, ch in col)
+                lattice.append(col)
+            lattice.extend(((i, 0.0),) for i in path[hi:b])
+            best = _viterbi3(model, lattice) if TRIGRAM_PASS else _viterbi(model, lattice)
+            inner = memo[memo_key] = tuple(best[lo - a : lo - a + hi - lo])
+        out[lo:hi] = inner
+    return tuple(out)
 
 
 def _fix_item_letters(parts: list[str]) -> None:
