@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -527,10 +528,14 @@ class _Page:
 CACHE_WEIGHT = 1.0
 #: Runs whose path could gain less than this (nats) from the cache are not re-decoded (speed).
 CACHE_MIN_GAIN = 0.0
+CACHE_POWER = 1.0  # the bonus grows with this power of the share (>1: only clear majorities count)
 CACHE_REACH = 1  # neighbours each side of a disagreeing token that pass 2 may change too
 CACHE_MIN_COUNT = 2  # readings of the same letters needed before the cache says anything
 CACHE_ENABLED = True
-_EVIDENCE_SHAPES = ("", LOWER_AFTER_TITLE[0])
+STYLE_ENABLED = True  # one tone placement per input without marks (see _unify_tone_style)
+#: Shape marks of the tokens whose readings count as evidence (lower case only: a capital's
+#: reading leans on the Title-case prior, which is what the cache is there to overrule).
+CACHE_EVIDENCE = LOWER_AFTER_TITLE
 
 
 class DocCache:
@@ -552,7 +557,7 @@ class DocCache:
                 continue
             for (_, keys), path in zip(page.runs, page.paths, strict=True):
                 for word, lm_id in zip(keys, path, strict=True):
-                    if word[0] in SHAPES and word[0] != LOWER_AFTER_TITLE:
+                    if word[0] in SHAPES and word[0] not in CACHE_EVIDENCE:
                         continue
                     b = base_of[lm_id]
                     if b < 0:
@@ -567,7 +572,7 @@ class DocCache:
                 continue
             majority[b] = max(c, key=lambda k: (c[k], -k))
             for lm_id, k in c.items():
-                share[lm_id] = k / n
+                share[lm_id] = (k / n) ** CACHE_POWER
         if CACHE_ENABLED and share:
             memo: dict = {}
             min_gain = CACHE_MIN_GAIN / CACHE_WEIGHT
@@ -583,7 +588,66 @@ class DocCache:
                     gain = sum(share[majority[base_of[path[t]]]] - share.get(path[t], 0.0) for t in spots)
                     if gain > 0 and gain >= min_gain:
                         page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo)
+        if STYLE_ENABLED:
+            _unify_tone_style([p for p in self.pages if p.mode == STRIPPED], model)
         return [page.write(model) for page in self.pages]
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_STYLE_SHAPE = re.compile(r"^([bcdđhklmnprstvx]*)(oa|oe|uy)$")
+_STYLE_PAIRS: dict[int, dict[int, tuple[int, int]]] = {}
+
+
+def _tone_styles(form: str) -> tuple[str, str] | None:
+    """("hóa", "hoá"): the old and the new placement of the tone of an open oa/oe/uy syllable,
+    or None when the two spellings are the same ("quý", "hoạch")."""
+    d = unicodedata.normalize("NFD", form)
+    tone = [c for c in d if c in _TONES]
+    if len(tone) != 1:
+        return None
+    bare = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
+    m = _STYLE_SHAPE.match(bare)
+    if not m:
+        return None
+    onset, v = m.groups()
+    return (
+        unicodedata.normalize("NFC", onset + v[0] + tone[0] + v[1]),
+        unicodedata.normalize("NFC", onset + v + tone[0]),
+    )
+
+
+def _style_pairs(model: Model) -> dict[int, tuple[int, int]]:
+    """lm id -> (old-style id, new-style id) for the forms whose other spelling is known too."""
+    pairs = _STYLE_PAIRS.get(id(model))
+    if pairs is None:
+        pairs = {}
+        for i, form in enumerate(model.vocab):
+            both = _tone_styles(form) if isinstance(form, str) else None
+            if both and both[0] in model.index and both[1] in model.index:
+                pairs[i] = (model.index[both[0]], model.index[both[1]])
+        _STYLE_PAIRS[id(model)] = pairs
+    return pairs
+
+
+def _unify_tone_style(pages: list[_Page], model: Model) -> None:
+    """Input without any marks says nothing about where the writer put the tone of "hoa",
+    "uy" (old "hóa", "ủy" or new "hoá", "uỷ"), but a document keeps to one convention: every
+    such syllable is written in the convention most of the document's decoded ones use."""
+    pairs = _style_pairs(model)
+    votes = [0, 0]
+    for page in pages:
+        for path in page.paths:
+            for i in path:
+                both = pairs.get(i)
+                if both is not None:
+                    votes[both.index(i)] += 1
+    if votes[0] == votes[1]:
+        return
+    style = 0 if votes[0] > votes[1] else 1
+    for page in pages:
+        for r, path in enumerate(page.paths):
+            if any(i in pairs and pairs[i][style] != i for i in path):
+                page.paths[r] = tuple(pairs[i][style] if i in pairs else i for i in path)
 
 
 def _redecode(

@@ -39,3 +39,27 @@ def test_evidence_is_per_call():
 def test_clean_text_untouched_by_cache():
     clean = "Ban quản lý Càng Long.\nTàu vào cảng biển.\nKhu vực cảng biển."
     assert restore(clean) == clean
+
+
+MIXED_STYLE = (
+    "Uy ban nhan dan tinh chi dao cong tac chuyen doi so va hien dai hoa hanh chinh.\n"
+    "So Van hoa va The thao phoi hop voi Uy ban.\n"
+    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh."
+)
+
+
+def test_tone_placement_spellings():
+    assert R._tone_styles("hoá") == ("hóa", "hoá")
+    assert R._tone_styles("ủy") == ("ủy", "uỷ")
+    assert R._tone_styles("quý") is None and R._tone_styles("hoạch") is None
+
+
+def test_input_without_marks_gets_one_tone_placement():
+    out = restore(MIXED_STYLE)
+    assert "hóa" in out and "hoá" not in out and "Ủy" in out
+
+
+def test_without_style_unification_the_placements_mix(monkeypatch):
+    monkeypatch.setattr(R, "STYLE_ENABLED", False)
+    out = restore(MIXED_STYLE)
+    assert "hóa" in out and "hoá" in out
