@@ -110,6 +110,11 @@ class Model:
             ids.sort(key=lambda i: -counts[i])
         self.by_base = dict(by_base)
         self.bases = sorted(self.by_base)  # for fuzzy look-up of OCR-garbled letters
+        # base_id[lm id] -> number of its letters (marks stripped); -1 for <s>, <num>, <unk>, ...
+        self.base_id: list[int] = [-1] * len(self.counts)
+        for b, ids in enumerate(self.by_base.values()):
+            for i in ids:
+                self.base_id[i] = b
 
         # confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen.
         confusion: dict[str, list[str]] = defaultdict(list)

@@ -1,0 +1,65 @@
+"""Document cache (two-pass decoding): a word's confident lower-case readings in the same
+input decide its ambiguous capitalised occurrences."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from diacritics import restore
+
+R = importlib.import_module("diacritics.restore")
+
+PORT = "Ban quan ly Cang Cai Lan.\nTau vao cang bien.\nKhu vuc cang bien."
+
+
+@pytest.fixture
+def no_cache():
+    R.CACHE_ENABLED = False
+    yield
+    R.CACHE_ENABLED = True
+
+
+def test_capitalised_word_follows_its_lower_case_readings():
+    out = restore(PORT)
+    assert out.split("\n")[0].startswith("Ban quản lý Cảng ")
+    assert out.count("\n") == PORT.count("\n")
+
+
+def test_without_the_cache_the_name_is_misread(no_cache):
+    # Guards the test above: alone, the capitalised syllable reads as the commoner "Càng".
+    assert "Cảng" not in restore(PORT).split("\n")[0]
+
+
+def test_evidence_is_per_call():
+    assert "Cảng" not in restore("Ban quan ly Cang Cai Lan.")
+
+
+def test_clean_text_untouched_by_cache():
+    clean = "Ban quản lý Càng Long.\nTàu vào cảng biển.\nKhu vực cảng biển."
+    assert restore(clean) == clean
+
+
+MIXED_STYLE = (
+    "Uy ban nhan dan tinh chi dao cong tac chuyen doi so va hien dai hoa hanh chinh.\n"
+    "So Van hoa va The thao phoi hop voi Uy ban.\n"
+    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh."
+)
+
+
+def test_tone_placement_spellings():
+    assert R._tone_styles("hoá") == ("hóa", "hoá")
+    assert R._tone_styles("ủy") == ("ủy", "uỷ")
+    assert R._tone_styles("quý") is None and R._tone_styles("hoạch") is None
+
+
+def test_input_without_marks_gets_one_tone_placement():
+    out = restore(MIXED_STYLE)
+    assert "hóa" in out and "hoá" not in out and "Ủy" in out
+
+
+def test_without_style_unification_the_placements_mix(monkeypatch):
+    monkeypatch.setattr(R, "STYLE_ENABLED", False)
+    out = restore(MIXED_STYLE)
+    assert "hóa" in out and "hoá" in out
