@@ -87,11 +87,23 @@ def _is_header_junk(block: str) -> bool:
     return len(split_agencies(block, keep_unknown=False)) == 0
 
 
+_LOCAL_BODY = re.compile(r"^(?:bao|dai|truong|hoi|tinh doan|ngan hang|bao hiem xa hoi)\s+(?!cao\b)\w")
+"""Heads of bodies named after their locality ("Báo Bình Phước", "Trường Chính trị …"); not "Báo cáo"."""
+_MAX_LOCAL_WORDS = 5
+
+
 def _is_agency_block(block: str) -> bool:
-    mentions = split_agencies(block, keep_unknown=False)
-    if not mentions:
+    """Whether a block is an agency cell: known names cover most of it. A short unknown piece
+    that opens with a head word ("Báo Bình Phước" next to "Đài Phát thanh - Truyền hình") is a
+    local body the gazetteer cannot list and counts as covered once a known name stands by it."""
+    mentions = split_agencies(block, keep_unknown=True)
+    if not any(m.known for m in mentions):
         return False
-    covered = sum(len(key(m.printed)) for m in mentions)
+    covered = sum(
+        len(key(m.printed))
+        for m in mentions
+        if m.known or (len(m.printed.split()) <= _MAX_LOCAL_WORDS and _LOCAL_BODY.match(key(m.printed)))
+    )
     return covered >= 0.6 * len(key(block))
 
 

@@ -92,3 +92,20 @@ def test_label_gaps_filled_only_when_neighbours_agree() -> None:
     tasks = [RawTask(None, label, "c", None, "", "", "", 1) for label in ["3", "", "", "6", "", "9"]]
     fill_label_gaps(tasks)
     assert [t.row_label for t in tasks] == ["3", "4", "5", "6", "", "9"]
+
+
+def test_cell_naming_a_known_body_and_a_local_one_is_an_agency_cell() -> None:
+    # "Đài Phát thanh - Truyền hình và Báo Thừa Thiên Huế": the provincial newspaper carries the
+    # province's name, which no gazetteer lists; the cell is still the lead, not task wording.
+    text = SCRAMBLED.replace(
+        "Cong khai bo chi so phuc vu nguoi dan va doanh nghiep.\n\nVan phong UBND tinh\n\nS& Thong tin va Truyén thong",
+        "Tuyen truyen ve cai cach hanh chinh tren song phat thanh.\n\ndai Phat thanh - Truyen hinh va\nBao Thua Thien Hue\n\n"
+        "Cac so, ban, nganh tinh; UBND cap huyen",
+    )
+    third = extract_tasks([Page(page_no=9, method="text", text=text)], "p", []).tasks[2]
+    assert third.lead_agencies == ["Đài Phát thanh và Truyền hình tỉnh"]
+    assert third.partner_agencies == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    # "Báo cáo …" is wording, not the newspaper
+    from parsers.task_text import _is_agency_block
+
+    assert not _is_agency_block("Báo cáo kết quả thực hiện gửi Sở Nội vụ tổng hợp")
