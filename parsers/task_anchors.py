@@ -235,6 +235,31 @@ def tail_deadline(lines: list[str]) -> str | None:
     return found[0][1] if found else None
 
 
+_AND_BEFORE = re.compile(r"\b(?:va|và|vả)\s*$", re.IGNORECASE)
+
+
+def _joined_lead(lines: list[str], anchors: list[AgencyAnchor]) -> list[str]:
+    """The first agency head of a row, and the body joined to it by "và" that opens the
+    agency part of the next line ("Trung tâm Hành chính" / "công và Bộ phận Một cửa"): one
+    lead cell naming two bodies. A body after "và" further right on a line is the partner's."""
+    first = anchors[0]
+    out = [first.entry.canonical]
+    nxt = next((a for a in anchors[1:] if a.line > first.line), None)
+    words = key(lines[first.line]).split()
+    # another head right of the first one on its line starts the partner cell, which "và" may continue
+    partner_head = any(_head_at(words, i) for i in range(first.col + 2, len(words)))
+    if (
+        nxt is not None
+        and not partner_head
+        and nxt.line == first.line + 1
+        and not any(a.line == nxt.line and a.col < nxt.col for a in anchors)
+        and _AND_BEFORE.search(_raw_before(lines[nxt.line], nxt.col))
+        and nxt.entry.canonical not in out
+    ):
+        out.append(nxt.entry.canonical)
+    return out
+
+
 def _is_group(name: str) -> bool:
     return name in {g for _, g in _GROUPS if g}
 
@@ -262,7 +287,7 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
             if printed and all(_is_group(name) for name in printed):
                 groups += [name for name in printed if name not in groups]
         if groups or anchors:
-            task.lead_text = "; ".join(groups) if groups else anchors[0].entry.canonical
+            task.lead_text = "; ".join(groups) if groups else "; ".join(_joined_lead(task.lines, anchors))
             if task.interleaved and not split_agencies(task.partner_text, keep_unknown=False):
                 task.partner_text = ""
     if task.interleaved:

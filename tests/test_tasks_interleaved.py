@@ -286,3 +286,20 @@ def test_groups_inside_the_task_wording_are_no_lead() -> None:
         "bản sao điện tử từ bản chính | ngành Thường xuyên",
     ]
     assert _interleaved_lead(lines) == ["Sở Tư pháp"]
+
+
+def test_body_joined_by_va_at_the_next_lines_agency_start_is_a_second_lead() -> None:
+    # District appendix: lead cell "Trung tâm Hành chính công và Bộ phận Một cửa các xã" over
+    # two lines; the partner "Các cơ quan, đơn vị" stands further right.
+    lines = [
+        "Niem yet cong khai | Trung tam Hanh chinh | TTHC duoc | Cac co quan, don vi Thuong",
+        "1 cong va Bo phan Mot | cong khai day du | lien quan xuyen",
+        "cua cac xa;",
+    ]
+    assert _interleaved_lead(lines) == ["Trung tâm Phục vụ hành chính công", "Bộ phận Một cửa"]
+    # "và" further right on a line joins the partner's names, not the lead's
+    lines = [
+        "Kiem tra cong tac CCHC | Phong Noi vu | Van phong HDND va UBND Nam",
+        "tai cac xa | huyen va Phong Tu phap 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Phòng Nội vụ"]
