@@ -257,6 +257,13 @@ def _joined_lead(lines: list[str], anchors: list[AgencyAnchor]) -> list[str]:
         and nxt.entry.canonical not in out
     ):
         out.append(nxt.entry.canonical)
+    # "Sở Nội vụ và các" / "cơ quan, đơn vị có" / "liên quan": the lead cell goes on with the
+    # generic "các cơ quan, đơn vị có liên quan", cut over the next lines
+    tail = words[first.col + 1 : first.col + 8]
+    if any(tail[i : i + 2] == ["va", "cac"] and tail[i + 2 : i + 4] != ["co", "quan"] for i in range(len(tail))):
+        below = " ".join(key(line) for line in lines[first.line + 1 : first.line + 3])
+        if re.search(r"\bco quan\s+don vi\b", below):
+            out.append("Các cơ quan, đơn vị có liên quan")
     return out
 
 

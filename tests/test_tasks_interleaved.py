@@ -303,3 +303,20 @@ def test_body_joined_by_va_at_the_next_lines_agency_start_is_a_second_lead() -> 
         "tai cac xa | huyen va Phong Tu phap 2025",
     ]
     assert _interleaved_lead(lines) == ["Phòng Nội vụ"]
+
+
+def test_lead_followed_by_va_cac_continues_with_the_related_bodies_below() -> None:
+    # lead cell "Sở Nội vụ và các cơ quan, đơn vị có liên quan" cut over three lines, the
+    # partner "UBND cấp huyện" printed right of its first piece
+    lines = [
+        "To chuc danh gia chi so hai long | So Noi vu va cac UBND cap huyen Trong nam",
+        "cua nguoi dan nam 2025 co quan, don vi co 2025",
+        "lien quan",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Nội vụ", "Các cơ quan, đơn vị có liên quan"]
+    # without "và các" after the lead the bodies below are the partner's
+    lines = [
+        "To chuc danh gia chi so hai long | So Noi vu Cac UBND cap huyen Trong nam",
+        "cua nguoi dan nam 2025 co quan, don vi co 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Nội vụ"]
