@@ -267,6 +267,17 @@ def _joined_lead(lines: list[str], anchors: list[AgencyAnchor]) -> list[str]:
     return out
 
 
+def list_group_at_start(line: str) -> str | None:
+    """The generic group a line opens with ("UBND cấp xã quan" → "UBND cấp xã"), or None;
+    at most one word may follow it (the cut end of a neighbouring cell)."""
+    keyed = key(line)
+    for pattern, name in _GROUPS:
+        m = pattern.match(keyed)
+        if m and name and len(keyed[m.end() :].split()) <= 1:
+            return name
+    return None
+
+
 def _is_group(name: str) -> bool:
     return name in {g for _, g in _GROUPS if g}
 

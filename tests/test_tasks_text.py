@@ -109,3 +109,22 @@ def test_cell_naming_a_known_body_and_a_local_one_is_an_agency_cell() -> None:
     from parsers.task_text import _is_agency_block
 
     assert not _is_agency_block("Báo cáo kết quả thực hiện gửi Sở Nội vụ tổng hợp")
+
+
+def test_lead_list_ending_in_semicolon_takes_the_group_opening_the_next_block() -> None:
+    # The lead cell "Trung tâm Phục vụ hành chính công; các sở, ban, ngành tỉnh; UBND cấp
+    # huyện; UBND cấp xã" was read as a block up to "huyện;"; its last line ("UBND cấp xã",
+    # with the partner's cut "quan" after it) opens the next, piped block.
+    text = SCRAMBLED.replace(
+        "II\n\nCai cach thu tuc hanh chinh\n\n",
+        "II\n\nCai cach thu tuc hanh chinh\n\n"
+        "Thuc hien xin loi nguoi dan khi de ho so qua han giai quyet.\n\n"
+        "Trung tam Phuc vu hanh chinh cong; cac so, ban, nganh tinh;\nUBND cap huyen;\n\n"
+        "So Noi vu va cac co quan, don vi co lien\n\n"
+        "UBND cap xa quan\n"
+        "Tiep tuc thuc hien co che mot cua lien thong | Van phong UBND tinh | So Noi vu | Thuong xuyen\n"
+        "trong giai quyet thu tuc hanh chinh | | |\n\n",
+    )
+    tasks = extract_tasks([Page(page_no=9, method="text", text=text)], "p", []).tasks
+    first = next(t for t in tasks if t.content.startswith("Thuc hien xin loi"))
+    assert first.lead_agencies == ["Trung tâm Phục vụ hành chính công", "Các sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã"]
