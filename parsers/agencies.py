@@ -232,3 +232,21 @@ class AgencyRegistry:
             AgencyRow(agency_id=slug(name), canonical_name=name, aliases=sorted(spellings))
             for name, spellings in sorted(self._aliases.items())
         ]
+
+
+def complete_cut_name(cell: str, next_cell: str) -> tuple[str, str] | None:
+    """A cell that ends in a bare agency head ("…; Văn phòng"), cut by a page break, and the
+    cell of the same column in the row after the break: the piece of that cell which completes
+    the head to a known name ("UBND tỉnh (trên Cổng TTĐT tỉnh)" → "Văn phòng UBND tỉnh") is
+    moved back. Returns the two cells, or None when nothing completes the name."""
+    pieces = [p for p in re.split(r"[;,]", cell)]
+    tail = _clean(pieces[-1]) if pieces else ""
+    if not tail or key(tail) not in HEAD_WORDS:
+        return None
+    by_key = gazetteer().by_key
+    for part in _HEAD_SPLIT.sub("\n", nfc(next_cell)).split("\n"):
+        piece = _clean(_PAREN.sub(" ", part))
+        if piece and key(piece) != key(tail) and key(f"{tail} {piece}") in by_key:
+            rest = nfc(next_cell).replace(part.strip(), " ", 1)
+            return f"{cell.rstrip()} {piece}", _clean(rest)
+    return None

@@ -235,12 +235,60 @@ def tail_deadline(lines: list[str]) -> str | None:
     return found[0][1] if found else None
 
 
+_AND_BEFORE = re.compile(r"\b(?:va|và|vả)\s*$", re.IGNORECASE)
+
+
+def _joined_lead(lines: list[str], anchors: list[AgencyAnchor]) -> list[str]:
+    """The first agency head of a row, and the body joined to it by "và" that opens the
+    agency part of the next line ("Trung tâm Hành chính" / "công và Bộ phận Một cửa"): one
+    lead cell naming two bodies. A body after "và" further right on a line is the partner's."""
+    first = anchors[0]
+    out = [first.entry.canonical]
+    nxt = next((a for a in anchors[1:] if a.line > first.line), None)
+    words = key(lines[first.line]).split()
+    # another head right of the first one on its line starts the partner cell, which "và" may continue
+    partner_head = any(_head_at(words, i) for i in range(first.col + 2, len(words)))
+    if (
+        nxt is not None
+        and not partner_head
+        and nxt.line == first.line + 1
+        and not any(a.line == nxt.line and a.col < nxt.col for a in anchors)
+        and _AND_BEFORE.search(_raw_before(lines[nxt.line], nxt.col))
+        and nxt.entry.canonical not in out
+    ):
+        out.append(nxt.entry.canonical)
+    # "Sở Nội vụ và các" / "cơ quan, đơn vị có" / "liên quan": the lead cell goes on with the
+    # generic "các cơ quan, đơn vị có liên quan", cut over the next lines
+    tail = words[first.col + 1 : first.col + 8]
+    if any(tail[i : i + 2] == ["va", "cac"] and tail[i + 2 : i + 4] != ["co", "quan"] for i in range(len(tail))):
+        below = " ".join(key(line) for line in lines[first.line + 1 : first.line + 3])
+        if re.search(r"\bco quan\s+don vi\b", below):
+            out.append("Các cơ quan, đơn vị có liên quan")
+    return out
+
+
+def list_group_at_start(line: str) -> str | None:
+    """The generic group a line opens with ("UBND cấp xã quan" → "UBND cấp xã"), or None;
+    at most one word may follow it (the cut end of a neighbouring cell)."""
+    keyed = key(line)
+    for pattern, name in _GROUPS:
+        m = pattern.match(keyed)
+        if m and name and len(keyed[m.end() :].split()) <= 1:
+            return name
+    return None
+
+
+def _is_group(name: str) -> bool:
+    return name in {g for _, g in _GROUPS if g}
+
+
 def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
     """Give a row read from plain text the lead and deadline its lines still show.
 
     A row whose cells came out clean keeps them; a row whose lead cell names no
     known body, or whose lines mixed several columns (`interleaved`), takes the
-    first agency head of its lines; an interleaved row takes the deadline its
+    first agency head of its lines, or the list of generic groups an interleaved
+    row opens with (`group_lead`); an interleaved row takes the deadline its
     line tails spell (a phrase found anywhere in a mixed row may be task
     wording: "chi thường xuyên"). A row read from separate cell blocks keeps
     only its wording's lines, whose tails are no deadline column.
@@ -250,8 +298,14 @@ def fill_from_lines(task: RawTask, override_interleaved: bool = True) -> None:
     known = split_agencies(task.lead_text, keep_unknown=False)
     if not known or (override_interleaved and task.interleaved):
         anchors = agency_anchors(task.lines)
-        if anchors:
-            task.lead_text = anchors[0].entry.canonical
+        groups = group_lead(task.lines) if task.interleaved else None
+        if groups:
+            # a cut-off piece of the lead cell read as its own cell ("tuyến; UBND cấp xã") adds its groups
+            printed = [m.canonical for m in split_agencies(task.lead_text, keep_unknown=False)]
+            if printed and all(_is_group(name) for name in printed):
+                groups += [name for name in printed if name not in groups]
+        if groups or anchors:
+            task.lead_text = "; ".join(groups) if groups else "; ".join(_joined_lead(task.lines, anchors))
             if task.interleaved and not split_agencies(task.partner_text, keep_unknown=False):
                 task.partner_text = ""
     if task.interleaved:
@@ -339,3 +393,154 @@ def wording(lines: list[str], source: list[str] | None = None) -> str:
         if text:
             out.append(text)
     return " ".join(out)
+
+
+_CAP = r"c\w{0,2}(?:\s\w{1,2})?p"
+""""cấp" as OCR prints it ("cap", "cép", "cAp", "cé‘ip")."""
+
+# Generic lead groups as interleaved rows print them, on the folded key of a line. "Các" may be
+# cut from "sở, ban, ngành" to the line above, the level of "UBND cấp" to the line below.
+_GROUPS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"\b(?:c\wc\s+\S{1,3}|s\w{0,2})(?:\s+va)?\s+ban\s+nganh\b"), "Các sở, ban, ngành"),
+    (re.compile(r"\bubnd\s+" + _CAP + r"\s+huy\w{1,2}n\b"), "UBND cấp huyện"),
+    (re.compile(r"\bubnd\s+" + _CAP + r"\s+x\w?\b"), "UBND cấp xã"),
+    (re.compile(r"\bubnd\s+" + _CAP + r"\b(?!\s+(?:tinh|huy\w{1,2}n|x\w?)\b)"), None),
+)
+_LEVEL_WORD = re.compile(r"(?<!cap )(?<!ubnd )\bhuy\w{1,2}n\b")
+
+
+def _cut_level(lines: list[str]) -> str | None:
+    """The level a cut "UBND cấp" continues with on the next lines: "huyện" standing apart
+    (not "cấp huyện" of the wording), the cell's last word, which sits at the line's end."""
+    for line in lines:
+        words = key(line).split()
+        if words and (words == ["huyen"] or any(_LEVEL_WORD.fullmatch(w) for w in words[-2:])):
+            return "UBND cấp huyện"
+    return None
+_CELL_START = re.compile(r"(?:^|[;|:,]|\b(?:va|và|vả)|^\s*\d{1,2}\s*[.,;:\]|]+)\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Mention:
+    line: int
+    col: int
+    name: str | None  # None: a specific body (an anchor) or a "UBND cấp" whose level was cut off
+    specific: bool
+
+
+def _word_index(keyed: str, pos: int) -> int:
+    return len(keyed[:pos].split())
+
+
+def _raw_before(line: str, col: int) -> str:
+    """The line up to the printed word that holds its `col`-th key word (punctuation kept)."""
+    count = 0
+    for m in re.finditer(r"\S+", line):
+        words = len(key(m.group()).split())
+        if words and count >= col:
+            return line[: m.start()]
+        count += words
+    return line
+
+
+def _group_mentions(lines: list[str]) -> list[_Mention]:
+    out: list[_Mention] = []
+    for n, line in enumerate(lines):
+        keyed = key(line)
+        taken: list[tuple[int, int]] = []
+        for pattern, name in _GROUPS:
+            for m in pattern.finditer(keyed):
+                if any(a < m.end() and m.start() < b for a, b in taken):
+                    continue
+                col = _word_index(keyed, m.start())
+                before = _raw_before(line, col)
+                capital = line[len(before) :].lstrip()[:1].isupper()
+                # a "UBND cấp" cut at the cell's edge, the partner column's name right after it
+                cut = name is None and _head_at(keyed[m.end() :].split(), 0) is not None
+                # after the wording's full stop, the last words of the line: the lead cell's last line
+                last = m.end() == len(keyed) and before.rstrip().endswith(".")
+                if not (_CELL_START.search(before) or cut or last or (name == "Các sở, ban, ngành" and capital)):
+                    continue  # inside the task wording ("chỉ đạo các sở, ban, ngành", "100% UBND cấp xã")
+                taken.append((m.start(), m.end()))
+                out.append(_Mention(n, col, name, False))
+    return out
+
+
+def _partner_cell(line: str, col: int) -> bool:
+    """Whether a mention stands in the third "|"-cell of its line or further right (partner column)."""
+    before = _raw_before(line, col)
+    return before.count("|") >= 2 and not re.match(r"^\s*\d{1,2}\s*[.,;:\]]*\s*\|", before)
+
+
+def group_lead(lines: list[str]) -> list[str] | None:
+    """The lead cell of an interleaved row that lists generic groups, or None.
+
+    Appendix tables put the lead column left of the partner column, so the
+    row's first agency phrase belongs to the lead. When that phrase is a
+    generic group ("Các sở, ban, ngành tỉnh; UBND cấp huyện; UBND cấp xã"),
+    or a specific body followed by ";" ("Trung tâm Phục vụ hành chính công;
+    các sở, ban, ngành tỉnh; …"), the lead cell is a list: each further group
+    that opens a line's agency part, or follows ";" / "và", continues it,
+    while a specific body printed after it on the same line ("tỉnh; UBND cấp
+    | Sở Nội vụ") or in a later "|"-cell is the partner column's. The list
+    ends at the first specific body that opens a line. A "UBND cấp" whose
+    level was cut takes it from the next lines ("huyện" standing at a line's
+    end), else the level below the one listed before it (lists run province,
+    district, commune: after "sở, ban, ngành tỉnh" or before "UBND cấp xã"
+    it is the district).
+    """
+    groups = _group_mentions(lines)
+    if not groups:
+        return None
+    at = {(m.line, m.col) for m in groups}
+    anchors = [
+        _Mention(a.line, a.col, a.entry.canonical, not _is_group(a.entry.canonical))
+        for a in agency_anchors(lines)
+        if (a.line, a.col) not in at and (a.line, a.col - 1) not in at
+    ]
+    mentions = sorted(
+        (m for m in groups + anchors if not _partner_cell(lines[m.line], m.col)), key=lambda m: (m.line, m.col)
+    )
+    if not mentions or mentions[0].specific and not _listed_on(lines, mentions):
+        return None
+    first_on_line: dict[int, _Mention] = {}
+    for m in mentions:
+        first_on_line.setdefault(m.line, m)
+    chain: list[_Mention] = [mentions[0]]
+    for m in mentions[1:]:
+        opens = first_on_line[m.line] is m
+        if m.specific:
+            if opens:
+                break
+            continue
+        if opens or _CELL_START.search(_raw_before(lines[m.line], m.col)):
+            chain.append(m)
+    if not any(not m.specific for m in chain):
+        return None
+    out: list[str] = []
+    for n, m in enumerate(chain):
+        name = m.name
+        if name is None:
+            name = _cut_level(lines[m.line + 1 : m.line + 3])
+            after_province = n > 0 and chain[n - 1].name == "Các sở, ban, ngành"
+            if name is None and (after_province or any(c.name == "UBND cấp xã" for c in chain[n + 1 :])):
+                name = "UBND cấp huyện"
+        if name and name not in out:
+            out.append(name)
+    return out or None
+
+
+def _listed_on(lines: list[str], mentions: list[_Mention]) -> bool:
+    """Whether the specific body opening a row is the first item of a ";" list: a ";" follows it
+    on its line or the next, before the next agency named there."""
+    first = mentions[0]
+    nxt = next((m for m in mentions[1:] if m.line <= first.line + 1), None)
+    text = lines[first.line][len(_raw_before(lines[first.line], first.col)) :]
+    if first.line + 1 < len(lines):
+        following = lines[first.line + 1]
+        if nxt is not None and nxt.line == first.line + 1:
+            following = _raw_before(following, nxt.col)
+        text += " " + following
+    elif nxt is not None and nxt.line == first.line:
+        text = lines[first.line][len(_raw_before(lines[first.line], first.col)) : len(_raw_before(lines[first.line], nxt.col))]
+    return ";" in text

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.agencies import complete_cut_name
 from parsers.task_columns import assign_roles, header_score
 from parsers.task_sections import area_of_heading, is_roman
 from parsers.text import fold
@@ -194,6 +195,14 @@ def tasks_from_grid(
                 pass  # objective text continued over a page break
             page_break = False
             continue
+        if page_break and tasks and not label:
+            # a lead/partner cell cut by the page break after its head word ("…; Văn phòng"):
+            # the name's rest stands in the same column of the first row on the new page
+            for attr, cell in (("lead_text", lead), ("partner_text", partner)):
+                moved = complete_cut_name(getattr(tasks[-1], attr), cell)
+                if moved:
+                    setattr(tasks[-1], attr, moved[0])
+                    lead, partner = (moved[1], partner) if attr == "lead_text" else (lead, moved[1])
         page_break = False
         if not (content or output or lead):
             continue

@@ -26,7 +26,14 @@ import re
 
 from parsers.agencies import key, split_agencies
 from parsers.deadlines import looks_like_deadline, ocr_fold
-from parsers.task_anchors import agency_anchors, agency_side, fill_from_lines, row_starts, wording
+from parsers.task_anchors import (
+    agency_anchors,
+    agency_side,
+    fill_from_lines,
+    list_group_at_start,
+    row_starts,
+    wording,
+)
 from parsers.task_columns import header_score
 from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
@@ -87,11 +94,23 @@ def _is_header_junk(block: str) -> bool:
     return len(split_agencies(block, keep_unknown=False)) == 0
 
 
+_LOCAL_BODY = re.compile(r"^(?:bao|dai|truong|hoi|tinh doan|ngan hang|bao hiem xa hoi)\s+(?!cao\b)\w")
+"""Heads of bodies named after their locality ("Báo Bình Phước", "Trường Chính trị …"); not "Báo cáo"."""
+_MAX_LOCAL_WORDS = 5
+
+
 def _is_agency_block(block: str) -> bool:
-    mentions = split_agencies(block, keep_unknown=False)
-    if not mentions:
+    """Whether a block is an agency cell: known names cover most of it. A short unknown piece
+    that opens with a head word ("Báo Bình Phước" next to "Đài Phát thanh - Truyền hình") is a
+    local body the gazetteer cannot list and counts as covered once a known name stands by it."""
+    mentions = split_agencies(block, keep_unknown=True)
+    if not any(m.known for m in mentions):
         return False
-    covered = sum(len(key(m.printed)) for m in mentions)
+    covered = sum(
+        len(key(m.printed))
+        for m in mentions
+        if m.known or (len(m.printed.split()) <= _MAX_LOCAL_WORDS and _LOCAL_BODY.match(key(m.printed)))
+    )
     return covered >= 0.6 * len(key(block))
 
 
@@ -231,6 +250,23 @@ class _Assembler:
                 setattr(task, attr, value)
                 return
 
+    def _take_list_end(self, block: str) -> str:
+        """A lead cell read as its own block that ends in ";" ("…; UBND cấp huyện;") goes on at the
+        head of the next block, whose first line then opens with the list's last group ("UBND
+        cấp xã", the partner's cut words after it): the group is the cell's, the line no row's."""
+        last = self.tasks[-1] if self.tasks else None
+        lines = block.splitlines()
+        if not (last and last.lead_text and not last.interleaved and last.lead_text.rstrip().endswith(";")):
+            return block
+        if len(lines) != len(self.source):
+            return block
+        name = list_group_at_start(self.source[0]) or list_group_at_start(lines[0])
+        if name is None:
+            return block
+        last.lead_text = f"{last.lead_text.rstrip()} {name}"
+        self.source = self.source[1:]
+        return "\n".join(lines[1:])
+
     def _piped(self, block: str) -> None:
         """Rows OCR'd line by line with "|" between cells, split where a new task sentence starts."""
         source = self.source if len(self.source) == len(block.splitlines()) else block.splitlines()
@@ -328,6 +364,7 @@ class _Assembler:
         if not one_line:
             return
         if sum("|" in line for line in block.splitlines()) >= 2:
+            block = self._take_list_end(block)
             self._piped(block)
             return
         label = normalise_label(one_line)

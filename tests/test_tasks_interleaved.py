@@ -231,3 +231,92 @@ Thuong xuyen
     assert task.output == "Danh muc duoc niem yet day du"
     assert task.lead_agencies == ["Phòng Văn hóa và Thông tin"]
     assert task.deadline_text == "Thường xuyên"
+
+
+def _interleaved_lead(lines: list[str], lead_text: str = "") -> list[str]:
+    from parsers.agencies import split_agencies
+    from parsers.task_anchors import fill_from_lines
+    from parsers.task_table import RawTask
+
+    task = RawTask("chi_dao_dieu_hanh", "1", "x", None, lead_text, "", "", 1, True, lines, True)
+    fill_from_lines(task)
+    return [m.canonical for m in split_agencies(task.lead_text, keep_unknown=False)]
+
+
+def test_generic_groups_opening_the_row_are_its_lead_and_the_body_after_them_the_partner() -> None:
+    # Provincial appendix, STT | Nội dung | Chủ trì | Phối hợp | Thời gian: the lead cell
+    # "Các sở, ban, ngành tỉnh; UBND cấp huyện" is cut over three lines, "Sở Nội vụ" (partner)
+    # printed between its pieces, "huyện" alone at the end of the third line.
+    lines = [
+        "Rà soát, sắp xếp vị trí việc làm của các | Các sở, ban, ngành Trong năm",
+        "5.| cơ quan hành chính nhà nước trên địa bàn tỉnh; UBND cấp Sở Nội vụ 2025",
+        "và các đơn vị sự nghiệp công lập huyện",
+    ]
+    assert _interleaved_lead(lines) == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    # "và UBND cấp xã" opening a later line continues the list; a specific body opening a
+    # line after the list ("Văn phòng UBND tỉnh") is the partner column's
+    lines = [
+        "Tổ chức triển khai Kế hoạch CCHC năm 2025 | Các sở, ban, ngành",
+        "trên địa bàn tỉnh tỉnh; UBND cấp huyện Sở Nội vụ Trong năm 2025",
+        "và UBND cấp xã",
+        "Văn phòng UBND tỉnh,",
+    ]
+    assert _interleaved_lead(lines) == ["Các sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã"]
+
+
+def test_specific_body_heading_a_semicolon_list_keeps_the_groups_after_it() -> None:
+    lines = [
+        "Thực hiện số hóa hồ sơ, kết quả giải quyết | Trung tâm Phục vụ",
+        "thủ tục hành chính theo quy định | hành chính công; các | Sở Thông tin và Truyền",
+        "7.| của cán bộ, công chức | sở, ban, ngành tỉnh; thông, Văn phòng Thường xuyên",
+        "trong quá trình giải quyết | UBND cấp huyện; UBND tỉnh",
+    ]
+    assert _interleaved_lead(lines) == ["Trung tâm Phục vụ hành chính công", "Các sở, ban, ngành", "UBND cấp huyện"]
+    # without the ";" the groups after a specific lead are the partner column's
+    lines = [
+        "Tổ chức kiểm tra công tác CCHC | Sở Nội vụ Các sở, ban, ngành Trong năm",
+        "tại các cơ quan, đơn vị | UBND cấp huyện 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Nội vụ"]
+
+
+def test_groups_inside_the_task_wording_are_no_lead() -> None:
+    lines = [
+        "Hướng dẫn 100% UBND cấp xã triển khai chứng thực | Sở Tư pháp Các sở, ban,",
+        "bản sao điện tử từ bản chính | ngành Thường xuyên",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Tư pháp"]
+
+
+def test_body_joined_by_va_at_the_next_lines_agency_start_is_a_second_lead() -> None:
+    # District appendix: lead cell "Trung tâm Hành chính công và Bộ phận Một cửa các xã" over
+    # two lines; the partner "Các cơ quan, đơn vị" stands further right.
+    lines = [
+        "Niem yet cong khai | Trung tam Hanh chinh | TTHC duoc | Cac co quan, don vi Thuong",
+        "1 cong va Bo phan Mot | cong khai day du | lien quan xuyen",
+        "cua cac xa;",
+    ]
+    assert _interleaved_lead(lines) == ["Trung tâm Phục vụ hành chính công", "Bộ phận Một cửa"]
+    # "và" further right on a line joins the partner's names, not the lead's
+    lines = [
+        "Kiem tra cong tac CCHC | Phong Noi vu | Van phong HDND va UBND Nam",
+        "tai cac xa | huyen va Phong Tu phap 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Phòng Nội vụ"]
+
+
+def test_lead_followed_by_va_cac_continues_with_the_related_bodies_below() -> None:
+    # lead cell "Sở Nội vụ và các cơ quan, đơn vị có liên quan" cut over three lines, the
+    # partner "UBND cấp huyện" printed right of its first piece
+    lines = [
+        "To chuc danh gia chi so hai long | So Noi vu va cac UBND cap huyen Trong nam",
+        "cua nguoi dan nam 2025 co quan, don vi co 2025",
+        "lien quan",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Nội vụ", "Các cơ quan, đơn vị có liên quan"]
+    # without "và các" after the lead the bodies below are the partner's
+    lines = [
+        "To chuc danh gia chi so hai long | So Noi vu Cac UBND cap huyen Trong nam",
+        "cua nguoi dan nam 2025 co quan, don vi co 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Nội vụ"]

@@ -184,3 +184,23 @@ def test_two_row_header_with_merged_agency_column() -> None:
     (task,) = extract_tasks(pages, "p", []).tasks
     assert (task.lead_agencies, task.partner_agencies) == (["Sở Nội vụ"], ["Văn phòng UBND tỉnh"])
     assert task.deadline_date == dt.date(2025, 12, 31)
+
+
+def test_agency_name_cut_by_a_page_break_after_its_head_word_is_completed() -> None:
+    # The lead cell "Sở Tư pháp; Văn phòng UBND tỉnh" is cut after "Văn phòng" at the page
+    # foot; the row on the next page (a sub-task without number) prints the rest of the name
+    # in the same column next to its own lead.
+    header = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành"]
+    rows = [
+        header,
+        ["I", "Cải cách thể chế", "", "", ""],
+        ["1", "Công khai văn bản pháp luật trên cổng thông tin", "Sở Tư pháp; Văn phòng", "Các sở, ban, ngành", "Thường xuyên"],
+        header,
+        ["", "Tuyên truyền phổ biến pháp luật trên mạng xã hội", "Sở Tư pháp UBND tỉnh", "UBND cấp huyện", "Quý II/2025"],
+    ]
+    table = _table(rows, [1, 1, 1, 2, 2])
+    pages = [Page(page_no=1, method="text_layer", text="", tables=[table]), Page(page_no=2, method="text_layer", text="")]
+    first, second = extract_tasks(pages, "p", []).tasks
+    assert first.lead_agencies == ["Sở Tư pháp", "Văn phòng UBND tỉnh"]
+    assert second.lead_agencies == ["Sở Tư pháp"]
+    assert second.partner_agencies == ["UBND cấp huyện"]

@@ -92,3 +92,39 @@ def test_label_gaps_filled_only_when_neighbours_agree() -> None:
     tasks = [RawTask(None, label, "c", None, "", "", "", 1) for label in ["3", "", "", "6", "", "9"]]
     fill_label_gaps(tasks)
     assert [t.row_label for t in tasks] == ["3", "4", "5", "6", "", "9"]
+
+
+def test_cell_naming_a_known_body_and_a_local_one_is_an_agency_cell() -> None:
+    # "Đài Phát thanh - Truyền hình và Báo Thừa Thiên Huế": the provincial newspaper carries the
+    # province's name, which no gazetteer lists; the cell is still the lead, not task wording.
+    text = SCRAMBLED.replace(
+        "Cong khai bo chi so phuc vu nguoi dan va doanh nghiep.\n\nVan phong UBND tinh\n\nS& Thong tin va Truyén thong",
+        "Tuyen truyen ve cai cach hanh chinh tren song phat thanh.\n\ndai Phat thanh - Truyen hinh va\nBao Thua Thien Hue\n\n"
+        "Cac so, ban, nganh tinh; UBND cap huyen",
+    )
+    third = extract_tasks([Page(page_no=9, method="text", text=text)], "p", []).tasks[2]
+    assert third.lead_agencies == ["Đài Phát thanh và Truyền hình tỉnh"]
+    assert third.partner_agencies == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    # "Báo cáo …" is wording, not the newspaper
+    from parsers.task_text import _is_agency_block
+
+    assert not _is_agency_block("Báo cáo kết quả thực hiện gửi Sở Nội vụ tổng hợp")
+
+
+def test_lead_list_ending_in_semicolon_takes_the_group_opening_the_next_block() -> None:
+    # The lead cell "Trung tâm Phục vụ hành chính công; các sở, ban, ngành tỉnh; UBND cấp
+    # huyện; UBND cấp xã" was read as a block up to "huyện;"; its last line ("UBND cấp xã",
+    # with the partner's cut "quan" after it) opens the next, piped block.
+    text = SCRAMBLED.replace(
+        "II\n\nCai cach thu tuc hanh chinh\n\n",
+        "II\n\nCai cach thu tuc hanh chinh\n\n"
+        "Thuc hien xin loi nguoi dan khi de ho so qua han giai quyet.\n\n"
+        "Trung tam Phuc vu hanh chinh cong; cac so, ban, nganh tinh;\nUBND cap huyen;\n\n"
+        "So Noi vu va cac co quan, don vi co lien\n\n"
+        "UBND cap xa quan\n"
+        "Tiep tuc thuc hien co che mot cua lien thong | Van phong UBND tinh | So Noi vu | Thuong xuyen\n"
+        "trong giai quyet thu tuc hanh chinh | | |\n\n",
+    )
+    tasks = extract_tasks([Page(page_no=9, method="text", text=text)], "p", []).tasks
+    first = next(t for t in tasks if t.content.startswith("Thuc hien xin loi"))
+    assert first.lead_agencies == ["Trung tâm Phục vụ hành chính công", "Các sở, ban, ngành", "UBND cấp huyện", "UBND cấp xã"]
