@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ocr.cleanup import true_runs
+
 NARROW_COLUMN = 0.08
 """The first column counts as a numbering column when narrower than this share of the table."""
 MIDDLE_BAND = 0.3
@@ -31,17 +33,6 @@ def is_numbering_column(col: int, col_width: float, table_width: float) -> bool:
     return col == 0 and table_width > 0 and col_width < NARROW_COLUMN * table_width
 
 
-def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) index of every run of True in a 1-D array."""
-    idx = np.flatnonzero(flags)
-    if idx.size == 0:
-        return []
-    breaks = np.flatnonzero(np.diff(idx) > 1)
-    starts = np.concatenate(([idx[0]], idx[breaks + 1]))
-    ends = np.concatenate((idx[breaks], [idx[-1]]))
-    return [(int(a), int(b)) for a, b in zip(starts, ends, strict=True)]
-
-
 def spread_glyphs(crop: np.ndarray, paper: int = 255, ink_below: int = 128) -> np.ndarray:
     """`crop` with white space inserted between neighbouring letter stems (size grows in x only)."""
     ink = crop < ink_below
@@ -52,7 +43,7 @@ def spread_glyphs(crop: np.ndarray, paper: int = 255, ink_below: int = 128) -> n
     height = bottom - top + 1
     inset = int(MIDDLE_BAND * height)
     band = ink[top + inset : bottom - inset + 1]
-    stems = _runs(band.any(axis=0)) if band.size else []
+    stems = true_runs(band.any(axis=0)) if band.size else []
     if len(stems) < 2:
         return crop
     column_ink = ink.sum(axis=0)

@@ -29,7 +29,7 @@ def _stems(crop: np.ndarray) -> int:
     rows = np.flatnonzero(ink.any(axis=1))
     height = rows[-1] - rows[0] + 1
     band = ink[rows[0] + int(0.3 * height) : rows[-1] - int(0.3 * height) + 1]
-    return len(numbering._runs(band.any(axis=0)))
+    return len(cleanup.true_runs(band.any(axis=0)))
 
 
 @pytest.mark.parametrize("label", ["II", "III", "VII", "IV", "1.1", "12"])
