@@ -232,6 +232,16 @@ def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
     return [(form, dist) for dist, _, form in ranked[:FUZZY_MAX_FORMS]]
 
 
+def _backtrace(history: list[tuple[list[int], list[int]]], arg: int) -> list[int]:
+    """The id path that ends in state `arg` of the last column, read back through the pointers."""
+    path: list[int] = []
+    for ids, pointers in reversed(history):
+        path.append(ids[arg])
+        arg = pointers[arg]
+    path.reverse()
+    return path
+
+
 def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
     """Best id sequence through the candidate lattice under the bigram model.
 
@@ -283,12 +293,7 @@ def _viterbi(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list
         s = prev_sc[j] + end_preds.get(a, backoff[a] + uni[eos])
         if s > best:
             best, arg = s, j
-    path: list[int] = []
-    for ids, pointers in reversed(history):
-        path.append(ids[arg])
-        arg = pointers[arg]
-    path.reverse()
-    return path
+    return _backtrace(history, arg)
 
 
 def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> list[int]:
@@ -361,12 +366,7 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
             v = f.get(eos)
             if v is not None and sc + v > best:
                 best, arg = sc + v, j
-    path: list[int] = []
-    for ids, pointers in reversed(history):
-        path.append(ids[arg])
-        arg = pointers[arg]
-    path.reverse()
-    return path
+    return _backtrace(history, arg)
 
 
 NUM_KEY = "<num>"
