@@ -52,6 +52,7 @@ samples: install
 bench: bench-ocr bench-diacritics bench-throughput
 
 bench-ocr: install
+	$(BIN)/pip install -q -e '.[dev,bench,bench-ocr]'
 	$(BIN)/python -m bench.ocr_bench
 
 bench-diacritics: install

@@ -175,7 +175,7 @@ def load_trueocr():  # noqa: ANN201 - trueocr.TrueOCR or None
     try:
         import trueocr
     except ImportError as exc:
-        return None, f"not installed ({exc}); pip install trueocr to compare"
+        return None, f"not installed ({exc}); `make bench-ocr` installs it (extra `bench-ocr`)"
     return trueocr.load_model(threads=1), f"trueocr {trueocr.__version__}, models from the wheel, 1 thread"
 
 
