@@ -23,7 +23,7 @@ from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
 
-PARSER_VERSION = "0.8.7"
+PARSER_VERSION = "0.8.9"
 
 log = logging.getLogger(__name__)
 

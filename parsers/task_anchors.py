@@ -402,6 +402,12 @@ _CAP = r"c\w{0,2}(?:\s\w{1,2})?p"
 # cut from "sở, ban, ngành" to the line above, the level of "UBND cấp" to the line below.
 _GROUPS: tuple[tuple[re.Pattern[str], str | None], ...] = (
     (re.compile(r"\b(?:c\wc\s+\S{1,3}|s\w{0,2})(?:\s+va)?\s+ban\s+nganh\b"), "Các sở, ban, ngành"),
+    # "sở" and "ngành" both damaged ("LAy, ban. Bpanh"): a short word, "ban", and a five-letter
+    # word ending like "ngành" that is no word "ban" precedes ("ban thanh tra"; "ban hành" has four)
+    (
+        re.compile(r"\b\w{2,3}\s+ban\s+(?!(?:thanh|nhanh|chanh|khanh|tranh|gianh)\b)\w{2}anh\b"),
+        "Các sở, ban, ngành",
+    ),
     (re.compile(r"\bubnd\s+" + _CAP + r"\s+huy\w{1,2}n\b"), "UBND cấp huyện"),
     (re.compile(r"\bubnd\s+" + _CAP + r"\s+x\w?\b"), "UBND cấp xã"),
     (re.compile(r"\bubnd\s+" + _CAP + r"\b(?!\s+(?:tinh|huy\w{1,2}n|x\w?)\b)"), None),

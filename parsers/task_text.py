@@ -465,8 +465,30 @@ def block_tasks(pages: list[Page], area: str | None = None) -> list[RawTask]:
     # A text appendix that yields no agency and no deadline at all is not a task table.
     if not any(t.lead_text or t.partner_text or t.deadline_text for t in out):
         return []
+    restore_sub_labels(out)
     fill_label_gaps(out)
     return out
+
+
+def restore_sub_labels(tasks: list[RawTask]) -> None:
+    """Give back the dot OCR dropped from a sub-row number ("1.1" read "11").
+
+    An area whose rows are numbered from 1 cannot open with row 11: when the
+    first numbered row of an area is a two-digit "ab" and the area's later
+    numbers (at least two) are all single digits, the plan numbers rows within
+    each area by group and sub-row, and "ab" is sub-row "a.b".
+    """
+    by_area: dict[str | None, list[RawTask]] = {}
+    for task in tasks:
+        if task.row_label:
+            by_area.setdefault(task.area, []).append(task)
+    for rows in by_area.values():
+        first, later = rows[0], rows[1:]
+        label = first.row_label
+        if not re.fullmatch(r"[1-9][1-9]", label) or len(later) < 2:
+            continue
+        if all(re.fullmatch(r"[1-9]", t.row_label) for t in later):
+            first.row_label = f"{label[0]}.{label[1]}"
 
 
 def fill_label_gaps(tasks: list[RawTask]) -> None:

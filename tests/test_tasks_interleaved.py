@@ -320,3 +320,20 @@ def test_lead_followed_by_va_cac_continues_with_the_related_bodies_below() -> No
         "cua nguoi dan nam 2025 co quan, don vi co 2025",
     ]
     assert _interleaved_lead(lines) == ["Sở Nội vụ"]
+
+
+def test_groups_whose_first_and_last_words_ocr_damaged_are_still_read() -> None:
+    # lead cell "Các sở, ban, ngành tỉnh; UBND cấp huyện": "Các" lost, "sở" and "ngành"
+    # misread, only "ban" and the "-anh" ending of "ngành" intact
+    lines = [
+        "Rà soát quy trình nội bộ giải quyết thủ tục hành chính của Lé, ban. Rpanh",
+        "7.| các cơ quan hành chính tỉnh; UBND cấp Sở Tư pháp Trong năm 2025",
+        "huyện",
+    ]
+    assert _interleaved_lead(lines) == ["Các sở, ban, ngành", "UBND cấp huyện"]
+    # "ban hành", "Ban Thanh tra" in the wording are no group
+    lines = [
+        "Rà soát các văn bản do Ban thanh tra nhân dân ban hành | Sở Tư pháp Trong năm",
+        "7.| trên địa bàn tỉnh | 2025",
+    ]
+    assert _interleaved_lead(lines) == ["Sở Tư pháp"]

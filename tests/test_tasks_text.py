@@ -94,6 +94,23 @@ def test_label_gaps_filled_only_when_neighbours_agree() -> None:
     assert [t.row_label for t in tasks] == ["3", "4", "5", "6", "", "9"]
 
 
+def test_sub_row_number_whose_dot_ocr_dropped_is_restored() -> None:
+    from parsers.task_table import RawTask
+    from parsers.task_text import restore_sub_labels
+
+    def rows(area: str, labels: list[str]) -> list[RawTask]:
+        return [RawTask(area, label, "c", None, "", "", "", 1) for label in labels]
+
+    # an area numbered from 1 opening with "11": sub-row "1.1"
+    tasks = rows("chinh_quyen_so", ["11", "", "2", "3"])
+    restore_sub_labels(tasks)
+    assert [t.row_label for t in tasks] == ["1.1", "", "2", "3"]
+    # numbering that runs on across areas ("11", "12", …) and an area with one number after it stay
+    tasks = rows("the_che", ["9", "10"]) + rows("thu_tuc_hanh_chinh", ["11", "12", "13"]) + rows("cong_vu", ["21", "3"])
+    restore_sub_labels(tasks)
+    assert [t.row_label for t in tasks] == ["9", "10", "11", "12", "13", "21", "3"]
+
+
 def test_cell_naming_a_known_body_and_a_local_one_is_an_agency_cell() -> None:
     # "Đài Phát thanh - Truyền hình và Báo Thừa Thiên Huế": the provincial newspaper carries the
     # province's name, which no gazetteer lists; the cell is still the lead, not task wording.
