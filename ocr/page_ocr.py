@@ -43,8 +43,9 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
         angle = cleanup.skew_angle(grey, near=coarse)
     else:
         turned = cleanup.quarter_turn(grey, 90)
-        angle = cleanup.skew_angle(turned)
-        lean = cleanup.upright_score(turned, angle)
+        small = cleanup.analysis_image(turned)  # one downscale + threshold for both tests
+        angle = cleanup.skew_angle(turned, analysis=small)
+        lean = cleanup.upright_score(turned, angle, analysis=small)
         if abs(lean) >= UPRIGHT_SURE:
             rotation = 90 if lean > 0 else 270
         else:  # too little text to tell: ask OSD

@@ -88,27 +88,46 @@ def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int 
     check_language(lang)
     try:
         with _image_file(image) as path:
-            data = pytesseract.image_to_data(
-                path, lang=lang, config=f"--psm {psm} --dpi {dpi}", output_type=pytesseract.Output.DICT
-            )
+            tsv = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --dpi {dpi}")
     except pytesseract.TesseractError as exc:
         raise TesseractError(f"tesseract failed: {exc}") from exc
+    return _tsv_words(tsv)
+
+
+def _tsv_words(tsv: str) -> list[TessWord]:
+    """Word rows of tesseract's TSV, read row by row.
+
+    The same words and values pytesseract's `Output.DICT` gave (confidences truncated to whole
+    numbers as it did), without building its eleven column lists first (~5 ms a call).
+    """
+    rows = tsv.strip().split("\n")
+    if len(rows) < 2:
+        return []
+    header = rows[0].split("\t")
+    col = {name: i for i, name in enumerate(header)}
+    c_conf, c_text = col["conf"], len(header) - 1
+    c_left, c_top, c_width, c_height = col["left"], col["top"], col["width"], col["height"]
+    c_block, c_par, c_line = col["block_num"], col["par_num"], col["line_num"]
     words: list[TessWord] = []
-    for i, text in enumerate(data["text"]):
-        conf = float(data["conf"][i])
-        if conf < 0 or not str(text).strip():
+    for row in rows[1:]:
+        cells = row.split("\t")
+        if len(cells) <= c_text:
+            continue  # a word row always carries its text column
+        conf = float(int(float(cells[c_conf])))
+        text = cells[c_text].strip()
+        if conf < 0 or not text:
             continue
         words.append(
             TessWord(
-                text=str(text).strip(),
-                left=int(data["left"][i]),
-                top=int(data["top"][i]),
-                width=int(data["width"][i]),
-                height=int(data["height"][i]),
+                text=text,
+                left=int(float(cells[c_left])),
+                top=int(float(cells[c_top])),
+                width=int(float(cells[c_width])),
+                height=int(float(cells[c_height])),
                 conf=conf,
-                block=int(data["block_num"][i]),
-                par=int(data["par_num"][i]),
-                line=int(data["line_num"][i]),
+                block=int(float(cells[c_block])),
+                par=int(float(cells[c_par])),
+                line=int(float(cells[c_line])),
             )
         )
     return words
