@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from ocr import borderless, cleanup, layout, tables
-from ocr.engines import OcrEngine
+from ocr.engines import OcrEngine, words_many
 from ocr.pdf_source import PageImage
 from ocr.text_layer import insert_table_lines
 from schema.document import Line, Page
@@ -101,25 +101,52 @@ def drop_specks(tokens: list[layout.Token]) -> list[layout.Token]:
     return [t for t in tokens if not speck(t) and not debris(t)]
 
 
-def _body_tokens(engine: OcrEngine, body: np.ndarray, dpi: int, has_tables: bool) -> list[layout.Token]:
-    """OCR of the page outside its tables; on table pages only the box around the remaining ink.
+def _body_image(body: np.ndarray, has_tables: bool) -> tuple[np.ndarray | None, int, int]:
+    """(image the body pass reads, its x, y offset on the page); None when there is nothing to read.
 
-    A continuation page of an appendix is all table: reading the blanked full
-    page cost a second full-page tesseract pass for a page number or nothing.
+    On table pages only the box around the ink left outside the tables: a continuation
+    page of an appendix is all table, and reading the blanked full page cost a second
+    full-page tesseract pass for a page number or nothing.
     """
     if not has_tables:
-        return _tokens(engine, body, dpi)
+        return body, 0, 0
     ink = cv2.erode((body < 128).astype(np.uint8), np.ones((2, 2), np.uint8))
     ys, xs = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     if ys.size == 0 or int(ink.sum()) < 50:
-        return []
+        return None, 0, 0
     pad = 30
     y0, y1 = max(int(ys[0]) - pad, 0), min(int(ys[-1]) + pad + 1, body.shape[0])
     x0, x1 = max(int(xs[0]) - pad, 0), min(int(xs[-1]) + pad + 1, body.shape[1])
-    return [
-        layout.Token(t.text, t.x0 + x0, t.y0 + y0, t.x1 + x0, t.y1 + y0, t.conf, t.group)
-        for t in _tokens(engine, body[y0:y1, x0:x1], dpi)
-    ]
+    return body[y0:y1, x0:x1], x0, y0
+
+
+def _as_tokens(words: list, x0: int = 0, y0: int = 0) -> list[layout.Token]:
+    return [layout.Token(w.text, w.left + x0, w.top + y0, w.right + x0, w.bottom + y0, w.conf, (w.block, w.par, w.line))
+            for w in words]
+
+
+def _body_tokens(engine: OcrEngine, body: np.ndarray, dpi: int, has_tables: bool) -> list[layout.Token]:
+    """OCR of the page outside its tables (see `_body_image`)."""
+    image, x0, y0 = _body_image(body, has_tables)
+    return [] if image is None else _as_tokens(engine.words(image, psm=BODY_PSM, dpi=dpi), x0, y0)
+
+
+def _read_body_and_cells(engine: OcrEngine, body: np.ndarray, clean: np.ndarray, grids: list[tables.Grid],
+                         dpi: int) -> tuple[list[layout.Token], list[list], list[list[list]] | None]:
+    """Body tokens, and the cell stacks of every grid with their first reading when they could share
+    the body's tesseract process (same psm, same dpi): one model load per table page instead of two."""
+    image, x0, y0 = _body_image(body, True)
+    stacks = [tables.cell_stacks(clean, g, dpi) for g in grids]
+    if tables.cell_dpi(dpi) != dpi or BODY_PSM != 6:
+        return ([] if image is None else _as_tokens(engine.words(image, psm=BODY_PSM, dpi=dpi), x0, y0)), stacks, None
+    bigs = [big for grid_stacks in stacks for big, _ in grid_stacks]
+    read = words_many(engine, ([image] if image is not None else []) + bigs, psm=BODY_PSM, dpi=dpi)
+    tokens = _as_tokens(read.pop(0), x0, y0) if image is not None else []
+    firsts = []
+    for grid_stacks in stacks:
+        firsts.append(read[: len(grid_stacks)])
+        del read[: len(grid_stacks)]
+    return tokens, stacks, firsts
 
 
 def _mean(values: list[float]) -> float | None:
@@ -140,13 +167,19 @@ def ocr_page(image: PageImage, page_no: int, engine: OcrEngine, flip_checked: bo
     for g in grids:  # tables are read cell by cell; keep them out of the body pass
         x0, y0, x1, y1 = g.box
         body[max(y0 - 3, 0) : y1 + 3, max(x0 - 3, 0) : x1 + 3] = 255
-    tokens = drop_specks(_body_tokens(engine, body, int(dpi), bool(grids)))
+    if grids:
+        raw, stacks, firsts = _read_body_and_cells(engine, body, clean, grids, int(dpi))
+    else:
+        raw, stacks, firsts = _body_tokens(engine, body, int(dpi), False), [], None
+    tokens = drop_specks(raw)
     conf = _mean([t.conf for t in tokens if t.conf is not None])
     if not flip_checked and rotation == 0 and tokens and conf is not None and conf < UPSIDE_DOWN_CONF:
         rot, osd_conf = _osd_rotation(grey, engine)
         if rot == 180 and osd_conf > 1.0:
             return _rotated_retry(image, page_no, engine)
-    found = [tables.grid_to_table(g, tables.read_cells(clean, g, engine, int(dpi)), page_no) for g in grids]
+    found = [tables.grid_to_table(g, tables.read_cells(clean, g, engine, int(dpi), stacks[k],
+                                                       firsts[k] if firsts is not None else None), page_no)
+             for k, g in enumerate(grids)]
     loose, segments = borderless.find_tables(layout.split_segments(tokens), page_no)
     found = sorted(found + loose, key=lambda t: t.bbox[1] if t.bbox else 0.0)
     ordered = layout.reading_order(segments)

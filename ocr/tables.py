@@ -240,11 +240,11 @@ def _row_strips(clean: np.ndarray, grid: Grid) -> list[tuple[np.ndarray, list[tu
     return strips
 
 
-def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300) -> list[Cell]:
-    """OCR every cell of `grid` from `clean` (ruling lines already erased), one tesseract call per chunk."""
+def cell_stacks(clean: np.ndarray, grid: Grid, dpi: int = 300) -> list[tuple[np.ndarray, list]]:
+    """The images `read_cells` has tesseract read (row strips stacked, enlarged to CELL_DPI), with their cell boxes."""
     strips = _row_strips(clean, grid)
     scale = cell_scale(dpi)
-    found: dict[tuple[int, int], list] = {}
+    stacks = []
     i = 0
     while i < len(strips):
         chunk, height = [], _ROW_GAP
@@ -261,8 +261,29 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300)
             boxes += [(y, y + strip.shape[0], x0, x1, cell) for x0, x1, cell in spans]
             y += strip.shape[0] + _ROW_GAP
         big = stack if scale == 1 else cv2.resize(stack, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        for w in _numerals_reread(engine, big, engine.words(big, psm=6, dpi=round(dpi * scale)), boxes, scale,
-                                  round(dpi * scale)):
+        stacks.append((big, boxes))
+    return stacks
+
+
+def cell_dpi(dpi: int) -> int:
+    """The resolution tesseract is told for the `cell_stacks` images."""
+    return round(dpi * cell_scale(dpi))
+
+
+def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300,
+               stacks: list[tuple[np.ndarray, list]] | None = None, first_words: list[list] | None = None) -> list[Cell]:
+    """OCR every cell of `grid` from `clean` (ruling lines already erased), one tesseract call per chunk.
+
+    `stacks` / `first_words`: the `cell_stacks` and their words when the caller already had them
+    read (with the page body, in one tesseract process).
+    """
+    if stacks is None:
+        stacks = cell_stacks(clean, grid, dpi)
+    scale = cell_scale(dpi)
+    found: dict[tuple[int, int], list] = {}
+    for k, (big, boxes) in enumerate(stacks):
+        first = first_words[k] if first_words is not None else engine.words(big, psm=6, dpi=cell_dpi(dpi))
+        for w in _numerals_reread(engine, big, first, boxes, scale, cell_dpi(dpi)):
             cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:
                 if top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2:

@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -94,25 +94,69 @@ def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int 
     return _tsv_words(tsv)
 
 
-def _tsv_words(tsv: str) -> list[TessWord]:
+def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[list[TessWord]]:
+    """`image_to_words` of every image, from one tesseract process reading them as a list of pages.
+
+    Each page is recognised on its own (same words, boxes and confidences as one call per image,
+    checked on the bench pages); the saving is the start-up, ~0.08 s of CPU per call saved
+    (loading the `vie` model), on table pages that read their body and their cells separately.
+    """
+    if len(images) == 1:
+        return [image_to_words(images[0], lang=lang, psm=psm, dpi=dpi)]
+    if not images:
+        return []
+    check_language(lang)
+    try:
+        with ExitStack() as stack:
+            paths = [stack.enter_context(_image_file(image)) for image in images]
+            listing = stack.enter_context(_list_file(paths))
+            tsv = pytesseract.image_to_data(listing, lang=lang, config=f"--psm {psm} --dpi {dpi}")
+    except pytesseract.TesseractError as exc:
+        raise TesseractError(f"tesseract failed: {exc}") from exc
+    return _tsv_words(tsv, pages=len(images))
+
+
+@contextmanager
+def _list_file(paths: list[str]) -> Iterator[str]:
+    """A text file naming one image per line: tesseract reads it as a multi-page input."""
+    fd, path = tempfile.mkstemp(suffix=".txt", prefix="cchc-ocr-")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write("\n".join(paths) + "\n")
+        yield path
+    finally:
+        os.unlink(path)
+
+
+def _tsv_words(tsv: str, pages: int | None = None) -> list[TessWord] | list[list[TessWord]]:
+    """Words of a TSV; with `pages`, one list per input page (by its page_num, 1-based)."""
+    if pages is None:
+        return _tsv_rows(tsv, 0)[0]
+    return _tsv_rows(tsv, pages)
+
+
+def _tsv_rows(tsv: str, pages: int) -> list[list[TessWord]]:
     """Word rows of tesseract's TSV, read row by row.
 
     The same words and values pytesseract's `Output.DICT` gave (confidences truncated to whole
     numbers as it did), without building its eleven column lists first (~5 ms a call).
     """
+    out: list[list[TessWord]] = [[] for _ in range(max(pages, 1))]
     rows = tsv.strip().split("\n")
     if len(rows) < 2:
-        return []
+        return out
     header = rows[0].split("\t")
     col = {name: i for i, name in enumerate(header)}
-    c_conf, c_text = col["conf"], len(header) - 1
+    c_conf, c_text, c_page = col["conf"], len(header) - 1, col["page_num"]
     c_left, c_top, c_width, c_height = col["left"], col["top"], col["width"], col["height"]
     c_block, c_par, c_line = col["block_num"], col["par_num"], col["line_num"]
-    words: list[TessWord] = []
     for row in rows[1:]:
         cells = row.split("\t")
         if len(cells) <= c_text:
             continue  # a word row always carries its text column
+        if cells[0] == "level":
+            continue  # repeated header (some versions write one per page)
+        words = out[int(cells[c_page]) - 1 if pages else 0]
         conf = float(int(float(cells[c_conf])))
         text = cells[c_text].strip()
         if conf < 0 or not text:
@@ -130,7 +174,7 @@ def _tsv_words(tsv: str) -> list[TessWord]:
                 line=int(float(cells[c_line])),
             )
         )
-    return words
+    return out
 
 
 def image_to_text(image: np.ndarray, lang: str = "vie", psm: int = 3) -> str:
