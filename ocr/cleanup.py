@@ -55,6 +55,20 @@ def to_grey(pixels: np.ndarray) -> np.ndarray:
     coloured = cv2.compare(chroma, COLOUR_INK_CHROMA, cv2.CMP_GT)
     if not cv2.countNonZero(coloured):
         return hi
+    # Everything below changes pixels only within 3 px (the 7x7 dilation) of coloured ink: work on that
+    # box (a seal and a signature are a small part of the page), painting into `hi` through views.
+    x, y, w, h = cv2.boundingRect(coloured)
+    x0, y0 = max(x - 3, 0), max(y - 3, 0)
+    x1, y1 = min(x + w + 3, hi.shape[1]), min(y + h + 3, hi.shape[0])
+    box = (slice(y0, y1), slice(x0, x1))
+    region = hi[box]
+    region[...] = _colour_removed(region, coloured[box], chroma[box], blue[box], red[box])
+    return hi
+
+
+def _colour_removed(hi: np.ndarray, coloured: np.ndarray, chroma: np.ndarray, blue: np.ndarray,
+                    red: np.ndarray) -> np.ndarray:
+    """`to_grey`'s page (`hi`, the brightest channel) with the coloured ink painted out, as described there."""
     reddish = cv2.bitwise_and(coloured, cv2.compare(red, blue, cv2.CMP_GE))
     grey = cv2.bitwise_or(hi, cv2.bitwise_and(reddish, cv2.compare(red, 150, cv2.CMP_GT)))
     bluish = cv2.bitwise_and(coloured, cv2.compare(blue, red, cv2.CMP_GT))
@@ -75,14 +89,30 @@ def normalise_dpi(grey: np.ndarray, dpi: float) -> tuple[np.ndarray, float]:
     return cv2.resize(grey, None, fx=scale, fy=scale, interpolation=interp), float(TARGET_DPI)
 
 
-def stretch_contrast(grey: np.ndarray) -> np.ndarray:
-    """Map the darkest ink to black and the paper to white (helps faded, low-contrast scans)."""
+def _stretch_lut(grey: np.ndarray) -> np.ndarray | None:
+    """The grey-level map of `stretch_contrast` (None: the page is left as it is)."""
     small = grey[::4, ::4]
     lo, hi = np.percentile(small, (0.5, 90))
     if hi - lo < 30 or (lo < 20 and hi > 235):
-        return grey
-    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
-    return cv2.LUT(grey, lut)
+        return None
+    return np.clip((np.arange(256, dtype=np.float32) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
+
+
+def stretch_contrast(grey: np.ndarray) -> np.ndarray:
+    """Map the darkest ink to black and the paper to white (helps faded, low-contrast scans)."""
+    lut = _stretch_lut(grey)
+    return grey if lut is None else cv2.LUT(grey, lut)
+
+
+def finish_tones(grey: np.ndarray) -> np.ndarray:
+    """`whiten_paper(stretch_contrast(grey))` in one pass over the page: both are grey-level maps,
+    and whitening's statistics come from the [::3, ::3] sample, which is mapped on its own."""
+    stretch = _stretch_lut(grey)
+    sample = grey[::3, ::3] if stretch is None else cv2.LUT(np.ascontiguousarray(grey[::3, ::3]), stretch)
+    whiten = _whiten_lut(sample)
+    if whiten is None:
+        return grey if stretch is None else cv2.LUT(grey, stretch)
+    return cv2.LUT(grey, whiten if stretch is None else whiten[stretch])
 
 
 def _histogram(grey: np.ndarray) -> np.ndarray:
@@ -111,7 +141,11 @@ def _paper_and_spread(grey: np.ndarray) -> tuple[float, float]:
     Exactly the values the numpy medians over the sample gave (they were a tenth of the
     clean-up's CPU: two full sorts of a million pixels per page).
     """
-    hist = _histogram(grey[::3, ::3])
+    return _paper_and_spread_of(grey[::3, ::3])
+
+
+def _paper_and_spread_of(sample: np.ndarray) -> tuple[float, float]:
+    hist = _histogram(sample)
     levels = np.arange(256, dtype=np.float64)
     paper = _hist_median(levels, hist)
     keep = levels > paper - 60
@@ -145,13 +179,19 @@ def whiten_paper(grey: np.ndarray) -> np.ndarray:
     Measured: a crisp "1.5" on speckled paper reads as "đi"; with the paper
     clipped it reads "1.5". The cut sits well below the paper's own noise band.
     """
-    paper, spread = _paper_and_spread(grey)
+    lut = _whiten_lut(grey[::3, ::3])
+    return grey if lut is None else cv2.LUT(grey, lut)
+
+
+def _whiten_lut(sample: np.ndarray) -> np.ndarray | None:
+    """The grey-level map of `whiten_paper`, from the page's [::3, ::3] sample (None: nothing to clip)."""
+    paper, spread = _paper_and_spread_of(sample)
     cut = paper - max(3.0 * spread, 18.0)
     if cut < 100:
-        return grey
+        return None
     lut = np.arange(256, dtype=np.uint8)
     lut[lut > cut] = 255
-    return cv2.LUT(grey, lut)
+    return lut
 
 
 def ink_mask(grey: np.ndarray) -> np.ndarray:

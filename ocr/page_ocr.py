@@ -54,7 +54,7 @@ def prepare(image: PageImage, engine: OcrEngine) -> tuple[np.ndarray, float, int
         grey = turned if rotation == 90 else cleanup.quarter_turn(turned, 180)  # a half turn keeps the skew
     if abs(angle) >= 0.1:
         grey = cleanup.rotate(grey, angle)
-    grey = cleanup.whiten_paper(cleanup.stretch_contrast(grey))
+    grey = cleanup.finish_tones(grey)  # = whiten_paper(stretch_contrast(grey)), one pass
     return grey, dpi, rotation, angle
 
 
