@@ -91,7 +91,7 @@ def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int 
             tsv = pytesseract.image_to_data(path, lang=lang, config=f"--psm {psm} --dpi {dpi}")
     except pytesseract.TesseractError as exc:
         raise TesseractError(f"tesseract failed: {exc}") from exc
-    return _tsv_words(tsv)
+    return _tsv_rows(tsv, 0)[0]
 
 
 def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[list[TessWord]]:
@@ -113,7 +113,7 @@ def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, d
             tsv = pytesseract.image_to_data(listing, lang=lang, config=f"--psm {psm} --dpi {dpi}")
     except pytesseract.TesseractError as exc:
         raise TesseractError(f"tesseract failed: {exc}") from exc
-    return _tsv_words(tsv, pages=len(images))
+    return _tsv_rows(tsv, len(images))
 
 
 @contextmanager
@@ -128,15 +128,8 @@ def _list_file(paths: list[str]) -> Iterator[str]:
         os.unlink(path)
 
 
-def _tsv_words(tsv: str, pages: int | None = None) -> list[TessWord] | list[list[TessWord]]:
-    """Words of a TSV; with `pages`, one list per input page (by its page_num, 1-based)."""
-    if pages is None:
-        return _tsv_rows(tsv, 0)[0]
-    return _tsv_rows(tsv, pages)
-
-
 def _tsv_rows(tsv: str, pages: int) -> list[list[TessWord]]:
-    """Word rows of tesseract's TSV, read row by row.
+    """Word rows of tesseract's TSV, one list per input page (by page_num); `pages=0`: one list for all.
 
     The same words and values pytesseract's `Output.DICT` gave (confidences truncated to whole
     numbers as it did), without building its eleven column lists first (~5 ms a call).
