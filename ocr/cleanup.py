@@ -365,14 +365,6 @@ def ruling_masks_lazy(
     return _open_lines(mask, max(grey.shape[1] // 30, 40)), lambda: _open_lines(mask, short_len_px)
 
 
-def ruling_masks_long_short(
-    grey: np.ndarray, short_len_px: int
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """Long-stroke and short-stroke ruling masks from one threshold (see `tables.find_grids`)."""
-    mask = _ink_for_lines(grey)
-    return _open_lines(mask, max(grey.shape[1] // 30, 40)), _open_lines(mask, short_len_px)
-
-
 def erase(grey: np.ndarray, mask: np.ndarray, grow: int = 2) -> np.ndarray:
     """Paint masked pixels (slightly grown) white, e.g. ruling lines under text."""
     if grow:
