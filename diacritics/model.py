@@ -10,6 +10,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
+from diacritics.model_cache import cached_build
 from diacritics.text import strip_marks
 
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
@@ -129,7 +130,13 @@ class Model:
         self.caps_title = frozenset(data.get("caps_title", ()))
 
 
-@lru_cache(maxsize=1)
-def load_model(path: str = str(MODEL_PATH)) -> Model:
+def build_model_object(path: str = str(MODEL_PATH)) -> Model:
+    """Parse the shipped JSON and build the decoder's view of it (~1 s of CPU)."""
     with gzip.open(path, "rt", encoding="utf-8") as fh:
         return Model(json.load(fh))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: str = str(MODEL_PATH)) -> Model:
+    """The model, built once per machine and then unpickled from the cache (model_cache.py)."""
+    return cached_build(Path(path), lambda: build_model_object(path), Model)
