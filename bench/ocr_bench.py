@@ -18,7 +18,7 @@ offline), is read on the same images when it is installed in the environment
 and CPU seconds per page, one ONNX thread to match `OMP_THREAD_LIMIT=1`. When it
 is missing, the JSON says so.
 
-Run: `make bench-ocr` (or `python -m bench.ocr_bench [--qualities noisy,hard]`).
+Run: `make bench-ocr` (or `python -m bench.ocr_bench [--qualities noisy,hard] [--wrong-cells]`).
 Prints a table and writes bench/results/ocr.json.
 """
 
@@ -119,6 +119,21 @@ def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, flo
         "rows_right": rows_right / max(len(truth), 1),
         "cells_exact": exact / max(cells, 1),
     }
+
+
+def wrong_cells(truth: list[list[str]], pred: list[list[str]]) -> list[tuple[int, int, str, str | None]]:
+    """(row, col, truth, ours) of every truth cell `table_scores` does not count as exact.
+
+    `ours` is None when the row was not found at all. This is the list to look at
+    before touching the clean-up: which marks are lost, on which quality.
+    """
+    out = []
+    for r, (trow, prow) in enumerate(zip(truth, _align_rows(truth, pred), strict=True)):
+        for c, t in enumerate(trow):
+            ours = None if prow is None else (prow[c] if c < len(prow) else "")
+            if ours is None or norm(ours) != norm(t):
+                out.append((r, c, norm(t), None if ours is None else norm(ours)))
+    return out
 
 
 def block_order_truth(info, char_width: float = 6.2, tol: float = 3.0) -> str:  # noqa: ANN001 - PageInfo
@@ -253,7 +268,7 @@ def _page_text(page) -> str:  # noqa: ANN001 - schema Page
     return "\n".join(t for t in (page.header_text, page.text) if t)
 
 
-def run(qualities: list[str], seed: int = 0) -> dict:
+def run(qualities: list[str], seed: int = 0, show_wrong: bool = False) -> dict:
     true_model, true_note = load_trueocr()
     results: dict = {"qualities": {}, "tesseract": "5.3 vie (LSTM)", "omp_thread_limit": 1, "trueocr": true_note}
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,6 +283,9 @@ def run(qualities: list[str], seed: int = 0) -> dict:
             tables = [t for p in pages for t in p.tables]
             stitched = max(tables, key=lambda t: t.n_rows) if tables else None
             tscore = table_scores(docs["grid"], stitched.grid() if stitched else [])
+            if show_wrong:
+                for r, c, t, ours in wrong_cells(docs["grid"], stitched.grid() if stitched else []):
+                    print(f"{q} r{r}c{c}\n  truth {t!r}\n  ours  {ours!r}")
             results["qualities"][q] = {
                 "pages": len(pages),
                 "body_pages": len(body),
@@ -323,8 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qualities", default="clean,noisy,hard")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--wrong-cells", action="store_true", help="print every table cell not read exactly")
     args = parser.parse_args(argv)
-    results = run([q.strip() for q in args.qualities.split(",") if q.strip()], args.seed)
+    results = run([q.strip() for q in args.qualities.split(",") if q.strip()], args.seed, args.wrong_cells)
     print_table(results)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
