@@ -3,7 +3,8 @@
 Run: `make bench-throughput` (or `python -m bench.throughput_bench [--scan-pages N] [--text-pages N]
 [--big-pages N] [--skip-ray] [--skip-big]`). Prints a table and saves bench/results/throughput.json.
 `--only-cpu` (busy machines): the scanned runs with 1 and 2 workers, the 1-worker text-layer run and
-plain tesseract, judged on CPU seconds; saved as throughput_cpu.json. `--only-big`: the 300-page scan.
+plain tesseract, judged on CPU seconds, plus a 1-worker scanned run with the engine's CLI fallback
+(`CCHC_TESSERACT=cli`: what the in-process libtesseract saves); saved as throughput_cpu.json. `--only-big`: the 300-page scan.
 
 What is measured, all in this one run on this machine:
 - scanned PDF (pages of `data/raw/generated/gen_dongnai_scan.pdf`, cycled to `--scan-pages`):
@@ -218,9 +219,9 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def run_ingest(pdf: Path, workers: int, executor: str, work: Path) -> dict[str, Any]:
+def run_ingest(pdf: Path, workers: int, executor: str, work: Path, extra_env: dict[str, str] | None = None) -> dict[str, Any]:
     db, out = work / f"db_{executor}_{workers}.duckdb", work / f"out_{executor}_{workers}"
-    env = {**os.environ, "RAY_ADDRESS": ""}
+    env = {**os.environ, "RAY_ADDRESS": "", **(extra_env or {})}
     cmd = [sys.executable, "-m", "pipeline", "ingest", str(pdf), "--db", str(db), "--out", str(out),
            "--workers", str(workers), "--executor", executor, "--force", "--no-progress"]
     started, cpu0 = time.perf_counter(), _children_cpu()
@@ -401,6 +402,10 @@ def main(argv: list[str] | None = None) -> int:
             for workers in (1, 2):
                 add("scanned", "cchc-ingest process pool", workers, args.scan_pages,
                     run_ingest(scan, workers, "process", work))
+            # The same pipeline with the engine's CLI fallback (a process per tesseract call), same run:
+            # what the in-process libtesseract (ocr/_exec/tesserocr_api.py) saves.
+            add("scanned", "cchc-ingest, tesseract CLI engine", 1, args.scan_pages,
+                run_ingest(scan, 1, "process", work, {"CCHC_TESSERACT": "cli"}))
             add("text_layer", "cchc-ingest process pool", 1, args.text_pages, run_ingest(text, 1, "process", work))
             add("text_layer", "start-up only (1-page text PDF)", 1, 1, startup[("process", 1)])
             return _save_partial_run(rows, args, "throughput_cpu.json")

@@ -28,8 +28,10 @@ def warm_up() -> None:
     """Touch every lazily loaded resource once; a failure here only costs the warm start."""
     try:
         from ocr._exec.tesseract import available_languages
+        from ocr.engines import default_backend
 
         available_languages()
+        default_backend()  # in-process or CLI, decided here once; the API itself is built per worker
         text = diacritics.restore(_SAMPLE)
         parsers.parse_plan([Page(page_no=1, method="text", text=text)], "warmup")
     except Exception as exc:  # noqa: BLE001 - warm-up is an optimisation, never a reason to fail
