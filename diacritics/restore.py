@@ -703,6 +703,26 @@ def _fix_item_letters(parts: list[str]) -> None:
             parts[i] = "Đ" if token.isupper() else "đ"
             letter = "đ"
         previous = letter
+    _fix_listed_letters(parts)
+
+
+#: What may stand between two letters of one list of points ("điểm b, c, d, đ và e").
+_LIST_GAP = re.compile(r"^\s*,?\s*$")
+_LIST_WORDS = frozenset(("và", "hoặc", "va", "hoac"))
+
+
+def _fix_listed_letters(parts: list[str]) -> None:
+    """Points of a clause are cited in alphabet order ("các điểm b, c, d, đ, e"): a lone "d"
+    right after a lone "d" of the same list ("d, d", "d và d") is the "đ" that lost its bar.
+    Changes `parts`."""
+    for i in range(3, len(parts) - 1, 2):
+        if parts[i] not in ("d", "D") or not _LIST_GAP.match(parts[i - 1]):
+            continue
+        j = i - 2
+        if parts[j].lower() in _LIST_WORDS and j >= 3 and _LIST_GAP.match(parts[j - 1]):
+            j -= 2
+        if parts[j] in ("d", "D"):
+            parts[i] = "Đ" if parts[i] == "D" else "đ"
 
 
 def set_trigram_pass(enabled: bool) -> None:
