@@ -99,6 +99,11 @@ def _in_right_column(trow: list[str], prow: list[str], col: int) -> bool:
     )
 
 
+def _cell_exact(prow: list[str], col: int, truth: str) -> bool:
+    """One cell read exactly: the rule both the score and the wrong-cell list use."""
+    return col < len(prow) and norm(prow[col]) == norm(truth)
+
+
 def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, float]:
     """Share of truth cells read exactly, and of truth rows with every cell in the right column."""
     aligned = _align_rows(truth, pred)
@@ -109,7 +114,7 @@ def table_scores(truth: list[list[str]], pred: list[list[str]]) -> dict[str, flo
             cells += 1
             if prow is None:
                 continue
-            if c < len(prow) and norm(prow[c]) == norm(t):
+            if _cell_exact(prow, c, t):
                 exact += 1
             ok = ok and _in_right_column(trow, prow, c)
         rows_right += ok
@@ -130,9 +135,9 @@ def wrong_cells(truth: list[list[str]], pred: list[list[str]]) -> list[tuple[int
     out = []
     for r, (trow, prow) in enumerate(zip(truth, _align_rows(truth, pred), strict=True)):
         for c, t in enumerate(trow):
-            ours = None if prow is None else (prow[c] if c < len(prow) else "")
-            if ours is None or norm(ours) != norm(t):
-                out.append((r, c, norm(t), None if ours is None else norm(ours)))
+            if prow is None or not _cell_exact(prow, c, t):
+                ours = None if prow is None else norm(prow[c]) if c < len(prow) else ""
+                out.append((r, c, norm(t), ours))
     return out
 
 
@@ -282,9 +287,10 @@ def run(qualities: list[str], seed: int = 0, show_wrong: bool = False) -> dict:
             truth_body = "\n".join(docs["truth"][i] for i in body)
             tables = [t for p in pages for t in p.tables]
             stitched = max(tables, key=lambda t: t.n_rows) if tables else None
-            tscore = table_scores(docs["grid"], stitched.grid() if stitched else [])
+            grid = stitched.grid() if stitched else []
+            tscore = table_scores(docs["grid"], grid)
             if show_wrong:
-                for r, c, t, ours in wrong_cells(docs["grid"], stitched.grid() if stitched else []):
+                for r, c, t, ours in wrong_cells(docs["grid"], grid):
                     print(f"{q} r{r}c{c}\n  truth {t!r}\n  ours  {ours!r}")
             results["qualities"][q] = {
                 "pages": len(pages),

@@ -6,7 +6,7 @@ where the plain-tesseract baseline of issues #3/#6 pays that load once per page.
 per language per process pays it once per worker.
 
 Faithful by construction: the same Debian libtesseract as the CLI (tesserocr is built from source
-against it; `usable()` refuses a library whose version differs from the CLI's, e.g. the PyPI wheel's
+against it; `unusable_reason()` refuses a library whose version differs from the CLI's, e.g. the PyPI wheel's
 bundled one), the same variables the CLI sets (`--psm`, `--dpi` = `user_defined_dpi`), the same raw
 pixels, and the TSV text parsed by the CLI path's own `_tsv_rows`; words, boxes and confidences were
 checked identical to the CLI's on the bench pages (tests/test_ocr_tesserocr.py keeps checking).
@@ -68,10 +68,6 @@ def unusable_reason() -> str | None:
     if lib != cli:
         return f"tesserocr runs {lib!r} but the CLI is {cli!r}"
     return None
-
-
-def usable() -> bool:
-    return unusable_reason() is None
 
 
 def _datapath() -> dict[str, str]:
