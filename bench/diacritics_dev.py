@@ -1,11 +1,13 @@
 """Tuning harness for the restorer on the dev split (never on the held-out files).
 
-Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all] [--errors FILE]`.
+Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all|page] [--page-words N] [--errors FILE]`.
 The model at PATH must be built with `python -m diacritics.build_model --dev-prefixes 345
 --confusions-from diacritics/vi_model.json.gz --out PATH`, so the dev files (names starting
 3, 4 or 5) are unseen.  Each dev document is stripped of its marks and restored in one call
 (`--scope doc`, like a document restored in one `restore()` call) or all of them in one call
-(`--scope all`, like the benchmark).  Prints case-sensitive syllable accuracy; `--errors`
+(`--scope all`, like the benchmark); `--page-words N` cuts each document into pages of about N
+words (at line ends) joined by form feeds, as the pipeline restores a document, and `--scope
+page` restores those pages one call each instead.  Prints case-sensitive syllable accuracy; `--errors`
 writes one `truth<TAB>restored<TAB>left<TAB>right` line per wrong syllable.
 """
 
@@ -30,6 +32,22 @@ def dev_documents() -> list[str]:
         if path.name[:1] in DEV_PREFIXES:
             docs.append("\n".join(clean_markdown(path.read_text(encoding="utf-8"))))
     return docs
+
+
+def paginate(doc: str, words: int) -> str:
+    """The document's lines cut into pages of about `words` words, joined by form feeds."""
+    pages: list[str] = []
+    lines: list[str] = []
+    count = 0
+    for line in doc.split("\n"):
+        lines.append(line)
+        count += len(line.split())
+        if count >= words:
+            pages.append("\n".join(lines))
+            lines, count = [], 0
+    if lines:
+        pages.append("\n".join(lines))
+    return "\f".join(pages)
 
 
 def use_model(path: Path, settings: list[str] | None = None) -> None:
@@ -78,7 +96,8 @@ def compare(truth: str, restored: str, errors: list[tuple[str, str, str, str]]) 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=DEV_MODEL)
-    ap.add_argument("--scope", choices=("doc", "all"), default="doc")
+    ap.add_argument("--scope", choices=("doc", "all", "page"), default="doc")
+    ap.add_argument("--page-words", type=int, default=0, help="cut documents into pages of about N words")
     ap.add_argument("--set", action="append", default=[], help="NAME=VALUE: a restore.py constant")
     ap.add_argument("--errors", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -88,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     restore_mod = importlib.import_module("diacritics.restore")
 
     docs = dev_documents()
+    if args.page_words or args.scope == "page":
+        docs = [paginate(doc, args.page_words or 300) for doc in docs]
     if args.scope == "all":
         docs = ["\n".join(docs)]
     ok = total = 0
@@ -95,7 +116,10 @@ def main(argv: list[str] | None = None) -> None:
     start = time.process_time()
     for doc in docs:
         stripped = "\n".join(strip_marks(line) for line in doc.split("\n"))
-        out = restore_mod.restore(stripped)
+        if args.scope == "page":
+            out = "\f".join(restore_mod.restore(page) for page in stripped.split("\f"))
+        else:
+            out = restore_mod.restore(stripped)
         a, b = compare(doc, out, errors)
         ok += a
         total += b
