@@ -317,12 +317,22 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
     history: list[tuple[list[int], list[int]]] = []
     for cands in lattice:
         new: list[tuple[float, int, int, int]] = []  # (score, d, c, predecessor state)
+        # A pair (c, d) never seen scores the group's best + back-off weight + backoff[c] +
+        # unigram[d] and leaves no trigram context to carry on, so of all the groups whose c
+        # has never preceded d only the best makes a state (c = -1: no context).  Groups sorted
+        # by that score once per column: for each d the first c that d has not followed.
+        unseen = sorted(((bo_best + backoff[c], c, bo_arg) for c, bo_best, bo_arg, _seen in groups), reverse=True)
         for d, ch in cands:
             pd = preceding[d]
-            ud = uni[d]
+            for v, c, bo_arg in unseen:
+                if c not in pd:
+                    new.append((v + uni[d] + ch, d, -1, bo_arg))
+                    break
             for c, bo_best, bo_arg, seen in groups:
                 lo = pd.get(c)
-                best = bo_best + (lo if lo is not None else backoff[c] + ud)
+                if lo is None:
+                    continue
+                best = bo_best + lo
                 arg = bo_arg
                 for sc, f, j in seen:
                     v = f.get(d)
@@ -340,9 +350,13 @@ def _viterbi3(model: Model, lattice: list[tuple[tuple[int, float], ...]]) -> lis
             k = len(ids)
             ids.append(d)
             pointers.append(arg)
-            key = c * M + d
-            f = following.get(key)
-            tb = sc + tri_backoff[key] if f is not None else sc
+            if c < 0:
+                f = None
+                tb = sc
+            else:
+                key = c * M + d
+                f = following.get(key)
+                tb = sc + tri_backoff[key] if f is not None else sc
             g = by_last.get(d)
             if g is None:
                 g = by_last[d] = [d, tb, k, []]
