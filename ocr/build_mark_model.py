@@ -69,13 +69,40 @@ def _truth_index(grid: list[list[str]]) -> dict[str, set[str]]:
     return index
 
 
+def word_samples(image: np.ndarray, words: list, index: dict[str, set[str]]) -> tuple[list, list]:
+    """(features, (truth, tesseract's reading): 1 = hook) of the acute/hook characters of `words` read from `image`."""
+    feats, labels = [], []
+    for w in words:
+        idx = mark_check.candidates(w)
+        if not idx:
+            continue
+        core = w.text.strip(_PUNCT)
+        lead = len(w.text) - len(w.text.lstrip(_PUNCT))
+        truths = index.get(mark_check.fold(core), set())
+        if len(truths) != 1:
+            continue
+        truth = next(iter(truths))
+        for i in idx:
+            j = i - lead
+            if not 0 <= j < len(truth):
+                continue
+            want = mark_check.mark_of(truth[j])
+            f = mark_check.features(image, w.top, w.height, w.symbols[i][1])
+            if want is None or f is None:
+                continue
+            feats.append(f)
+            labels.append((int(want == mark_check.HOOK), int(mark_check.mark_of(w.text[i]) == mark_check.HOOK)))
+    return feats, labels
+
+
 def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list, list]:  # noqa: ANN001
-    """(features, (truth, tesseract's reading): 1 = hook) of one scanned table page, read as the pipeline reads its cells."""
+    """Samples of one scanned page, read as the pipeline reads it: cell stacks of its ruled tables, else its body."""
     grey, dpi, _, _ = page_ocr.prepare(pixels_page, engine)
     (h, v), short = cleanup.ruling_masks_lazy(grey, max(int(0.2 * dpi), 20))
     grids = tables.find_grids(h, v)
     if not grids:
-        return [], []
+        (words,) = words_many(engine, [grey], psm=page_ocr.BODY_PSM, dpi=int(dpi), symbols=True)
+        return word_samples(grey, words, index)
     sh, sv = short()
     grids = tables.find_grids(h, v, sh, sv)
     clean = tables.erase_rulings(grey, h, v, grids, sv)
@@ -84,30 +111,31 @@ def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list,
         stacks = tables.cell_stacks(clean, g, int(dpi))
         read = words_many(engine, [b for b, _ in stacks], psm=6, dpi=tables.cell_dpi(int(dpi)), symbols=True)
         for (big, _), words in zip(stacks, read, strict=True):
-            for w in words:
-                idx = mark_check.candidates(w)
-                if not idx:
-                    continue
-                core = w.text.strip(_PUNCT)
-                lead = len(w.text) - len(w.text.lstrip(_PUNCT))
-                truths = index.get(mark_check.fold(core), set())
-                if len(truths) != 1:
-                    continue
-                truth = next(iter(truths))
-                for i in idx:
-                    j = i - lead
-                    if not 0 <= j < len(truth):
-                        continue
-                    want = mark_check.mark_of(truth[j])
-                    f = mark_check.features(big, w.top, w.height, w.symbols[i][1])
-                    if want is None or f is None:
-                        continue
-                    feats.append(f)
-                    labels.append((int(want == mark_check.HOOK), int(mark_check.mark_of(w.text[i]) == mark_check.HOOK)))
+            f, lab = word_samples(big, words, index)
+            feats += f
+            labels += lab
     return feats, labels
 
 
-def collect(n_tables: int, seed: int, workdir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def body_pdf(rng: random.Random, paragraphs: list[str], path: Path) -> list[str]:
+    """Two portrait pages of running corpus text in the plans' body style; returns the paragraphs drawn."""
+    from tests.fixtures.pdf_canvas import PageWriter, register_fonts
+    from tests.fixtures.pdf_document import _Body
+
+    w = PageWriter(path, register_fonts(), title="body")
+    body = _Body(w)
+    body.new_page()
+    drawn = []
+    while body.portrait_pages < 3:
+        text = rng.choice(paragraphs)[:700]
+        style = "B" if rng.random() < 0.1 else "R"
+        body.paragraph(text.upper()[:120] if style == "B" else text, style, justify=style == "R")
+        drawn.append(text.upper()[:120] if style == "B" else text)
+    w.save()
+    return drawn
+
+
+def collect(n_tables: int, seed: int, workdir: Path, n_bodies: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sys.path.insert(0, str(REPO))
     from diacritics.corpus import iter_paragraphs
     from tests.fixtures.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
@@ -116,11 +144,13 @@ def collect(n_tables: int, seed: int, workdir: Path) -> tuple[np.ndarray, np.nda
     rng = random.Random(seed)
     engine = get_engine("tesseract")
     X, y, group = [], [], []
-    for t in range(n_tables):
+    for t in range(n_tables + n_bodies):
         start = time.process_time()
-        rows = training_rows(rng, paragraphs, 22)
         digital = workdir / f"train_{t}.pdf"
-        grid = build_table_pdf(rows, digital, list(TASK_HEADER))
+        if t < n_tables:
+            grid = build_table_pdf(training_rows(rng, paragraphs, 22), digital, list(TASK_HEADER))
+        else:  # body pages: one "cell" per paragraph
+            grid = [[text] for text in body_pdf(rng, paragraphs, digital)]
         scanned = scan_pdf(digital, workdir / f"train_{t}_hard.pdf", quality="hard", seed=seed + t, stamp=True,
                            rotate_landscape=True)
         index = _truth_index(grid)
@@ -133,7 +163,7 @@ def collect(n_tables: int, seed: int, workdir: Path) -> tuple[np.ndarray, np.nda
                 X += f
                 y += lab
                 group += [t] * len(lab)
-        print(f"table {t}: {len(y)} samples so far ({sum(a for a, _ in y)} hooks), "
+        print(f"{'table' if t < n_tables else 'body'} {t}: {len(y)} samples so far ({sum(a for a, _ in y)} hooks), "
               f"{time.process_time() - start:.1f} s CPU", flush=True)
     return np.array(X, dtype=np.float32), np.array(y, dtype=np.int64).reshape(-1, 2), np.array(group)
 
@@ -170,6 +200,7 @@ def report(model: mark_check.MarkModel, X: np.ndarray, y: np.ndarray, label: str
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tables", type=int, default=24)
+    parser.add_argument("--bodies", type=int, default=0, help="documents of body pages (2 pages each)")
     parser.add_argument("--seed", type=int, default=100)
     parser.add_argument("--out", type=Path, default=mark_check.MODEL)
     parser.add_argument("--samples", type=Path, default=None, help="cache the samples here (.npz)")
@@ -179,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         X, y, group = data["X"], data["y"], data["group"]
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            X, y, group = collect(args.tables, args.seed, Path(tmp))
+            X, y, group = collect(args.tables, args.seed, Path(tmp), args.bodies)
         if args.samples:
             np.savez_compressed(args.samples, X=X, y=y, group=group)
     held = group % 5 == 4
