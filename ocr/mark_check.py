@@ -38,6 +38,8 @@ SURE = 0.9
 
 ACUTE, HOOK = "\u0301", "\u0309"
 CROP_W, CROP_H = 24, 20
+N_FEATURES = CROP_W * CROP_H + 2
+"""Length of a `features` vector: the crop's pixels, then circumflex and upper-case flags."""
 
 
 def _marks(ch: str) -> str:
@@ -69,24 +71,48 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).replace(HOOK, ACUTE))
 
 
-def features(image: np.ndarray, word_top: int, word_height: int, box: tuple[int, int, int, int]) -> np.ndarray | None:
-    """The mark zone above one character: its box's columns, from just above its top to half a word down.
+def char_box(word, i: int) -> tuple[int, int, int, int]:  # noqa: ANN001 - TessWord
+    """Character `i`'s box, trimmed to the gap its neighbours leave when tesseract's box overlaps them.
 
-    Scaled to CROP_W x CROP_H and to [0, 1] ink darkness, with the crop's own paper level and ink
-    contrast taken out (the scans' contrast varies); None when the box is degenerate.
+    LSTM character boxes are rough: about one in four spans a neighbour too ("ộ" of "Nội" from
+    the N's left edge, "à" of "hoàn" over the n). Where the neighbours' boxes leave the
+    character at least a third of the word height of its own, that part is used.
     """
-    x0, y0, x1, y1 = box
-    pad_x = max(2, round(0.06 * word_height))
-    top = max(min(y0, word_top) - pad_x, 0)
-    bottom = min(top + max(round(0.55 * word_height), 8), image.shape[0])
-    left, right = max(x0 - pad_x, 0), min(x1 + pad_x, image.shape[1])
+    syms = word.symbols
+    x0, y0, x1, y1 = syms[i][1]
+    left = max(x0, syms[i - 1][1][2]) if i > 0 else x0
+    right = min(x1, syms[i + 1][1][0]) if i + 1 < len(syms) else x1
+    if right - left >= max(0.33 * word.height, 3) and right - left < x1 - x0:
+        return left, y0, right, y1
+    return x0, y0, x1, y1
+
+
+_CIRCUMFLEX = "\u0302"
+
+
+def features(image: np.ndarray, word, i: int) -> np.ndarray | None:  # noqa: ANN001 - TessWord
+    """The mark zone above character `i` of `word`, and two facts about the letter as tesseract read it.
+
+    The crop: the character's columns (`char_box`) and a fifth of the word height to the right (the
+    mark of ấ / ẩ sits right of the circumflex), from just above its top to half a word height down,
+    scaled to CROP_W x CROP_H, as [0, 1] ink darkness with the crop's own paper level and ink
+    contrast taken out (the scans' contrast varies). Then: does the letter carry a circumflex, is it
+    upper case (the mark then sits lower and closer). None when the box is degenerate.
+    """
+    x0, y0, x1, y1 = char_box(word, i)
+    pad_x = max(2, round(0.06 * word.height))
+    top = max(min(y0, word.top) - pad_x, 0)
+    bottom = min(top + max(round(0.55 * word.height), 8), image.shape[0])
+    left, right = max(x0 - pad_x, 0), min(x1 + max(pad_x, round(0.2 * word.height)), image.shape[1])
     if right - left < 3 or bottom - top < 3:
         return None
     crop = image[top:bottom, left:right].astype(np.float32)
     crop = cv2.resize(crop, (CROP_W, CROP_H), interpolation=cv2.INTER_AREA)
     lo, hi = float(crop.min()), float(np.percentile(crop, 90))
-    ink = (hi - crop) / max(hi - lo, 1.0)
-    return np.clip(ink, 0.0, 1.0).ravel()
+    ink = np.clip((hi - crop) / max(hi - lo, 1.0), 0.0, 1.0).ravel()
+    ch = word.symbols[i][0]
+    facts = np.array([float(_CIRCUMFLEX in unicodedata.normalize("NFD", ch)), float(ch.isupper())], dtype=np.float32)
+    return np.concatenate([ink, facts])
 
 
 class MarkModel:
@@ -135,18 +161,17 @@ class MarkModel:
                             roots=self.roots, baseline=np.array(self.baseline))
 
     def p_hook(self, x: np.ndarray) -> np.ndarray:
+        """P(hook) of each row of `x`: all trees walked together, one level per step."""
         x = np.atleast_2d(x).astype(np.float32)
-        rows = np.arange(len(x))
-        raw = np.full(len(x), self.baseline, dtype=np.float64)
-        for root in self.roots:
-            node = np.full(len(x), root, dtype=np.int32)
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
+        rows = np.arange(len(x))[:, None]
+        inner = ~self.leaf[node]
+        while inner.any():
+            n = node[inner]
+            go_left = x[np.broadcast_to(rows, node.shape)[inner], self.feature[n]] <= self.threshold[n]
+            node[inner] = np.where(go_left, self.left[n], self.right[n])
             inner = ~self.leaf[node]
-            while inner.any():
-                n = node[inner]
-                go_left = x[rows[inner], self.feature[n]] <= self.threshold[n]
-                node[inner] = np.where(go_left, self.left[n], self.right[n])
-                inner = ~self.leaf[node]
-            raw += self.value[node]
+        raw = self.baseline + self.value[node].astype(np.float64).sum(axis=1)
         return 1.0 / (1.0 + np.exp(-raw))
 
 
@@ -189,7 +214,7 @@ def check_words(words: list, image: np.ndarray, clf: MarkModel | None = None, su
     feats, keep = [], []
     for k, i in todo:
         w = words[k]
-        f = features(image, w.top, w.height, w.symbols[i][1])
+        f = features(image, w, i)
         if f is not None:
             feats.append(f)
             keep.append((k, i))

@@ -68,6 +68,20 @@ def test_words_without_matching_character_boxes_are_never_changed() -> None:
     assert [w.text for w in out] == ["kiếm", "kiếm"]
 
 
+def test_character_box_is_trimmed_to_the_gap_its_neighbours_leave() -> None:
+    # "Nội" as tesseract boxed it on a bench-like cell: the ộ box starts at the N's left edge
+    noi = TessWord("Nội", 263, 73, 72, 47, 95.0, 1, 1, 1,
+                   symbols=(("N", (263, 73, 288, 120)), ("ộ", (263, 73, 321, 120)), ("i", (324, 74, 335, 111))))
+    assert mark_check.char_box(noi, 1) == (288, 73, 321, 120)
+    # "phối": neighbours overlap the ố box almost entirely -> tesseract's own box is kept
+    phoi = TessWord("phối", 1507, 72, 95, 50, 95.0, 1, 1, 1,
+                    symbols=(("p", (1507, 85, 1533, 122)), ("h", (1535, 73, 1561, 111)), ("ố", (1553, 72, 1574, 122)),
+                             ("i", (1563, 72, 1602, 111))))
+    assert mark_check.char_box(phoi, 2) == (1553, 72, 1574, 122)
+    f = mark_check.features(np.full((200, 1700), 255, dtype=np.uint8), phoi, 2)
+    assert f is not None and f.shape == (mark_check.N_FEATURES,) and f[-2:].tolist() == [1.0, 0.0]
+
+
 def test_without_the_model_file_nothing_applies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setattr(mark_check, "MODEL", tmp_path / "missing.npz")
     mark_check.model.cache_clear()
@@ -83,7 +97,7 @@ def test_without_the_model_file_nothing_applies(monkeypatch: pytest.MonkeyPatch,
 def test_shipped_model_loads_and_applies_only_to_low_resolution() -> None:
     clf = mark_check.model()
     assert clf is not None, "ocr/mark_model.npz is missing: python -m ocr.build_mark_model"
-    p = clf.p_hook(np.zeros((3, mark_check.CROP_W * mark_check.CROP_H), dtype=np.float32))
+    p = clf.p_hook(np.zeros((3, mark_check.N_FEATURES), dtype=np.float32))
     assert p.shape == (3,) and ((0 <= p) & (p <= 1)).all()
     assert mark_check.applies(200) and not mark_check.applies(300)
 
