@@ -10,10 +10,11 @@ second Vietnamese recogniser that runs offline was usable (see ocr/README.md).
 So: a small classifier of our own looks at the mark zone of every character tesseract read
 with an acute or a hook, cut from the image tesseract read, at the character box tesseract gave
 (`TessWord.symbols`, in-process engine only). It was trained (`python -m ocr.build_mark_model`)
-on table pages the repo's own generator draws from legal-corpus text (training side of
+on table and body pages the repo's own generator draws from legal-corpus text (training side of
 `diacritics.corpus`, never the benchmark's text) and degrades like the bench's hard scans, labelled
-from the drawn text. It can only swap an acute for a hook or back on the same vowel, and only
-when it is sure (`SURE`); every other letter of the word stays as tesseract read it.
+from the drawn text. It can only turn an acute into a hook above on the same vowel, and only
+when it is sure (`SURE`); every other letter of the word stays as tesseract read it, and a hook
+tesseract read is never changed (those were right in 99.6% of the training marks).
 
 Used only on pages whose resolution is below `LOW_DPI` (300 dpi scans read these marks right)
 and only when the model file is present and the engine gives character boxes; otherwise the
@@ -34,7 +35,8 @@ MODEL = Path(__file__).resolve().parent / "mark_model.npz"
 LOW_DPI = 250
 """Pages below this resolution (the scan's own) get the second look."""
 SURE = 0.9
-"""Probability the classifier must give the other mark before the reading is changed."""
+"""P(hook) the classifier must give before an acute is changed. On held-out training documents:
+355 of 465 hooks read as acutes put back, 7 of 3822 right acutes turned wrong (0.7: 390 / 23)."""
 
 ACUTE, HOOK = "\u0301", "\u0309"
 CROP_W, CROP_H = 24, 20
