@@ -121,6 +121,19 @@ def test_character_boxes_from_tesserocr_join_to_the_word() -> None:
     assert mark_check.check_words(plain, image) == plain
 
 
+@pytest.mark.skipif(tesserocr_api.unusable_reason() is not None, reason="in-process tesseract not usable")
+def test_character_boxes_of_pages_without_text_do_not_fail() -> None:
+    # tesserocr raises "No text returned" for an element without text: a blank page or specks must read as nothing
+    blank = np.full((300, 300), 255, dtype=np.uint8)
+    specks = blank.copy()
+    specks[np.random.default_rng(0).random(specks.shape) < 0.01] = 0
+    bar = blank.copy()
+    bar[100:110, 100:140] = 0
+    for image in (blank, specks, bar):
+        words = tesserocr_api.image_to_words(image, psm=6, dpi=200, symbols=True)
+        assert words == tesserocr_api.image_to_words(image, psm=6, dpi=200)
+
+
 _HOOK_ROWS = [
     ["1", "Kiểm tra, rà soát thủ tục hành chính và bổ sung hồ sơ điện tử", "Sở Nội vụ", "Các sở, ngành",
      "Quý II/2025", "Báo cáo kết quả kiểm tra"],

@@ -128,7 +128,10 @@ def _symbols(api: Any) -> Symbols:
             if box is not None:
                 x0, y0, x1, y1 = box
                 current = out.setdefault((x0, y0, x1 - x0, y1 - y0), [])
-        text, box = it.GetUTF8Text(ril.SYMBOL), it.BoundingBox(ril.SYMBOL)
+        try:
+            text, box = it.GetUTF8Text(ril.SYMBOL), it.BoundingBox(ril.SYMBOL)
+        except RuntimeError:  # tesserocr: "No text returned" at an element without text (seal debris)
+            text, box = "", None
         if current is not None and text and box is not None:
             current.append((text, tuple(int(v) for v in box)))
         if not it.Next(ril.SYMBOL):
