@@ -42,10 +42,22 @@ class OcrEngine(Protocol):
         ...
 
 
-def words_many(engine: OcrEngine, images: list[np.ndarray], psm: int, dpi: int) -> list[list[TessWord]]:
-    """Words of several images: in one engine call when the engine offers it, else one call each."""
+def gives_symbols(engine: OcrEngine) -> bool:
+    """Can `engine` return each word's character boxes (`TessWord.symbols`)? Only in-process tesseract can."""
+    return bool(getattr(engine, "gives_symbols", False))
+
+
+def words_many(engine: OcrEngine, images: list[np.ndarray], psm: int, dpi: int,
+               symbols: bool = False) -> list[list[TessWord]]:
+    """Words of several images: in one engine call when the engine offers it, else one call each.
+
+    `symbols=True` asks for character boxes too, where the engine gives them (`gives_symbols`);
+    elsewhere the words come without, as they always did.
+    """
     batch = getattr(engine, "words_many", None)
     if batch is not None:
+        if symbols and gives_symbols(engine):
+            return batch(images, psm=psm, dpi=dpi, symbols=True)
         return batch(images, psm=psm, dpi=dpi)
     return [engine.words(image, psm=psm, dpi=dpi) for image in images]
 
@@ -79,9 +91,16 @@ class TesseractEngine:
     def words(self, image: np.ndarray, psm: int = 3, dpi: int = 300) -> list[TessWord]:
         return _fixed(self.backend.image_to_words(image, lang=self.lang, psm=psm, dpi=dpi))
 
-    def words_many(self, images: list[np.ndarray], psm: int = 3, dpi: int = 300) -> list[list[TessWord]]:
+    @property
+    def gives_symbols(self) -> bool:
+        """Character boxes come only from the in-process backend (the CLI's TSV has words only)."""
+        return bool(getattr(self.backend, "GIVES_SYMBOLS", False))
+
+    def words_many(self, images: list[np.ndarray], psm: int = 3, dpi: int = 300,
+                   symbols: bool = False) -> list[list[TessWord]]:
         """`words` of each image; the CLI reads them all in one process (one model load)."""
-        return [_fixed(ws) for ws in self.backend.images_to_words(images, lang=self.lang, psm=psm, dpi=dpi)]
+        extra = {"symbols": True} if symbols and self.gives_symbols else {}
+        return [_fixed(ws) for ws in self.backend.images_to_words(images, lang=self.lang, psm=psm, dpi=dpi, **extra)]
 
     def rotation(self, image: np.ndarray) -> tuple[int, float]:
         return self.backend.detect_rotation(image)

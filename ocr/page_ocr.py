@@ -11,8 +11,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import borderless, cleanup, layout, tables
-from ocr.engines import OcrEngine, words_many
+from ocr import borderless, cleanup, layout, mark_check, tables
+from ocr.engines import OcrEngine, gives_symbols, words_many
 from ocr.pdf_source import PageImage
 from ocr.text_layer import insert_table_lines
 from schema.document import Line, Page
@@ -66,10 +66,18 @@ Measured on the bench body pages: CER 0.52% -> 0.23% clean, 0.31% -> 0.10% noisy
 on hard, and about 6% less tesseract CPU (no layout analysis)."""
 
 
+def _body_words(engine: OcrEngine, image: np.ndarray, dpi: int) -> list:
+    """The body pass's words; on a low-resolution scan with acutes given a second look (`ocr.mark_check`)."""
+    if mark_check.applies(dpi) and gives_symbols(engine):
+        (words,) = words_many(engine, [image], psm=BODY_PSM, dpi=dpi, symbols=True)
+        return mark_check.check_words(words, image)
+    return engine.words(image, psm=BODY_PSM, dpi=dpi)
+
+
 def _tokens(engine: OcrEngine, image: np.ndarray, dpi: int) -> list[layout.Token]:
     return [
         layout.Token(w.text, w.left, w.top, w.right, w.bottom, w.conf, (w.block, w.par, w.line))
-        for w in engine.words(image, psm=BODY_PSM, dpi=dpi)
+        for w in _body_words(engine, image, dpi)
     ]
 
 
@@ -128,7 +136,7 @@ def _as_tokens(words: list, x0: int = 0, y0: int = 0) -> list[layout.Token]:
 def _body_tokens(engine: OcrEngine, body: np.ndarray, dpi: int, has_tables: bool) -> list[layout.Token]:
     """OCR of the page outside its tables (see `_body_image`)."""
     image, x0, y0 = _body_image(body, has_tables)
-    return [] if image is None else _as_tokens(engine.words(image, psm=BODY_PSM, dpi=dpi), x0, y0)
+    return [] if image is None else _as_tokens(_body_words(engine, image, dpi), x0, y0)
 
 
 def _read_body_and_cells(engine: OcrEngine, body: np.ndarray, clean: np.ndarray, grids: list[tables.Grid],
@@ -138,7 +146,7 @@ def _read_body_and_cells(engine: OcrEngine, body: np.ndarray, clean: np.ndarray,
     image, x0, y0 = _body_image(body, True)
     stacks = [tables.cell_stacks(clean, g, dpi) for g in grids]
     if tables.cell_dpi(dpi) != dpi or BODY_PSM != 6:
-        return ([] if image is None else _as_tokens(engine.words(image, psm=BODY_PSM, dpi=dpi), x0, y0)), stacks, None
+        return ([] if image is None else _as_tokens(_body_words(engine, image, dpi), x0, y0)), stacks, None
     bigs = [big for grid_stacks in stacks for big, _ in grid_stacks]
     read = words_many(engine, ([image] if image is not None else []) + bigs, psm=BODY_PSM, dpi=dpi)
     tokens = _as_tokens(read.pop(0), x0, y0) if image is not None else []

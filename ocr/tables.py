@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr import numbering, roman
+from ocr import mark_check, numbering, roman
 from ocr.cleanup import erase
-from ocr.engines import OcrEngine
+from ocr.engines import OcrEngine, gives_symbols, words_many
 from schema.document import Cell, Table
 
 MIN_TABLE_WIDTH = 0.25
@@ -280,9 +280,17 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300,
     if stacks is None:
         stacks = cell_stacks(clean, grid, dpi)
     scale = cell_scale(dpi)
+    marks = mark_check.applies(dpi) and gives_symbols(engine)  # low-res scan: acute/hook second look
     found: dict[tuple[int, int], list] = {}
     for k, (big, boxes) in enumerate(stacks):
-        first = first_words[k] if first_words is not None else engine.words(big, psm=6, dpi=cell_dpi(dpi))
+        if first_words is not None:
+            first = first_words[k]
+        elif marks:
+            first = words_many(engine, [big], psm=6, dpi=cell_dpi(dpi), symbols=True)[0]
+        else:
+            first = engine.words(big, psm=6, dpi=cell_dpi(dpi))
+        if marks:
+            first = mark_check.check_words(first, big)
         for w in _numerals_reread(engine, big, first, boxes, scale, cell_dpi(dpi)):
             cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:

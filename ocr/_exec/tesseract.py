@@ -12,7 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import cv2
@@ -39,6 +39,9 @@ class TessWord:
     block: int
     par: int
     line: int
+    symbols: tuple[tuple[str, tuple[int, int, int, int]], ...] = field(default=(), compare=False, repr=False)
+    """(character, (x0, y0, x1, y1)) per recognised character, in reading order; only the in-process
+    engine fills it, and only when asked (`ocr.mark_check` uses it); empty otherwise."""
 
     @property
     def right(self) -> int:

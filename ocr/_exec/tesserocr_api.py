@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
@@ -105,26 +106,74 @@ def _set_image(api: Any, image: np.ndarray) -> bytes:
     return data
 
 
-def _tsv(api: Any, image: np.ndarray, psm: int, dpi: int) -> str:
+Symbols = dict[tuple[int, int, int, int], tuple[tuple[str, tuple[int, int, int, int]], ...]]
+
+
+def _symbols(api: Any) -> Symbols:
+    """Each word's characters with their boxes, keyed by the word's (left, top, width, height) as in the TSV.
+
+    Read from the recognition just done (no second pass): the TSV is written by the same result
+    iterator, so a TSV word and its entry here share the box exactly.
+    """
+    it = api.GetIterator()
+    out: dict = {}
+    if it is None:
+        return out
+    ril = tesserocr.RIL
+    current: list | None = None
+    while True:
+        if it.IsAtBeginningOf(ril.WORD):
+            box = it.BoundingBox(ril.WORD)
+            current = None
+            if box is not None:
+                x0, y0, x1, y1 = box
+                current = out.setdefault((x0, y0, x1 - x0, y1 - y0), [])
+        try:
+            text, box = it.GetUTF8Text(ril.SYMBOL), it.BoundingBox(ril.SYMBOL)
+        except RuntimeError:  # tesserocr: "No text returned" at an element without text (seal debris)
+            text, box = "", None
+        if current is not None and text and box is not None:
+            current.append((text, tuple(int(v) for v in box)))
+        if not it.Next(ril.SYMBOL):
+            break
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _tsv(api: Any, image: np.ndarray, psm: int, dpi: int, symbols: bool = False) -> tuple[str, Symbols]:
     api.SetPageSegMode(psm)
     api.SetVariable("user_defined_dpi", str(dpi))
     keep = _set_image(api, image)
     tsv = api.GetTSVText(0)
+    syms = _symbols(api) if symbols and tsv is not None else {}
     api.Clear()  # drop this image's results now rather than hold them until the next call
     del keep
     if tsv is None:
         raise TesseractError("libtesseract failed on an image")
-    return "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n" + tsv
+    head = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    return head + tsv, syms
 
 
-def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[TessWord]:
-    """Words with boxes and confidences, as `tesseract.image_to_words` gives them."""
-    return _tsv_rows(_tsv(_api(lang), image, psm, dpi), 0)[0]
+GIVES_SYMBOLS = True
+"""This backend can return each word's character boxes (`symbols=True`); the CLI backend cannot."""
 
 
-def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, dpi: int = 300) -> list[list[TessWord]]:
+def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int = 300,
+                   symbols: bool = False) -> list[TessWord]:
+    """Words with boxes and confidences, as `tesseract.image_to_words` gives them.
+
+    `symbols=True` also fills each word's `symbols` (character boxes) from the same recognition.
+    """
+    tsv, syms = _tsv(_api(lang), image, psm, dpi, symbols)
+    words = _tsv_rows(tsv, 0)[0]
+    if not symbols:
+        return words
+    return [replace(w, symbols=syms.get((w.left, w.top, w.width, w.height), ())) for w in words]
+
+
+def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, dpi: int = 300,
+                    symbols: bool = False) -> list[list[TessWord]]:
     """`image_to_words` of each image (the CLI path batches to save model loads; here there are none to save)."""
-    return [image_to_words(image, lang=lang, psm=psm, dpi=dpi) for image in images]
+    return [image_to_words(image, lang=lang, psm=psm, dpi=dpi, symbols=symbols) for image in images]
 
 
 def detect_rotation(image: np.ndarray) -> tuple[int, float]:
