@@ -66,6 +66,8 @@ def _needs_restoring(page: Page) -> bool:
 
 def _restored(page: Page, text: str) -> Page:
     """The page with its restored text, what OCR read kept in `raw_text`, its table cells restored too."""
+    if not page.tables:
+        return page.model_copy(update={"raw_text": page.text, "text": text})
     # A cell is too short to judge how it was damaged; the page it sits on says.
     mode = diacritics.page_mode(page.text)
     tables = [
@@ -92,8 +94,9 @@ def restore_pages(pages: Iterable[Page]) -> list[Page]:
     pages of mark-less text went from 98.54% to 98.63% of syllables right.  Each page is still
     judged on its own (clean pages stay frozen; English-OCR and mark-less pages differ)."""
     pages = list(pages)
+    # A page whose text holds a form feed of its own cannot be joined: it is restored alone.
+    out = [restore_page(p) if "\f" in p.text else p for p in pages]
     todo = [i for i, p in enumerate(pages) if "\f" not in p.text and _needs_restoring(p)]
-    out = [p if i in todo else restore_page(p) for i, p in enumerate(pages)]
     if todo:
         texts = diacritics.restore("\f".join(pages[i].text for i in todo)).split("\f")
         for i, text in zip(todo, texts, strict=True):
