@@ -11,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ocr import borderless, cleanup, layout, mark_check, tables
+from ocr import borderless, cleanup, layout, mark_check, tables, word_choice
 from ocr.engines import OcrEngine, gives_symbols, words_many
 from ocr.pdf_source import PageImage
 from ocr.text_layer import insert_table_lines
@@ -70,7 +70,7 @@ def _body_words(engine: OcrEngine, image: np.ndarray, dpi: int) -> list:
     """The body pass's words; on a low-resolution scan with acutes given a second look (`ocr.mark_check`)."""
     if mark_check.applies(dpi) and gives_symbols(engine):
         (words,) = words_many(engine, [image], psm=BODY_PSM, dpi=dpi, symbols=True)
-        return mark_check.check_words(words, image)
+        return word_choice.choose_words(mark_check.check_words(words, image))
     return engine.words(image, psm=BODY_PSM, dpi=dpi)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ocr import mark_check, numbering, roman
+from ocr import mark_check, numbering, roman, word_choice
 from ocr.cleanup import erase
 from ocr.engines import OcrEngine, gives_symbols, words_many
 from schema.document import Cell, Table
@@ -290,7 +290,7 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300,
         else:
             first = engine.words(big, psm=6, dpi=cell_dpi(dpi))
         if marks:
-            first = mark_check.check_words(first, big)
+            first = word_choice.choose_words(mark_check.check_words(first, big))
         for w in _numerals_reread(engine, big, first, boxes, scale, cell_dpi(dpi)):
             cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:

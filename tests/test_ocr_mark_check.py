@@ -150,8 +150,11 @@ _HOOK_ROWS = [
 
 @pytest.mark.slow
 @pytest.mark.skipif(tesserocr_api.unusable_reason() is not None, reason="in-process tesseract not usable")
-def test_low_resolution_table_gets_its_hooks_back_and_nothing_else_changes(tmp_path: Path) -> None:
-    from ocr import read_pdf
+def test_low_resolution_table_gets_its_hooks_back_and_nothing_else_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ocr import read_pdf, word_choice
+
+    monkeypatch.setattr(word_choice, "lexicon", lambda: None)  # this test is about the pixels alone
     from tests.fixtures.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
 
     digital = tmp_path / "hooks.pdf"

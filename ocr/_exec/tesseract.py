@@ -42,6 +42,9 @@ class TessWord:
     symbols: tuple[tuple[str, tuple[int, int, int, int]], ...] = field(default=(), compare=False, repr=False)
     """(character, (x0, y0, x1, y1)) per recognised character, in reading order; only the in-process
     engine fills it, and only when asked (`ocr.mark_check` uses it); empty otherwise."""
+    choices: tuple[tuple[tuple[str, float], ...], ...] = field(default=(), compare=False, repr=False)
+    """Per character of `symbols`, the recogniser's alternatives with their confidence (0-100), best
+    first, its own reading included (`lstm_choice_mode=2`); filled with `symbols` (`ocr.word_choice`)."""
 
     @property
     def right(self) -> int:

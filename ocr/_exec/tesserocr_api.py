@@ -106,11 +106,13 @@ def _set_image(api: Any, image: np.ndarray) -> bytes:
     return data
 
 
-Symbols = dict[tuple[int, int, int, int], tuple[tuple[str, tuple[int, int, int, int]], ...]]
+Symbols = dict[tuple[int, int, int, int],
+               tuple[tuple[str, tuple[int, int, int, int], tuple[tuple[str, float], ...]], ...]]
 
 
 def _symbols(api: Any) -> Symbols:
-    """Each word's characters with their boxes, keyed by the word's (left, top, width, height) as in the TSV.
+    """Each word's characters with their boxes and alternatives, keyed by the word's (left, top, width,
+    height) as in the TSV.
 
     Read from the recognition just done (no second pass): the TSV is written by the same result
     iterator, so a TSV word and its entry here share the box exactly.
@@ -133,7 +135,8 @@ def _symbols(api: Any) -> Symbols:
         except RuntimeError:  # tesserocr: "No text returned" at an element without text (seal debris)
             text, box = "", None
         if current is not None and text and box is not None:
-            current.append((text, tuple(int(v) for v in box)))
+            alts = tuple((c.GetUTF8Text(), round(float(c.Confidence()), 1)) for c in it.GetChoiceIterator())
+            current.append((text, tuple(int(v) for v in box), alts))
         if not it.Next(ril.SYMBOL):
             break
     return {k: tuple(v) for k, v in out.items()}
@@ -142,6 +145,8 @@ def _symbols(api: Any) -> Symbols:
 def _tsv(api: Any, image: np.ndarray, psm: int, dpi: int, symbols: bool = False) -> tuple[str, Symbols]:
     api.SetPageSegMode(psm)
     api.SetVariable("user_defined_dpi", str(dpi))
+    # the LSTM's per-character alternatives, wanted with the character boxes (same best path either way)
+    api.SetVariable("lstm_choice_mode", "2" if symbols else "0")
     keep = _set_image(api, image)
     tsv = api.GetTSVText(0)
     syms = _symbols(api) if symbols and tsv is not None else {}
@@ -161,13 +166,18 @@ def image_to_words(image: np.ndarray, lang: str = "vie", psm: int = 3, dpi: int 
                    symbols: bool = False) -> list[TessWord]:
     """Words with boxes and confidences, as `tesseract.image_to_words` gives them.
 
-    `symbols=True` also fills each word's `symbols` (character boxes) from the same recognition.
+    `symbols=True` also fills each word's `symbols` (character boxes) and `choices` (the recogniser's
+    alternatives per character) from the same recognition.
     """
     tsv, syms = _tsv(_api(lang), image, psm, dpi, symbols)
     words = _tsv_rows(tsv, 0)[0]
     if not symbols:
         return words
-    return [replace(w, symbols=syms.get((w.left, w.top, w.width, w.height), ())) for w in words]
+    out = []
+    for w in words:
+        chars = syms.get((w.left, w.top, w.width, w.height), ())
+        out.append(replace(w, symbols=tuple((t, b) for t, b, _ in chars), choices=tuple(a for _, _, a in chars)))
+    return out
 
 
 def images_to_words(images: list[np.ndarray], lang: str = "vie", psm: int = 3, dpi: int = 300,
