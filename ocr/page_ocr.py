@@ -67,10 +67,14 @@ on hard, and about 6% less tesseract CPU (no layout analysis)."""
 
 
 def _body_words(engine: OcrEngine, image: np.ndarray, dpi: int) -> list:
-    """The body pass's words; on a low-resolution scan with acutes given a second look (`ocr.mark_check`)."""
-    if mark_check.applies(dpi) and gives_symbols(engine):
+    """The body pass's words; on a low-resolution scan with acutes given a second look (`ocr.mark_check`),
+    then tesseract's alternatives ranked by the words around them (`ocr.word_choice`)."""
+    marks = mark_check.applies(dpi)
+    if (marks or word_choice.applies()) and gives_symbols(engine):
         (words,) = words_many(engine, [image], psm=BODY_PSM, dpi=dpi, symbols=True)
-        return word_choice.choose_words(mark_check.check_words(words, image))
+        if marks:
+            words = mark_check.check_words(words, image)
+        return word_choice.choose_words(words)
     return engine.words(image, psm=BODY_PSM, dpi=dpi)
 
 
@@ -148,8 +152,10 @@ def _read_body_and_cells(engine: OcrEngine, body: np.ndarray, clean: np.ndarray,
     if tables.cell_dpi(dpi) != dpi or BODY_PSM != 6:
         return ([] if image is None else _as_tokens(_body_words(engine, image, dpi), x0, y0)), stacks, None
     bigs = [big for grid_stacks in stacks for big, _ in grid_stacks]
-    read = words_many(engine, ([image] if image is not None else []) + bigs, psm=BODY_PSM, dpi=dpi)
-    tokens = _as_tokens(read.pop(0), x0, y0) if image is not None else []
+    alternatives = word_choice.applies() and gives_symbols(engine)  # `read_cells` ranks the cells' ones
+    read = words_many(engine, ([image] if image is not None else []) + bigs, psm=BODY_PSM, dpi=dpi,
+                      symbols=alternatives)
+    tokens = _as_tokens(word_choice.choose_words(read.pop(0)), x0, y0) if image is not None else []
     firsts = []
     for grid_stacks in stacks:
         firsts.append(read[: len(grid_stacks)])

@@ -281,16 +281,19 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300,
         stacks = cell_stacks(clean, grid, dpi)
     scale = cell_scale(dpi)
     marks = mark_check.applies(dpi) and gives_symbols(engine)  # low-res scan: acute/hook second look
+    alternatives = (marks or word_choice.applies()) and gives_symbols(engine)
     found: dict[tuple[int, int], list] = {}
     for k, (big, boxes) in enumerate(stacks):
         if first_words is not None:
             first = first_words[k]
-        elif marks:
+        elif alternatives:
             first = words_many(engine, [big], psm=6, dpi=cell_dpi(dpi), symbols=True)[0]
         else:
             first = engine.words(big, psm=6, dpi=cell_dpi(dpi))
         if marks:
-            first = word_choice.choose_words(mark_check.check_words(first, big))
+            first = mark_check.check_words(first, big)
+        if alternatives:
+            first = word_choice.choose_words(first)
         for w in _numerals_reread(engine, big, first, boxes, scale, cell_dpi(dpi)):
             cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
             for top, bottom, x0, x1, cell in boxes:

@@ -84,6 +84,11 @@ def lexicon() -> Lexicon | None:
     return Lexicon.load(LEXICON) if LEXICON.exists() else None
 
 
+def applies() -> bool:
+    """Whether words get the choice (the counts file is shipped; a checkout without it reads as before)."""
+    return lexicon() is not None
+
+
 def _base(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
 
@@ -118,7 +123,7 @@ def candidates(word) -> list[str]:  # noqa: ANN001 - TessWord
     out: list[str] = []
     for i, ch in enumerate(parts.core):
         for alt, conf in word.choices[start + i]:
-            if len(alt) != 1 or alt == ch or not alt.isalpha() or alt.isupper() != ch.isupper():
+            if not alt or len(alt) != 1 or alt == ch or not alt.isalpha() or alt.isupper() != ch.isupper():
                 continue
             if _base(alt) != _base(ch) and conf < LETTER_CONF:
                 continue

@@ -122,3 +122,9 @@ def test_low_resolution_table_gains_cells_and_loses_none(tmp_path, monkeypatch) 
     fixed = [k for k, v in want.items() if with_choice.get(k) == v and without.get(k) != v]
     broken = [k for k, v in want.items() if with_choice.get(k) != v and without.get(k) == v]
     assert fixed and not broken, (fixed, broken)
+
+
+def test_an_alternative_without_text_is_no_candidate() -> None:
+    # tesseract's choice iterator can yield a choice whose text is None (seen on a CI machine on a
+    # 200 dpi commune scan): it must be skipped, not crash the page
+    assert _texts(_line(("sửa", {}), ("đối", {1: [(None, 10.0), ("", 5.0), ("ổ", 0.0)]}))) == ["sửa", "đổi"]

@@ -135,7 +135,9 @@ def _symbols(api: Any) -> Symbols:
         except RuntimeError:  # tesserocr: "No text returned" at an element without text (seal debris)
             text, box = "", None
         if current is not None and text and box is not None:
-            alts = tuple((c.GetUTF8Text(), round(float(c.Confidence()), 1)) for c in it.GetChoiceIterator())
+            # a choice can come back without text (None): it is no alternative reading
+            alts = tuple((t, round(float(c.Confidence()), 1)) for c in it.GetChoiceIterator()
+                         if (t := c.GetUTF8Text()))
             current.append((text, tuple(int(v) for v in box), alts))
         if not it.Next(ril.SYMBOL):
             break
