@@ -2,10 +2,10 @@
 
 Why: on 200 dpi scans (blur, JPEG, low contrast) tesseract `vie` reads a hook above (ả ẻ ỏ ủ ỉ ỷ
 ẩ ể ổ ở ử ...) as an acute (á é ó ú í ý ấ ế ố ớ ứ ...): on the bench's hard table it was the only
-error in 13 of 28 wrong cells. Tesseract's own second choice cannot be trusted there (the hook
-was not even offered for 4 of 10 such glyphs) and a word list must not choose the reading (that
-is the diacritics stage's job, after OCR). The larger tesseract models were worse, and no
-second Vietnamese recogniser that runs offline was usable (see ocr/README.md).
+error in 13 of 28 wrong cells. Tesseract's own second choice cannot always help there (the hook
+was not even offered for 4 of 10 such glyphs; `ocr.word_choice` ranks the offered ones by the
+words around them, after this check). The larger tesseract models were worse, and no second
+Vietnamese recogniser that runs offline was usable (see ocr/README.md).
 
 So: a small classifier of our own looks at the mark zone of every character tesseract read
 with an acute or a hook, cut from the image tesseract read, at the character box tesseract gave

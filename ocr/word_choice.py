@@ -1,6 +1,6 @@
 """Which of tesseract's own readings of a word do state documents write? A lexicon choice inside OCR.
 
-Why: on 200 dpi scans the LSTM's best path often carries the wrong mark ("sửa đối", "bố sung",
+Why: on 200 dpi scans (and now and then at 300 dpi) the LSTM's best path often carries the wrong mark ("sửa đối", "bố sung",
 "tỉnh gọn", "CÀI CÁCH", "TRIẾN") while the right character is among its alternatives for that
 position (`lstm_choice_mode=2`, `TessWord.choices`), often at a confidence near the winner's.
 The pixels cannot settle it (`ocr.mark_check` settles what they can); the words next to it can,
@@ -89,6 +89,7 @@ def applies() -> bool:
     return lexicon() is not None
 
 
+@lru_cache(maxsize=4096)
 def _base(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
 
@@ -101,16 +102,22 @@ class _Parts:
     core: str
     tail: str
 
-    @classmethod
-    def of(cls, text: str) -> _Parts:
-        rest = _OPEN.sub("", text)
-        core = _CLOSE.sub("", rest)
-        return cls(text[: len(text) - len(rest)], core, rest[len(core):])
+    @staticmethod
+    def of(text: str) -> _Parts:
+        return _parts(text)
 
     @property
     def syllable(self) -> str | None:
         low = unicodedata.normalize("NFC", self.core).lower()
         return low if low.isalpha() else None
+
+
+@lru_cache(maxsize=16384)
+def _parts(text: str) -> _Parts:
+    """Cached: every word is cut several times per pass (as itself, as a neighbour, per candidate)."""
+    rest = _OPEN.sub("", text)
+    core = _CLOSE.sub("", rest)
+    return _Parts(text[: len(text) - len(rest)], core, rest[len(core):])
 
 
 def candidates(word) -> list[str]:  # noqa: ANN001 - TessWord
@@ -189,11 +196,18 @@ def choose_words(words: list, lex: Lexicon | None = None) -> list:
     if lex is None or not any(w.choices for w in words):
         return words
     out = list(words)
+    todo = [k for k, w in enumerate(words) if w.choices]
     for _ in range(2):
         ctx = list(out)
-        for k, w in enumerate(words):
-            if w.choices:
-                left, right = _neighbours(ctx, k)
-                out[k] = choose(w, left, right, lex)
+        changed = set()
+        for k in todo:
+            left, right = _neighbours(ctx, k)
+            out[k] = choose(words[k], left, right, lex)
+            if out[k] is not ctx[k]:
+                changed.add(k)
+        # the second pass only needs the words next to one the first pass changed
+        todo = sorted({j for k in changed for j in (k - 1, k + 1) if 0 <= j < len(words) and words[j].choices})
+        if not todo:
+            break
     return out
 
