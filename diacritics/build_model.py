@@ -246,7 +246,8 @@ def confusions_of(path: Path) -> tuple[Counter, Counter, list[str], int]:
 
 
 def build(
-    max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "", confusions_from: Path | None = None
+    max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "", confusions_from: Path | None = None,
+    extra_texts: tuple[Path, ...] = (),
 ) -> dict:
     """`dev_prefixes`: also leave out training files starting with these hex digits, to tune
     decoder settings on text the tuned model has not seen (the shipped model uses none).
@@ -257,6 +258,8 @@ def build(
         if path.name[:1] not in dev_prefixes
         for para in clean_markdown(path.read_text(encoding="utf-8"))
     ] + seed_paragraphs()
+    for extra_path in extra_texts:
+        paragraphs += [line for line in extra_path.read_text(encoding="utf-8").split("\n") if line.strip()]
     unigrams, bigrams, trigrams = count_ngrams(paragraphs)
     titles, mids = count_title_case(paragraphs)
     # Each dictionary word adds one count to its syllable pairs: the corpus is one genre, and
@@ -331,8 +334,12 @@ def main(argv: list[str] | None = None) -> None:
         "--confusions-from", type=Path, default=None,
         help="reuse the OCR confusion table of this model (e.g. the shipped one) instead of OCR-ing pages",
     )
+    ap.add_argument("--extra-text", type=Path, action="append", default=[], help="more running text, one paragraph a line")
     args = ap.parse_args(argv)
-    model = build(args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from)
+    model = build(
+        args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from,
+        extra_texts=tuple(args.extra_text),
+    )
     # mtime=0: the same sources give a byte-identical file
     with open(args.out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
         gz.write(json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
