@@ -43,15 +43,26 @@ def _check_header(path: Path) -> None:
         raise UnreadableFileError(f"{path}: not a PDF (no %PDF- header)")
 
 
-def _zero_pages_by_pdfplumber(path: Path) -> bool:
-    """pdfium refuses some valid page-less PDFs as 'data format error'; pdfminer tells them apart."""
+def _verdict_of_pdfminer(path: Path) -> str | None:
+    """Why pdfium refused the file, as pdfminer sees it: "no pages", "encrypted" or None.
+
+    pdfium refuses some valid page-less PDFs as 'data format error', and its error code is
+    process-wide state that a failed load does not always reset: after an encrypted file, a
+    page-less one read "password required" in the same worker.  pdfminer tells them apart.
+    """
     import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         with pdfplumber.open(path) as pdf:
-            return len(pdf.pages) == 0
-    except Exception:  # noqa: BLE001 - any parse failure means "not a readable empty PDF"
-        return False
+            return "no pages" if len(pdf.pages) == 0 else None
+    except Exception as exc:  # noqa: BLE001 - any parse failure means "no verdict"
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
+            exc, PDFPasswordIncorrect | PDFEncryptionError
+        ):
+            return "encrypted"
+        return None
 
 
 def open_pdf(path: str | Path) -> pdfium.PdfDocument:
@@ -61,11 +72,11 @@ def open_pdf(path: str | Path) -> pdfium.PdfDocument:
     try:
         doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        code = getattr(exc, "err_code", None)
-        if code == _PDFIUM_PASSWORD_ERROR:
-            raise EncryptedPDFError(f"{path}: PDF is encrypted (password required)") from None
-        if _zero_pages_by_pdfplumber(path):
+        verdict = _verdict_of_pdfminer(path)
+        if verdict == "no pages":
             raise EmptyDocumentError(f"{path}: PDF has no pages") from None
+        if verdict == "encrypted" or (verdict is None and getattr(exc, "err_code", None) == _PDFIUM_PASSWORD_ERROR):
+            raise EncryptedPDFError(f"{path}: PDF is encrypted (password required)") from None
         raise CorruptPDFError(f"{path}: corrupt or truncated PDF ({exc})") from None
     if len(doc) == 0:
         doc.close()

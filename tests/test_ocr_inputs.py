@@ -66,6 +66,23 @@ def test_corrupt_encrypted_empty_and_non_pdf_inputs_raise_clear_errors(tmp_path:
             ocr.pdf_page_count(path)
 
 
+def test_reason_does_not_leak_from_the_previous_failed_file(tmp_path: Path) -> None:
+    """pdfium's last-error code is process state: a page-less PDF opened after an encrypted one
+    in the same worker was reported as "encrypted" (CI, December); each file gets its own reason."""
+    from tests.fixtures import bad_inputs
+
+    encrypted = _two_page_pdf(tmp_path / "encrypted.pdf", encrypt="secret")
+    zero = bad_inputs.zero_page_pdf(tmp_path / "zero_pages.pdf")
+    good = _two_page_pdf(tmp_path / "good.pdf")
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    expected = {encrypted: "encrypted", zero: "no pages", truncated: "corrupt"}
+    for path in [zero, encrypted, zero, truncated, encrypted, truncated, zero]:
+        with pytest.raises(InputError) as info:
+            ocr.pdf_page_count(path)
+        assert expected[path] in str(info.value), (path.name, str(info.value))
+
+
 def test_cli_reports_unreadable_input_on_one_line_with_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4\nthis is not really a pdf")
