@@ -57,12 +57,9 @@ def _verdict_of_pdfminer(path: Path) -> str | None:
         with pdfplumber.open(path) as pdf:
             return "no pages" if len(pdf.pages) == 0 else None
     except Exception as exc:  # noqa: BLE001 - any parse failure means "no verdict"
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError) or isinstance(
-            exc, PDFPasswordIncorrect | PDFEncryptionError
-        ):
-            return "encrypted"
-        return None
+        # pdfplumber wraps pdfminer's exception as its first argument
+        wrapped = (exc, *exc.args)
+        return "encrypted" if any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in wrapped) else None
 
 
 def open_pdf(path: str | Path) -> pdfium.PdfDocument:

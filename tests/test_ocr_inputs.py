@@ -68,7 +68,7 @@ def test_corrupt_encrypted_empty_and_non_pdf_inputs_raise_clear_errors(tmp_path:
 
 def test_reason_does_not_leak_from_the_previous_failed_file(tmp_path: Path) -> None:
     """pdfium's last-error code is process state: a page-less PDF opened after an encrypted one
-    in the same worker was reported as "encrypted" (CI, December); each file gets its own reason."""
+    in the same worker was reported as "encrypted" (fresh-clone make test, December); each file gets its own reason."""
     from tests.fixtures import bad_inputs
 
     encrypted = _two_page_pdf(tmp_path / "encrypted.pdf", encrypt="secret")
