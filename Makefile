@@ -13,7 +13,8 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-
 	fonts-liberation fonts-liberation2 libtesseract-dev libleptonica-dev pkg-config g++
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput system-deps install samples clean
+.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput system-deps install samples clean \
+	models model-diacritics model-marks model-pairs gazetteer
 
 ingest: install
 	$(BIN)/python -m pipeline ingest $(RAW) --db $(DB) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
@@ -53,9 +54,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q --no-binary tesserocr -e '.[dev,bench]'
 	touch $(STAMP)
 
+# Everything that builds data lives in tools/ (python -m tools.NAME); one target each.
 # Regenerate the shipped sample PDFs (deterministic).
 samples: install
-	$(BIN)/python tests/fixtures/make_pdfs.py --out $(RAW)/generated
+	$(BIN)/python -m tools.pdfgen.make_pdfs --out $(RAW)/generated
+
+# Rebuild every model and lexicon shipped in the repo (see docs/architecture.md for which are byte-identical).
+models: model-diacritics model-pairs model-marks gazetteer
+
+# diacritics/vi_model.json.gz from data/corpus (+ OCR confusions of rendered pages).
+model-diacritics: install
+	$(BIN)/python -m tools.build_diacritics_model --workers 2
+
+# ocr/syllable_pairs.tsv.gz, the pair counts ocr.word_choice ranks by (corpus training side).
+model-pairs: install
+	$(BIN)/python -m tools.build_pair_lexicon
+
+# ocr/mark_model.npz, the acute-vs-hook classifier of ocr.mark_check (~6 min; needs the bench extra).
+model-marks: install
+	$(BIN)/python -m tools.build_mark_model --tables 110 --bodies 16 --jobs 2
+
+# parsers/data/gazetteer.tsv.gz from the vietnam-provinces package (pip download, PyPI).
+gazetteer: install
+	$(BIN)/python -m tools.build_gazetteer
 
 bench: bench-ocr bench-diacritics bench-throughput
 

@@ -24,8 +24,8 @@ from collections.abc import Callable
 
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.corpus import REPO_ROOT, iter_paragraphs
 from diacritics.text import TOKEN_RE, apply_case, is_word, strip_marks
+from tools.corpus import REPO_ROOT, iter_paragraphs
 
 RESULTS = REPO_ROOT / "bench" / "results" / "diacritics.json"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_heldout.jsonl"
@@ -139,7 +139,7 @@ def heldout_text(limit_words: int) -> str:
 
 
 def ocr_pages(n_pages: int, workers: int) -> list[dict]:
-    from diacritics.ocr_sim import ocr_pages as render_and_read
+    from tools.ocr_sim import ocr_pages as render_and_read
 
     paras = list(iter_paragraphs(held_out=True))
     random.Random(11).shuffle(paras)

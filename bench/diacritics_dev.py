@@ -1,7 +1,7 @@
 """Tuning harness for the restorer on the dev split (never on the held-out files).
 
 Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all|page] [--page-words N] [--errors FILE]`.
-The model at PATH must be built with `python -m diacritics.build_model --dev-prefixes 345
+The model at PATH must be built with `python -m tools.build_diacritics_model --dev-prefixes 345
 --confusions-from diacritics/vi_model.json.gz --out PATH`, so the dev files (names starting
 3, 4 or 5) are unseen.  Each dev document is stripped of its marks and restored in one call
 (`--scope doc`, like a document restored in one `restore()` call) or all of them in one call
@@ -19,8 +19,8 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.corpus import CORPUS_DIR, clean_markdown
 from diacritics.text import TOKEN_RE, is_word, strip_marks
+from tools.corpus import CORPUS_DIR, clean_markdown
 
 DEV_PREFIXES = "345"
 DEV_MODEL = Path("/tmp/dev_model.json.gz")

@@ -1,6 +1,6 @@
 """OCR benchmark: cchc-ingest's OCR stage against plain `tesseract -l vie` on the same page images.
 
-Pages are generated from clean text with known truth (tests/fixtures/make_pdfs.py):
+Pages are generated from clean text with known truth (-m tools.pdfgen.make_pdfs):
 the Đồng Nai plan (3 portrait body pages + a ruled appendix table over 3 landscape
 pages), scanned at three qualities -- clean (300 dpi), noisy (skew <= 2°, blur,
 noise, uneven light, JPEG) and hard (200 dpi, 3° skew, low contrast, a red seal
@@ -250,8 +250,7 @@ def side_by_side(pdf: Path, true_model=None) -> tuple[list, list[str], dict[str,
 
 def build_documents(workdir: Path, qualities: list[str], seed: int) -> dict:
     """The digital plan, its truth, the appendix truth grid, and one scanned twin per quality."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from tests.fixtures.make_pdfs import layout_plan, scan_pdf, spec_dongnai
+    from tools.pdfgen.make_pdfs import layout_plan, scan_pdf, spec_dongnai
 
     digital = workdir / "dongnai_digital.pdf"
     infos, table = layout_plan(spec_dongnai(), digital)

@@ -9,9 +9,9 @@ Vietnamese recogniser that runs offline was usable (see ocr/README.md).
 
 So: a small classifier of our own looks at the mark zone of every character tesseract read
 with an acute or a hook, cut from the image tesseract read, at the character box tesseract gave
-(`TessWord.symbols`, in-process engine only). It was trained (`python -m ocr.build_mark_model`)
+(`TessWord.symbols`, in-process engine only). It was trained (`python -m tools.build_mark_model`)
 on table and body pages the repo's own generator draws from legal-corpus text (training side of
-`diacritics.corpus`, never the benchmark's text) and degrades like the bench's hard scans, labelled
+`tools.corpus`, never the benchmark's text) and degrades like the bench's hard scans, labelled
 from the drawn text. It can only turn an acute into a hook above on the same vowel, and only
 when it is sure (`SURE`); every other letter of the word stays as tesseract read it, and a hook
 tesseract read is never changed (those were right in 99.6% of the training marks).
@@ -118,7 +118,7 @@ def features(image: np.ndarray, word, i: int) -> np.ndarray | None:  # noqa: ANN
 
 
 class MarkModel:
-    """Boosted decision trees (scikit-learn's HistGradientBoosting, trained by `ocr.build_mark_model`),
+    """Boosted decision trees (scikit-learn's HistGradientBoosting, trained by `tools.build_mark_model`),
     stored as flat node arrays in an .npz and evaluated with numpy: P(hook) per crop.
 
     numpy only at run time: scikit-learn is needed to build the model, not to use it.

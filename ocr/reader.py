@@ -49,7 +49,7 @@ def parse_pages(spec: str | None, count: int) -> list[int]:
 def _finish(page: Page, previous_first: str | None) -> Page:
     """Running headers and page numbers moved out of the text into `header_text`.
 
-    Also replayed by `pipeline.pdf_split` (with `_read_one`) when one PDF is read
+    Also replayed by `ocr.pdf_split` (with `_read_one`) when one PDF is read
     in page ranges on several workers; keep the two names and signatures.
     """
     if page.height is None:

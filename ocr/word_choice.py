@@ -11,7 +11,7 @@ as tesseract's own dictionary would if its LSTM decoder used one. So, per word:
   tesseract gave it at least `LETTER_CONF` (ú/á in "Cúc sở", Đ/D in "UBNĐ");
 - the reading changes when a candidate occurs next to the word's neighbours in the syllable
   pairs of the legal corpus's training side (`syllable_pairs.tsv.gz`, built by
-  `python -m ocr.build_pair_lexicon`) `MIN_PAIRS` times at least and `RATIO` times as often as
+  `python -m tools.build_pair_lexicon`) `MIN_PAIRS` times at least and `RATIO` times as often as
   the word as read ("sửa đổi" 503 against "sửa đối" 0 + "đối các" 2); or when
   the word as read is not a syllable of that text at all and a candidate is a common one
   (`MIN_SYLLABLE`) -- "chuấn" -> "chuẩn", "cac" -> "các".

@@ -1,7 +1,7 @@
 """Vietnamese administrative units: fuzzy lookup of OCR'd names in a shipped gazetteer.
 
 The gazetteer (`parsers/data/gazetteer.tsv.gz`, built by
-`parsers/data/build_gazetteer.py` from the `vietnam-provinces` package) holds
+`tools/build_gazetteer.py` from the `vietnam-provinces` package) holds
 both the pre-July-2025 three-level tree and the post-reform two-level tree,
 because a plan keeps the name and level its issuer had when it was signed.
 Names are matched on their folded form (see `parsers.text.fold`), so

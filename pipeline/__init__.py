@@ -2,5 +2,5 @@
 
 Library API (the CLI is a thin layer over it):
 - `pipeline.ingest.ingest(paths, db_path, out_dir, workers=None, force=False) -> IngestSummary`
-- `pipeline.process.process_file(path) -> ParsedPlan` (one document through every stage, no I/O to the DB)
+- `pipeline.process.process_file(path) -> ParsedPlan | Failure` (one document through every stage, no I/O to the DB)
 """

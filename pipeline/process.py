@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import statistics
 import traceback
-import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -25,9 +24,7 @@ import diacritics
 import ocr
 import parsers
 from ocr.errors import InputError
-from pipeline import pdf_split
 from pipeline.hashing import file_sha256, plan_id_for
-from pipeline.sniff import check_text_file
 from schema.document import Page
 from schema.records import Extraction, PageRow, ParsedPlan, PlanRow
 
@@ -43,65 +40,6 @@ class Failure:
     stage: str
     message: str
     partial: ParsedPlan | None = None  # what was read, kept so nothing is lost (e.g. not a plan)
-
-
-def is_pdf(path: str) -> bool:
-    return Path(path).suffix.lower() == ".pdf"
-
-
-def read_pages(path: str) -> Iterator[Page]:
-    """Text dumps split on form feeds; PDFs streamed through the OCR stage (text layer or OCR per page)."""
-    if not is_pdf(path):
-        check_text_file(path)
-        for page in ocr.read_text_dump(path):
-            # cp1258 text decodes with combining tone marks; every later stage expects NFC.
-            yield page.model_copy(update={"text": unicodedata.normalize("NFC", page.text)})
-        return
-    yield from ocr.read_pdf(path)
-
-
-def _needs_restoring(page: Page) -> bool:
-    return bool(page.text.strip()) and diacritics.needs_restoration(page.text)
-
-
-def _restored(page: Page, text: str) -> Page:
-    """The page with its restored text, what OCR read kept in `raw_text`, its table cells restored too."""
-    if not page.tables:
-        return page.model_copy(update={"raw_text": page.text, "text": text})
-    # A cell is too short to judge how it was damaged; the page it sits on says.
-    mode = diacritics.page_mode(page.text)
-    tables = [
-        t.model_copy(
-            update={"cells": [c.model_copy(update={"text": diacritics.restore(c.text, mode=mode)}) for c in t.cells]}
-        )
-        for t in page.tables
-    ]
-    return page.model_copy(update={"raw_text": page.text, "text": text, "tables": tables})
-
-
-def restore_page(page: Page) -> Page:
-    """Restore diacritics where a page needs it, keeping what OCR read in `raw_text`."""
-    if not _needs_restoring(page):
-        return page
-    return _restored(page, diacritics.restore(page.text, mode=diacritics.page_mode(page.text)))
-
-
-def restore_pages(pages: Iterable[Page]) -> list[Page]:
-    """Restore a document's damaged pages in one `diacritics.restore` call (pages joined by form
-    feeds), not one call a page: the restorer then works at document scope.  What a document
-    settles on one page carries to the others (a reading its other pages make clear, its one
-    tone-placement convention, "Ủy"/"Hủy" rather than "Uỷ"/"Huỷ"); on the dev split, 300-word
-    pages of mark-less text went from 98.54% to 98.63% of syllables right.  Each page is still
-    judged on its own (clean pages stay frozen; English-OCR and mark-less pages differ)."""
-    pages = list(pages)
-    # A page whose text holds a form feed of its own cannot be joined: it is restored alone.
-    out = [restore_page(p) if "\f" in p.text else p for p in pages]
-    todo = [i for i, p in enumerate(pages) if "\f" not in p.text and _needs_restoring(p)]
-    if todo:
-        texts = diacritics.restore("\f".join(pages[i].text for i in todo)).split("\f")
-        for i, text in zip(todo, texts, strict=True):
-            out[i] = _restored(pages[i], text)
-    return out
 
 
 def _text_source(pages: list[Page]) -> str:
@@ -183,11 +121,11 @@ class Stage:
 
 def read_and_restore(pages: Iterator[Page], stage: Stage) -> list[Page]:
     """Read every page (one page image alive at a time: a page keeps only its text and boxes),
-    then restore the document in one call (`restore_pages`)."""
+    then restore the document in one call (`diacritics.restore_document`)."""
     stage.name = "read"
     read = list(pages)
     stage.name = "restore"
-    return restore_pages(read)
+    return diacritics.restore_document(read)
 
 
 def guarded(path: str, sha: str | None, stage: str | Stage, work: Callable[[], T]) -> T | Failure:
@@ -229,7 +167,7 @@ def process_file(path: str, sha: str | None = None) -> ParsedPlan | Failure:
         return got
     sha = got
     stage = Stage("read")
-    pages = guarded(path, sha, stage, lambda: read_and_restore(read_pages(path), stage))
+    pages = guarded(path, sha, stage, lambda: read_and_restore(ocr.read_document(path), stage))
     if isinstance(pages, Failure):
         return pages
     return _finish_guarded(path, sha, pages)
@@ -249,13 +187,13 @@ def page_count(path: str, sha: str) -> int | Failure:
 
 def read_range(path: str, sha: str, first: int, last: int) -> list[Page] | Failure:
     """OCR / text-layer read of pages first..last (1-based, inclusive), one page image in memory at a time."""
-    return guarded(path, sha, "read", lambda: pdf_split.read_raw(path, first, last))
+    return guarded(path, sha, "read", lambda: ocr.read_raw_range(path, first, last))
 
 
 def assemble(path: str, sha: str, raw_pages: list[Page]) -> ParsedPlan | Failure:
     """Once every range is read: in-order post-processing, restoration (cheap: ~10 ms a page), parse."""
     stage = Stage("read")
-    pages = guarded(path, sha, stage, lambda: read_and_restore(iter(pdf_split.postprocess(raw_pages)), stage))
+    pages = guarded(path, sha, stage, lambda: read_and_restore(iter(ocr.postprocess(raw_pages)), stage))
     if isinstance(pages, Failure):
         return pages
     return _finish_guarded(path, sha, pages)

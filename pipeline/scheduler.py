@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ocr import is_pdf
 from pipeline.backends import Backend, WorkerDied
-from pipeline.process import Failure, assemble, is_pdf, page_count, process_file, read_range
+from pipeline.process import Failure, assemble, page_count, process_file, read_range
 from schema.document import Page
 from schema.records import ParsedPlan
 

@@ -14,7 +14,6 @@ import logging
 import diacritics
 import ocr  # noqa: F401 - imported for its side effect: loaded before workers fork
 import parsers
-import pipeline.pdf_split  # noqa: F401
 import pipeline.process  # noqa: F401
 from schema.document import Page
 

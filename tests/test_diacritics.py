@@ -11,8 +11,8 @@ import pytest
 from rapidfuzz import fuzz
 
 from diacritics import needs_restoration, page_mode, restore
-from diacritics.corpus import clean_markdown, corpus_files
 from diacritics.text import strip_marks
+from tools.corpus import clean_markdown, corpus_files
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "data" / "raw" / "seeds"

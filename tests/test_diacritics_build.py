@@ -6,14 +6,14 @@ import gzip
 import json
 from pathlib import Path
 
-from diacritics.build_model import (
+from tools.build_diacritics_model import (
     confusions_of,
     count_confusions,
     count_title_case,
     lm_sequences,
     place_names,
 )
-from diacritics.corpus import clean_markdown, corpus_files, is_held_out
+from tools.corpus import clean_markdown, corpus_files, is_held_out
 
 
 def test_markdown_crawl_is_cleaned_into_paragraphs() -> None:

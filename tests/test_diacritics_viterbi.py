@@ -9,9 +9,9 @@ import random
 
 import pytest
 
-from diacritics.corpus import CLEAN_SEED
 from diacritics.model import load_model
 from diacritics.text import TOKEN_RE, strip_marks
+from tools.corpus import CLEAN_SEED
 
 restore_mod = importlib.import_module("diacritics.restore")  # the module, not the function
 

@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from schema.records import AREA_CODES, Header, TargetRow, TaskRow
-from tests.fixtures.make_pdfs import (
+from tools.pdfgen.make_pdfs import (
     PAGE_QUALITIES,
     TASK_HEADER,
     build_digital_pdf,
@@ -33,7 +33,7 @@ from tests.fixtures.make_pdfs import (
     spec_dongnai,
     task_rows,
 )
-from tests.fixtures.pdf_document import layout_plan
+from tools.pdfgen.pdf_document import layout_plan
 
 REPO = Path(__file__).resolve().parent.parent
 GEN = REPO / "data" / "raw" / "generated"

@@ -10,7 +10,7 @@ from ocr import borderless, layout
 from ocr.engines import get_engine
 from ocr.page_ocr import ocr_page
 from ocr.pdf_source import PageImage
-from tests.fixtures.pdf_canvas import font_files
+from tools.pdfgen.pdf_canvas import font_files
 
 ROWS = [
     ["TT", "Nhiệm vụ", "Chủ trì", "Thời gian"],

@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from ocr import cleanup, glyphs, numbering, roman
 from ocr._exec import tesseract
 from ocr.engines import get_engine
-from tests.fixtures.pdf_canvas import font_files
+from tools.pdfgen.pdf_canvas import font_files
 
 
 def _render(text: str, bold: bool = True, size: int = 54, lines: list[str] | None = None) -> np.ndarray:

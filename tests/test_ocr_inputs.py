@@ -13,7 +13,7 @@ from reportlab.pdfgen import canvas
 import ocr
 from ocr.errors import CorruptPDFError, EmptyDocumentError, EncryptedPDFError, InputError, UnreadableFileError
 from ocr.text_layer import text_layer_problem
-from tests.fixtures.make_pdfs import build_digital_pdf, spec_dongnai
+from tools.pdfgen.make_pdfs import build_digital_pdf, spec_dongnai
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def test_text_layer_problems_are_recognised() -> None:
 
 def test_text_layer_pages_read_without_ocr_and_table_stitched(digital: tuple[Path, list[str]]) -> None:
     from bench.ocr_bench import table_scores
-    from tests.fixtures.make_pdfs import layout_plan
+    from tools.pdfgen.make_pdfs import layout_plan
 
     path, truth = digital
     pages = list(ocr.read_pdf(path))
@@ -207,7 +207,7 @@ def test_pdfium_text_layer_reads_the_samples_as_pdfplumber_does(name: str) -> No
 
 
 def test_broken_text_layers_are_still_recognised_through_pdfplumber(tmp_path: Path) -> None:
-    from tests.fixtures.pdf_canvas import register_fonts
+    from tools.pdfgen.pdf_canvas import register_fonts
 
     font = register_fonts()["R"]
     path = tmp_path / "broken.pdf"
@@ -231,7 +231,7 @@ def test_broken_text_layers_are_still_recognised_through_pdfplumber(tmp_path: Pa
 
 
 def test_pages_pdfium_cannot_describe_are_read_by_pdfplumber(tmp_path: Path) -> None:
-    from tests.fixtures.pdf_canvas import register_fonts
+    from tools.pdfgen.pdf_canvas import register_fonts
 
     font = register_fonts()["R"]
     path = tmp_path / "odd.pdf"
@@ -259,7 +259,7 @@ def test_pages_pdfium_cannot_describe_are_read_by_pdfplumber(tmp_path: Path) -> 
 
 
 def test_table_ruled_with_rectangles_is_read_by_pdfium_as_pdfplumber_reads_it(tmp_path: Path) -> None:
-    from tests.fixtures.pdf_canvas import register_fonts
+    from tools.pdfgen.pdf_canvas import register_fonts
 
     font = register_fonts()["R"]
     path = tmp_path / "rects.pdf"

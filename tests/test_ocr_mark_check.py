@@ -96,7 +96,7 @@ def test_without_the_model_file_nothing_applies(monkeypatch: pytest.MonkeyPatch,
 
 def test_shipped_model_loads_and_applies_only_to_low_resolution() -> None:
     clf = mark_check.model()
-    assert clf is not None, "ocr/mark_model.npz is missing: python -m ocr.build_mark_model"
+    assert clf is not None, "ocr/mark_model.npz is missing: python -m tools.build_mark_model"
     p = clf.p_hook(np.zeros((3, mark_check.N_FEATURES), dtype=np.float32))
     assert p.shape == (3,) and ((0 <= p) & (p <= 1)).all()
     assert mark_check.applies(200) and not mark_check.applies(300)
@@ -155,7 +155,7 @@ def test_low_resolution_table_gets_its_hooks_back_and_nothing_else_changes(
     from ocr import read_pdf, word_choice
 
     monkeypatch.setattr(word_choice, "lexicon", lambda: None)  # this test is about the pixels alone
-    from tests.fixtures.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
+    from tools.pdfgen.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
 
     digital = tmp_path / "hooks.pdf"
     truth = build_table_pdf(_HOOK_ROWS, digital, list(TASK_HEADER))

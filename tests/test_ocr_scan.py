@@ -16,8 +16,8 @@ from reportlab.pdfgen import canvas
 import ocr
 from bench.ocr_bench import table_scores
 from ocr import cleanup
-from tests.fixtures.make_pdfs import TASK_HEADER, build_digital_pdf, build_table_pdf, scan_pdf, spec_dongnai
-from tests.fixtures.pdf_scan import render_pages
+from tools.pdfgen.make_pdfs import TASK_HEADER, build_digital_pdf, build_table_pdf, scan_pdf, spec_dongnai
+from tools.pdfgen.pdf_scan import render_pages
 
 TABLE_ROWS = [
     ["I", "CẢI CÁCH THỂ CHẾ"],
@@ -112,7 +112,7 @@ def test_rotated_two_page_ruled_table_is_stitched(tmp_path: Path) -> None:
 
 def test_broken_text_layer_page_is_ocred(tmp_path: Path) -> None:
     """A text layer without any tone marks (lost in a bad export) is not trusted: the page is OCR'd."""
-    from tests.fixtures.pdf_canvas import register_fonts
+    from tools.pdfgen.pdf_canvas import register_fonts
 
     fonts = register_fonts()
     path = tmp_path / "broken.pdf"

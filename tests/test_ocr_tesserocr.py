@@ -21,7 +21,7 @@ from ocr._exec import tesseract, tesserocr_api
 from ocr.engines import get_engine
 from ocr.page_ocr import BODY_PSM, prepare
 from ocr.pdf_source import opened, page_image
-from tests.fixtures.make_pdfs import build_digital_pdf, scan_pdf, spec_dongnai
+from tools.pdfgen.make_pdfs import build_digital_pdf, scan_pdf, spec_dongnai
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -35,7 +35,7 @@ def _texts(words: list[TessWord]) -> list[str]:
 
 def test_shipped_counts_load() -> None:
     lex = word_choice.lexicon()
-    assert lex is not None, "ocr/syllable_pairs.tsv.gz is missing: python -m ocr.build_pair_lexicon"
+    assert lex is not None, "ocr/syllable_pairs.tsv.gz is missing: python -m tools.build_pair_lexicon"
     assert lex.pairs[("sửa", "đổi")] > 100 and ("sửa", "đối") not in lex.pairs
     assert lex.syllables["các"] > 1000 and "chuấn" not in lex.syllables
 
@@ -101,8 +101,8 @@ def test_low_resolution_table_gains_cells_and_loses_none(tmp_path, monkeypatch) 
     import unicodedata
 
     from ocr import read_pdf
-    from tests.fixtures.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
     from tests.test_ocr_mark_check import _HOOK_ROWS
+    from tools.pdfgen.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
 
     digital = tmp_path / "rows.pdf"
     truth = build_table_pdf(_HOOK_ROWS, digital, list(TASK_HEADER))

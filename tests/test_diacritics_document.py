@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from diacritics import restore_document as restore_pages
+from diacritics import restore_page
 from diacritics.text import strip_marks
-from pipeline.process import restore_page, restore_pages
 from schema.document import Cell, Page, Table
 
 # Page 1 writes the old tone placement ("Ủy", "hòa", "thỏa"); page 2 alone gives no hint.

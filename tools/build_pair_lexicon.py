@@ -1,10 +1,10 @@
 """Build `ocr/syllable_pairs.tsv.gz`, the syllable counts `ocr.word_choice` ranks tesseract's alternatives by.
 
-Run: `python -m ocr.build_pair_lexicon` (a few seconds; byte-reproducible).
+Run: `python -m tools.build_pair_lexicon` (a few seconds; byte-reproducible).
 
-Source: the legal corpus's *training* side only (`diacritics.corpus.iter_paragraphs(held_out=False)`,
+Source: the legal corpus's *training* side only (`tools.corpus.iter_paragraphs(held_out=False)`,
 never the held-out files the benchmarks read).  Not the clean seed dump 001: the OCR benchmark's
-pages and the test PDFs are typeset from its sentences (`tests/fixtures/spec_dongnai.py`), so
+pages and the test PDFs are typeset from its sentences (`tools/pdfgen/spec_dongnai.py`), so
 counting it would score the choice on text it has seen.  Only running text
 counts: a pair is two letter-only syllables with nothing but a space between them, so a comma,
 a bracket or a number ends the context (cells and list items are cut the same way when read).
@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import re
-import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = Path(__file__).resolve().parent / "syllable_pairs.tsv.gz"
+OUT = REPO / "ocr" / "syllable_pairs.tsv.gz"
 
 _OPEN = re.compile(r"^[\"'“”‘’(\[]+")
 _CLOSE = re.compile(r"[\"'“”‘’)\].,;:!?…]+$")
@@ -67,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(REPO))
-    from diacritics.corpus import iter_paragraphs
+    from tools.corpus import iter_paragraphs
 
     uni, bi = count(iter_paragraphs(held_out=False))
     write(uni, bi, args.out)

@@ -1,7 +1,7 @@
 """Build `gazetteer.tsv.gz`: Vietnamese administrative units with diacritics, before and after July 2025.
 
 Run by hand when the source data changes (needs network to PyPI):
-    python parsers/data/build_gazetteer.py
+    python tools/build_gazetteer.py
 
 Why two snapshots: plans keep the name and level the issuer had when the plan
 was signed. A 2023 plan of "thành phố Từ Sơn" is a district-level city, a
@@ -27,7 +27,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-OUT = Path(__file__).with_name("gazetteer.tsv.gz")
+OUT = Path(__file__).resolve().parents[1] / "parsers" / "data" / "gazetteer.tsv.gz"
 OLD, NEW = "0.6.0", "2025.10.1"
 KINDS = ("thành phố", "thị xã", "thị trấn", "đặc khu", "tỉnh", "huyện", "quận", "phường", "xã")
 

@@ -1,6 +1,6 @@
 """Build the shipped restoration model (`diacritics/vi_model.json.gz`) from its sources.
 
-Run: `python -m diacritics.build_model [--ocr-pages N] [--workers W]`.
+Run: `python -m tools.build_diacritics_model [--ocr-pages N] [--workers W]`.
 
 Sources (all in the repo or in installed packages; nothing downloaded):
 - data/corpus/legal/*.md, except the held-out files (name starts with 0, 1 or 2; see corpus.py),
@@ -28,10 +28,10 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.corpus import REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs, seed_paragraphs
 from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word, strip_marks
+from tools.corpus import REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs, seed_paragraphs
 
-MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
+MODEL_PATH = REPO_ROOT / "diacritics" / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
 BOS, EOS, NUM = "<s>", "</s>", "<num>"
 WORD_LIST_PAIR_COUNT = 3
@@ -223,7 +223,7 @@ def count_caps_misreads(pages: Iterable[dict]) -> Counter:
 
 
 def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
-    from diacritics.ocr_sim import ocr_pages
+    from tools.ocr_sim import ocr_pages
 
     paras = list(iter_paragraphs(held_out=False))
     random.Random(7).shuffle(paras)  # mix documents so pages cover many kinds of text

@@ -1,9 +1,9 @@
 """Build ocr/mark_model.npz, the acute-vs-hook classifier of `ocr.mark_check`.
 
-    python -m ocr.build_mark_model --tables 110 --bodies 16 --jobs 2     # the shipped model, ~6 min on 2 cores
+    python -m tools.build_mark_model --tables 110 --bodies 16 --jobs 2     # the shipped model, ~6 min on 2 cores
 
-Training pages: ruled task tables drawn by the repo's own generator (tests/fixtures) from
-paragraphs of the legal corpus's *training* side (`diacritics.corpus.iter_paragraphs(held_out=False)`;
+Training pages: ruled task tables drawn by the repo's own generator (tools/pdfgen) from
+paragraphs of the legal corpus's *training* side (`tools.corpus.iter_paragraphs(held_out=False)`;
 never the benchmark's Đồng Nai text), scanned at the bench's "hard" quality (200 dpi, 3° skew,
 blur, JPEG, low contrast, seals, landscape pages stored turned) with seeds of their own. Each page
 goes through the pipeline's own clean-up and cell stacks and is read by tesseract with character
@@ -119,8 +119,8 @@ def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list,
 
 def body_pdf(rng: random.Random, paragraphs: list[str], path: Path) -> list[str]:
     """Two portrait pages of running corpus text in the plans' body style; returns the paragraphs drawn."""
-    from tests.fixtures.pdf_canvas import PageWriter, register_fonts
-    from tests.fixtures.pdf_document import _Body
+    from tools.pdfgen.pdf_canvas import PageWriter, register_fonts
+    from tools.pdfgen.pdf_document import _Body
 
     w = PageWriter(path, register_fonts(), title="body")
     body = _Body(w)
@@ -141,7 +141,7 @@ _PARAGRAPHS: list[str] = []
 def _document(job: tuple[int, int, int, str]) -> tuple[list, list]:
     """Samples of training document `t` (a table when t < n_tables, else body pages); its own seed."""
     t, n_tables, seed, workdir = job
-    from tests.fixtures.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
+    from tools.pdfgen.make_pdfs import TASK_HEADER, build_table_pdf, scan_pdf
 
     start = time.process_time()
     rng = random.Random(seed * 100_003 + t)
@@ -172,8 +172,7 @@ def collect(n_tables: int, seed: int, workdir: Path, n_bodies: int = 0,
             jobs: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Samples of every training document, `jobs` documents at a time (forked workers); the same
     samples whatever `jobs` is (each document draws from its own seed)."""
-    sys.path.insert(0, str(REPO))
-    from diacritics.corpus import iter_paragraphs
+    from tools.corpus import iter_paragraphs
 
     _PARAGRAPHS[:] = [p for p in iter_paragraphs(held_out=False) if len(p) > 200]
     todo = [(t, n_tables, seed, str(workdir)) for t in range(n_tables + n_bodies)]

@@ -6,7 +6,7 @@ previous page (running headers set aside, tables continued over a page break
 stitched). Splitting the document naively would lose that context at every
 range boundary, so workers only do the first part (`read_raw`) and the
 orchestrating task replays the second (`postprocess`) over all pages in order.
-`tests/test_batch_split.py` checks that the two paths give identical pages.
+`tests/test_batch.py` checks that the two paths give identical pages.
 """
 
 from __future__ import annotations
