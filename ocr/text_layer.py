@@ -102,7 +102,7 @@ def _index(positions: list[float], v: float, tol: float = 2.0) -> int:
     return min(range(len(positions)), key=lambda i: abs(positions[i] - v))
 
 
-def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Table | None:  # noqa: ANN001
+def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Table | None:
     """pdfplumber table -> Table, spans derived from cell boxes against the grid lines.
 
     `chars`: the page's characters when `found` was made from pdfium's view of the page.
@@ -146,7 +146,7 @@ def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Ta
     )
 
 
-def read_text_layer(page, page_no: int) -> tuple[Page | None, str | None]:  # noqa: ANN001
+def read_text_layer(page, page_no: int) -> tuple[Page | None, str | None]:
     """(Page, None) when the text layer is usable, else (None, reason). `page`: a pdfplumber page."""
     problem = text_layer_problem(page.extract_text() or "")
     if problem:
@@ -352,7 +352,7 @@ def _chars(page: pdfium.PdfPage, text_objects: dict[int, tuple[float, float]], h
         textpage.close()
 
 
-def _cell_texts(found, chars: list[dict[str, Any]]) -> list[list[str | None]]:  # noqa: ANN001
+def _cell_texts(found, chars: list[dict[str, Any]]) -> list[list[str | None]]:
     """`pdfplumber.table.Table.extract()` (same rule: a character belongs to the box its centre is in),
     with the centres computed once instead of once per row and per cell."""
     if not chars:

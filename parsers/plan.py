@@ -59,7 +59,7 @@ def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
         try:
             tasks = extract_tasks(pages, plan_id, areas)
             out.tasks, out.agencies, out.task_agencies = tasks.tasks, tasks.agencies, tasks.task_agencies
-        except Exception as exc:  # noqa: BLE001 - a task-table bug must not lose the header and targets
+        except Exception as exc:  # a task-table bug must not lose the header and targets
             log.warning("task extraction failed for %s: %s", plan_id, exc)
             out.missing.append("tasks")
 

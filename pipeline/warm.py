@@ -33,7 +33,7 @@ def warm_up() -> None:
         default_backend()  # in-process or CLI, decided here once; the API itself is built per worker
         text = diacritics.restore(_SAMPLE)
         parsers.parse_plan([Page(page_no=1, method="text", text=text)], "warmup")
-    except Exception as exc:  # noqa: BLE001 - warm-up is an optimisation, never a reason to fail
+    except Exception as exc:  # warm-up is an optimisation, never a reason to fail
         logging.getLogger(__name__).debug("warm-up incomplete: %s", exc)
 
 

@@ -37,14 +37,14 @@ class SpyBackend:
         self.workers = real.workers
         self.calls: list[tuple[str, tuple]] = []
 
-    def submit(self, fn, *args):  # noqa: ANN001, ANN002
+    def submit(self, fn, *args):
         self.calls.append((fn.__name__, args[2:4] if fn is read_range else ()))
         return self.real.submit(fn, *args)
 
-    def wait_any(self, handles):  # noqa: ANN001
+    def wait_any(self, handles):
         return self.real.wait_any(handles)
 
-    def result(self, handle):  # noqa: ANN001
+    def result(self, handle):
         return self.real.result(handle)
 
     def close(self) -> None:

@@ -24,11 +24,11 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from ocr import cleanup, mark_check, page_ocr, tables  # noqa: E402
-from ocr.engines import get_engine, words_many  # noqa: E402
-from ocr.pdf_source import opened, page_image  # noqa: E402
+from ocr import cleanup, mark_check, page_ocr, tables
+from ocr.engines import get_engine, words_many
+from ocr.pdf_source import opened, page_image
 
 REPO = Path(__file__).resolve().parents[1]
 _PUNCT = ".,;:()[]\"'“”!?-–/"
@@ -95,7 +95,7 @@ def word_samples(image: np.ndarray, words: list, index: dict[str, set[str]]) -> 
     return feats, labels
 
 
-def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list, list]:  # noqa: ANN001
+def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list, list]:
     """Samples of one scanned page, read as the pipeline reads it: cell stacks of its ruled tables, else its body."""
     grey, dpi, _, _ = page_ocr.prepare(pixels_page, engine)
     (h, v), short = cleanup.ruling_masks_lazy(grey, max(int(0.2 * dpi), 20))
