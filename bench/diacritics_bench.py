@@ -2,7 +2,7 @@
 
 Run: `make bench-diacritics` (or `python -m bench.diacritics_bench [--ocr-pages N]`).
 Prints a table and saves bench/results/diacritics.json.  All text comes from the held-out side
-of the corpus split (diacritics/corpus.py), which the model never saw.
+of the corpus split (tools/corpus.py), which the model never saw.
 
 1. accent restoration: held-out paragraphs with every mark stripped; syllable accuracy
    (case-sensitive, and ignoring case) and syllables per second on one core;
