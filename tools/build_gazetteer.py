@@ -22,13 +22,14 @@ huyện, quận, thị xã, xã, phường, thị trấn, đặc khu); name with
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from tools.reproducible import write_gzip_lines
 
 OUT = Path(__file__).resolve().parents[1] / "parsers" / "data" / "gazetteer.tsv.gz"
 OLD, NEW = "0.6.0", "2025.10.1"
@@ -82,9 +83,7 @@ def rows() -> list[Row]:
 
 def write(data: list[Row], out: Path) -> None:
     """One tab-separated line per unit; gzip without a timestamp or file name, so rebuilds are byte-identical."""
-    payload = "".join("\t".join(row) + "\n" for row in data).encode("utf-8")
-    with open(out, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
-        gz.write(payload)
+    write_gzip_lines(out, ("\t".join(row) for row in data))
 
 
 def main(argv: list[str] | None = None) -> int:
