@@ -157,10 +157,11 @@ class MarkModel:
         return cls(d["feature"], d["threshold"], d["left"], d["right"], d["leaf"], d["value"], d["roots"],
                    float(d["baseline"]))
 
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, feature=self.feature.astype(np.int16), threshold=self.threshold,
-                            left=self.left, right=self.right, leaf=self.leaf, value=self.value,
-                            roots=self.roots, baseline=np.array(self.baseline))
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays `load` reads back, by name (the builder writes them, `tools.reproducible.write_npz`)."""
+        return {"feature": self.feature.astype(np.int16), "threshold": self.threshold, "left": self.left,
+                "right": self.right, "leaf": self.leaf, "value": self.value, "roots": self.roots,
+                "baseline": np.array(self.baseline)}
 
     def p_hook(self, x: np.ndarray) -> np.ndarray:
         """P(hook) of each row of `x`: all trees walked together, one level per step."""

@@ -20,3 +20,19 @@ def test_gzip_output_carries_no_time_or_name(tmp_path):
     write_gzip_lines(b, ["xã\t1", "phường\t2"])
     assert a.read_bytes() == b.read_bytes()
     assert gzip.decompress(a.read_bytes()).decode("utf-8") == "xã\t1\nphường\t2\n"
+
+
+def test_mark_model_arrays_round_trip_byte_identically(tmp_path):
+    """The builder's npz writer: the shipped classifier's arrays written twice give the same bytes,
+    and `MarkModel.load` reads back the same trees."""
+    from ocr import mark_check
+    from tools.reproducible import write_npz
+
+    model = mark_check.MarkModel.load(mark_check.MODEL)
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    write_npz(a, model.arrays())
+    write_npz(b, model.arrays())
+    assert a.read_bytes() == b.read_bytes()
+    again = mark_check.MarkModel.load(a)
+    for name, array in model.arrays().items():
+        assert (again.arrays()[name] == array).all(), name

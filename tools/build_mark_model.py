@@ -29,6 +29,7 @@ import numpy as np
 from ocr import cleanup, mark_check, page_ocr, tables
 from ocr.engines import get_engine, words_many
 from ocr.pdf_source import opened, page_image
+from tools.reproducible import write_npz
 
 REPO = Path(__file__).resolve().parents[1]
 _PUNCT = ".,;:()[]\"'“”!?-–/"
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(X[~held], y[~held, 0])
     report(model, X[held], y[held], "held-out tables")
     final = fit(X, y[:, 0])
-    final.save(args.out)
+    write_npz(args.out, final.arrays())
     print(f"saved {args.out} ({args.out.stat().st_size} bytes, {len(y)} samples)")
     return 0
 
