@@ -180,20 +180,21 @@ def _figures(clause: str, folded: str) -> list[_Figure]:
     return figs
 
 
+_AFTER_RULES = ((_GE_AFTER, ">="), (_LE_AFTER, "<="))
+"""Bound words right after a figure ("... trở lên", "... trở xuống"): they win."""
+_BEFORE_RULES = ((_LE_BEFORE, "<="), (_GE_BEFORE, ">="), (_GT_BEFORE, ">"), (_LT_BEFORE, "<"))
+"""Bound words before it ("tối thiểu", "không quá", "trên", "dưới"), tried in this order."""
+
+
 def _comparator(before: str, after: str) -> str | None:
+    """The comparator the words around a figure give it, or None when they give none."""
     before = before.rstrip(" :,")
-    if _GE_AFTER.match(after):
-        return ">="
-    if _LE_AFTER.match(after):
-        return "<="
-    if _LE_BEFORE.search(before):
-        return "<="
-    if _GE_BEFORE.search(before):
-        return ">="
-    if _GT_BEFORE.search(before):
-        return ">"
-    if _LT_BEFORE.search(before):
-        return "<"
+    for pattern, cmp_ in _AFTER_RULES:
+        if pattern.match(after):
+            return cmp_
+    for pattern, cmp_ in _BEFORE_RULES:
+        if pattern.search(before):
+            return cmp_
     return None
 
 
