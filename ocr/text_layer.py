@@ -35,19 +35,12 @@ from pdfplumber.utils import extract_text, extract_words, line_to_edge, rect_to_
 
 from ocr import layout
 from schema.document import Cell, Line, Page, Table
+from schema.vntext import is_latin_letter
 
 MIN_CHARS = 25
 """Fewer visible characters than this: no text layer worth using (a scan, or a blank page)."""
 
-_VIET_EXTRA = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _CID = re.compile(r"\(cid:\d+\)")
-
-
-def _is_vietnamese_letter(ch: str) -> bool:
-    base = unicodedata.normalize("NFD", ch)[0]
-    return ch.isascii() or ch in _VIET_EXTRA or (base.isascii() and base.isalpha()) or (
-        unicodedata.normalize("NFD", ch)[0] in _VIET_EXTRA
-    )
 
 
 def text_layer_problem(text: str) -> str | None:
@@ -68,7 +61,7 @@ def text_layer_problem(text: str) -> str | None:
         return "garbage characters"
     letters = [ch for ch in visible if ch.isalpha()]
     non_ascii = [ch for ch in letters if not ch.isascii()]
-    foreign = [ch for ch in non_ascii if not _is_vietnamese_letter(ch)]
+    foreign = [ch for ch in non_ascii if not is_latin_letter(ch)]
     symbols = [ch for ch in visible if not ch.isascii() and not ch.isalpha() and ch not in "–—“”‘’…•"]
     if len(foreign) + len(symbols) > 0.03 * len(visible):
         return "legacy font encoding"

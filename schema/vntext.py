@@ -38,6 +38,7 @@ __all__ = [
     "deaccent",
     "fold",
     "fold_keep",
+    "is_latin_letter",
     "letters_for_digits",
     "nfc",
     "ocr_fold",
@@ -55,6 +56,13 @@ def nfc(text: str) -> str:
 def strip_marks(text: str) -> str:
     """Tone and vowel marks removed and đ→d ("Điều" -> "Dieu"), NFC, case and length of letters kept."""
     return strip_stroke(deaccent(text))
+
+
+def is_latin_letter(ch: str) -> bool:
+    """A letter Vietnamese is written with: ASCII, đ/Đ, or an ASCII letter under marks (ế, ơ, ữ; other
+    Latin letters with marks pass too). A PDF text layer full of other letters is a legacy font encoding."""
+    base = strip_marks(ch)[:1]
+    return ch.isascii() or (base.isascii() and base.isalpha())
 
 
 def _fold_char(ch: str) -> str:

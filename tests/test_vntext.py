@@ -116,3 +116,9 @@ def test_agency_heads_one_table():
     # a specific body's head is never a generic group
     assert not {"cac", "ubnd", "co quan"} & set(agency_heads(HeadUse.BODY))
     assert {fold(h) for h in agency_heads(HeadUse.SPLIT, printed=True)} == set(agency_heads(HeadUse.SPLIT))
+
+
+def test_latin_letters_of_vietnamese_and_not_of_legacy_encodings():
+    assert all(vntext.is_latin_letter(ch) for ch in "aĂâĐđêÔơƯưếỮỹ")
+    # letters a legacy font encoding or another script puts where Vietnamese ones should be
+    assert not any(vntext.is_latin_letter(ch) for ch in "µþðЖжΩλ")
