@@ -12,9 +12,10 @@ import os
 from collections import OrderedDict
 from pathlib import Path
 
-from ocr import limits, reader
+from ocr import reader
 from ocr.engines import page_context
 from ocr.pdf_source import LazyPlumber, open_pdf
+from schema import limits
 from schema.document import Page
 
 

@@ -22,8 +22,8 @@ import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ocr import limits
 from ocr.errors import CorruptPDFError, EmptyDocumentError, EncryptedPDFError, UnreadableFileError
+from schema import limits
 
 _PDFIUM_PASSWORD_ERROR = 4
 _FULL_PAGE_SHARE = 0.85

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any, Protocol
 
-from ocr.threads import THREAD_ENV
 from pipeline.workers import WORKER_PRELOAD, start_worker_server
 from schema.errors import SetupError
+from schema.threads import THREAD_ENV
 
 WORKER_ENV = THREAD_ENV
-"""Environment of every worker (`ocr.threads`: one place for thread settings)."""
+"""Environment of every worker (`schema.threads`: one place for thread settings)."""
 
 __all__ = ["WORKER_ENV", "WORKER_PRELOAD", "Backend", "ExecutorUnavailable", "WorkerDied", "make_backend",
            "start_worker_server"]

@@ -48,7 +48,7 @@ def _count(value: str) -> int:
 
 
 def add_ingest(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
-    from ocr.limits import DEFAULT_MAX_PAGE_PIXELS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES
+    from schema.limits import DEFAULT_MAX_PAGE_PIXELS, DEFAULT_MAX_PAGES, DEFAULT_MAX_TEXT_BYTES
 
     ing = sub.add_parser("ingest", parents=[parent], help="ingest PDFs and .txt OCR dumps into DuckDB and parsed JSON")
     ing.add_argument("paths", nargs="+", metavar="PATH", help="files or folders (searched recursively)")
@@ -72,10 +72,14 @@ def add_ingest(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from ocr.limits import Limits
+    from pipeline.discover import discover
+    from pipeline.runtime import check_setup
+    from schema.limits import Limits
 
     # Limits travel to the workers in the environment, set before the fork server starts.
     os.environ.update(Limits(args.max_page_pixels, args.max_pages, args.max_text_bytes).env())
+    # Setup first: a missing language pack or an unusable --db is one line before anything starts.
+    check_setup(args.out, args.db, needs_ocr=any(p.lower().endswith(".pdf") for p in discover(args.paths)[0]))
     if args.executor == "process":
         from pipeline.backends import start_worker_server
 

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 import parsers
@@ -32,9 +33,9 @@ from pipeline.process import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
 from pipeline.workers import Budget, WorkerPool
-from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, Interrupted, StoreError, one_line
+from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
 from schema.records import ParsedPlan
-from schema.store import Store
+from schema.store import DatabaseBusyError, Store
 
 log = logging.getLogger("pipeline")
 
@@ -167,6 +168,11 @@ def ingest(
                  summary, checkpoints, guard)
         except Interrupted as exc:
             summary.interrupted = str(exc)
+        except (CchcError, DatabaseBusyError):
+            raise
+        except (duckdb.Error, OSError) as exc:  # e.g. the database's last checkpoint on a full disk
+            raise StoreError(f"cannot write {db_path}: {_cause(exc)}; everything stored before is kept, "
+                             "run the same command again to finish") from exc
         finally:
             checkpoints.close()
             summary.pending_checkpoints = checkpoints.pending()
@@ -178,12 +184,16 @@ def _store_call(what: str, fn, *args):  # noqa: ANN001, ANN202
     """Run one write; a failure (disk full, database gone) becomes one `StoreError` line with the real cause."""
     try:
         return fn(*args)
-    except (OSError, Exception) as exc:  # noqa: BLE001 - duckdb.Error and OSError alike
-        if isinstance(exc, Interrupted):
-            raise
-        cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        raise StoreError(f"cannot write {what}: {cause}; everything stored before is kept, "
+    except (OSError, duckdb.Error) as exc:
+        raise StoreError(f"cannot write {what}: {_cause(exc)}; everything stored before is kept, "
                          "run the same command again to finish") from exc
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    text = str(exc).strip()
+    return one_line(text.splitlines()[0] if text else type(exc).__name__)
 
 
 def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,  # noqa: ANN001, PLR0913
@@ -281,6 +291,9 @@ def store_result(done: Finished | ParsedPlan | Failure, store: Store, out: Path,
     result = done.result
     db = str(db_path or store.path)
     if isinstance(result, Failure):
+        for f in done.page_failures:  # pages that failed inside it: part of why
+            if f.message not in result.message:
+                result.message += f"; {f.message}"
         if result.partial is not None:  # e.g. not a plan: keep what was read, marked failed
             _store_call(str(out), write_json_atomic, result.partial, out)
             _store_call(db, store.write_plan, result.partial)

@@ -23,10 +23,10 @@ from typing import TypeVar
 import diacritics
 import ocr
 import parsers
-from ocr import limits
 from ocr.page_source import PdfCache
 from pipeline.hashing import file_sha256, plan_id_for
 from pipeline.names import stored_path
+from schema import limits
 from schema.document import Page
 from schema.errors import CchcError, InputError, stage_for
 from schema.records import Extraction, PageRow, ParsedPlan, PlanRow

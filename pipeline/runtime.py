@@ -16,6 +16,7 @@ import contextlib
 import os
 import shutil
 import signal
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,15 +77,24 @@ def check_db(db: str | Path) -> None:
     _probe_writable(parent, "--db folder")  # DuckDB writes its WAL beside the file
 
 
-def check_ocr(engine: str | None) -> None:
-    """tesseract and its `vie` and `osd` data (the tesseract engines and the test engines built on them)."""
-    from ocr._exec.tesseract import check_language
-    from ocr.engines import resolve_name
+def check_ocr(engine: str | None = None) -> None:
+    """tesseract and its `vie` and `osd` data (the tesseract engines and the test engines built on them).
 
-    if resolve_name(engine) == "trueocr":
+    Asks the `tesseract` program directly (it honours TESSDATA_PREFIX, as libtesseract does), so the
+    check costs no import of the OCR stage before the workers' fork server starts."""
+    if (engine or os.environ.get("CCHC_OCR_ENGINE")) == "trueocr":
         return
-    check_language("vie")
-    check_language("osd")
+    if shutil.which("tesseract") is None:
+        raise SetupError("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd)")
+    try:
+        out = subprocess.run(["tesseract", "--list-langs"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SetupError(f"tesseract does not run: {exc}") from None
+    have = {ln.strip() for ln in (out.stdout + out.stderr).splitlines()[1:]}
+    missing = [lang for lang in ("vie", "osd") if lang not in have]
+    if missing:
+        packs = " ".join(f"tesseract-ocr-{m}" for m in missing)
+        raise SetupError(f"tesseract language data missing: {', '.join(missing)} (apt-get install {packs})")
 
 
 def check_setup(out: str | Path, db: str | Path, needs_ocr: bool, engine: str | None = None) -> None:

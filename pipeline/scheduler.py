@@ -328,7 +328,9 @@ class PageScheduler:
             if ref.attempts < CALL_ATTEMPTS:
                 self.ready.appendleft(self._task(_Ref(doc, ref.step, attempts=ref.attempts + 1)))
                 return
-            yield self._finished(doc, Failure(doc.path, doc.sha, ev.reason, ev.detail))
+            what = {"count": "opening the PDF", "text": "reading the text", "assemble": "parsing the pages"}
+            yield self._finished(doc, Failure(doc.path, doc.sha, ev.reason,
+                                              f"{what.get(ref.step, ref.step)}: {ev.detail} (twice)"))
             return
         left = [n for n in ref.pages if n not in doc.pages and n not in doc.failed]
         doc.reads -= 1

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from ocr.threads import THREAD_ENV
+from schema.threads import THREAD_ENV
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +81,8 @@ def worker_main(conn: Connection, env: dict[str, str]) -> None:
     die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the orchestrator handles Ctrl-C for the whole run
     os.environ.update(env)
-    from ocr import limits
     from pipeline import process
+    from schema import limits
 
     task_id = 0
     limits.pixel_observer = lambda pixels: conn.send(("pixels", task_id, pixels))
@@ -270,9 +270,8 @@ class WorkerPool:
             task, page = w.task, w.page_no
             spent = now - w.started_page
             self._kill(w)
-            what = f"page {page}" if page is not None else "task"
             events.append(Event("lost", task, page, reason="timeout",
-                                detail=f"{what} timed out after {spent:.0f} s (worker killed)"))
+                                detail=f"timed out after {spent:.0f} s (worker killed)"))
         return events
 
     def _drain(self, w: _Worker) -> list[Event]:
@@ -305,9 +304,8 @@ class WorkerPool:
             w.process.join(timeout=1)
             code = w.process.exitcode
             self._kill(w)
-            what = f"on page {page}" if page is not None else "during its task"
             events.append(Event("lost", task, page, reason="crash",
-                                detail=f"worker process {_signal_name(code)} {what}"))
+                                detail=f"worker process {_signal_name(code)}"))
         return events
 
     def close(self, kill: bool = False) -> None:

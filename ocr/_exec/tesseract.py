@@ -1,6 +1,6 @@
 """The tesseract binary, called through pytesseract.
 
-The thread settings (`ocr.threads`: `OMP_THREAD_LIMIT=1`) are applied before any call: the pipeline
+The thread settings (`schema.threads`: `OMP_THREAD_LIMIT=1`) are applied before any call: the pipeline
 runs pages and documents in parallel, and tesseract's OpenMP threads competing with that work
 made it about 2.2x slower per page on our 2-core machines.
 """
@@ -19,8 +19,8 @@ import cv2
 import numpy as np
 import pytesseract
 
-from ocr.threads import apply_thread_limits
 from schema.errors import EngineError, SetupError
+from schema.threads import apply_thread_limits
 
 apply_thread_limits()
 
