@@ -128,6 +128,9 @@ def run_temp_dir() -> Path:
     if _RUN_DIR:
         return _RUN_DIR[0]
     base = Path(tempfile.gettempdir())
+    if len(str(base)) > 50 and os.access("/tmp", os.W_OK):
+        # the fork server's socket lives in here: AF_UNIX paths are limited to 107 bytes
+        base = Path("/tmp")
     remove_stale_run_dirs(base)
     run = Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{os.getpid()}-", dir=base))
     os.environ["TMPDIR"] = str(run)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,8 +30,7 @@ def _checkpointed(out: Path) -> int:
 
 def test_kill_9_of_main_leaves_no_process_and_the_next_run_cleans_its_temp_files(tmp_path):
     scan = scan_pdf(tmp_path / "scan.pdf", 6)
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp = Path(tempfile.mkdtemp(prefix="cchc-t-", dir="/tmp"))  # short: the fork server's socket is in it
     out = tmp_path / "out"
     proc = start("ingest", str(scan), "--db", str(tmp_path / "db.duckdb"), "--out", str(out), "--workers", "2",
                  "--no-progress", extra_env={"TMPDIR": str(tmp)})
@@ -50,6 +50,7 @@ def test_kill_9_of_main_leaves_no_process_and_the_next_run_cleans_its_temp_files
             "--workers", "1", extra_env={"TMPDIR": str(tmp)})
     assert r.returncode == 0, r.stderr
     assert list(tmp.iterdir()) == [], "temporary files left behind"
+    tmp.rmdir()
 
 
 def test_sigint_stops_within_2_s_keeps_work_and_the_rerun_completes(tmp_path):
