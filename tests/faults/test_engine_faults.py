@@ -35,7 +35,7 @@ def test_engine_fault_on_one_page_fails_only_that_page(tmp_path, fault, workers)
     assert r.returncode == 1, r.stderr
     assert elapsed < 2 * PAGE_TIMEOUT + 30, elapsed
     assert no_traceback(r), r.stderr
-    why = "timed out" if fault == "hang" else "killed by SIGABRT"
+    why = "timed out" if fault == "hang" else "worker process killed by SIGABRT"
     line = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{inbox / 'faulty_scan.pdf'}: ")]
     assert len(line) == 1 and "failed pages 2" in line[0] and f"page 2: {why}" in line[0], r.stderr
 
