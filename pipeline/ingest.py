@@ -219,7 +219,8 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
                 summary.failed += 1
                 report_failure(f)
                 continue
-            if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)):
+            if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)
+                                 and not _has_failed_pages(store, sha)):
                 summary.skipped += 1  # same content under another name counts once
                 continue
             queued.add(sha)
@@ -257,6 +258,14 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
                 log.removeHandler(handler)
                 log.propagate = True
             bar.close()
+
+
+def _has_failed_pages(store: Store, sha: str) -> bool:
+    """A stored plan with pages that failed (timeout, crash) is read again: only those pages, when
+    their document's checkpoint was kept (`store_result`)."""
+    row = store.con.execute("SELECT count(*) FROM pages g JOIN plans p USING (plan_id) "
+                            "WHERE p.source_sha256 = ? AND g.method = 'failed'", [sha]).fetchone()
+    return bool(row and row[0])
 
 
 def _show(bar: tqdm, item: Progress) -> None:
@@ -320,5 +329,5 @@ def store_result(done: Finished | ParsedPlan | Failure, store: Store, out: Path,
             summary.partial += 1
         report_loaded(result, done)
     sha = result.sha256 if isinstance(result, Failure) else result.plan.source_sha256
-    if checkpoints is not None and sha:
+    if checkpoints is not None and sha and not done.page_failures:  # kept: a re-run reads only the failed pages
         checkpoints.drop(sha)

@@ -118,7 +118,7 @@ class Scheduler:
                 doc = new_docs.popleft()
                 if is_pdf(doc.path) and self.backend.workers > 1:
                     return _Task(page_count, (doc.path, doc.sha), doc)
-                return _Task(process_file, (doc.path, doc.sha), doc)
+                return _Task(process_text if not is_pdf(doc.path) else process_file, (doc.path, doc.sha), doc)
             return None
 
         while True:

@@ -54,3 +54,21 @@ def test_engine_fault_on_one_page_fails_only_that_page(tmp_path, fault, workers)
                        "WHERE source_path NOT LIKE '%faulty_scan.pdf' ORDER BY 1")
     assert [(p.rsplit("/", 1)[1], s) for p, s, *_ in others] == [("digital.pdf", "ok"), ("plan.txt", "ok")]
     assert all(n == loaded for *_, n, loaded in others)
+
+
+def test_rerun_reads_only_the_failed_page_again(tmp_path):
+    """A plan with a failed page is not 'current': the next run reads that page alone (the others
+    come from the checkpoint kept for it) and the plan is complete."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    scan_pdf(inbox / "faulty_scan.pdf", 3)
+    db, out, log = tmp_path / "db.duckdb", tmp_path / "out", tmp_path / "pages.log"
+    args = ("ingest", str(inbox), "--db", str(db), "--out", str(out), "--workers", "2")
+    r = cli(*args, extra_env={**FAULT_ENV, "CCHC_FAULT": "abort:faulty_scan:2"})
+    assert r.returncode == 1, r.stderr
+    r = cli(*args, extra_env={**FAULT_ENV, "CCHC_FAULT": f"log:{log}"})
+    assert r.returncode == 0, r.stderr
+    assert {line.split()[-1] for line in log.read_text().splitlines()} == {"2"}
+    assert query(db, "SELECT page_no, method FROM pages ORDER BY 1") == [(1, "ocr"), (2, "ocr"), (3, "ocr")]
+    assert query(db, "SELECT count(*) FROM ingest_errors") == [(0,)]
+    assert not (out / ".checkpoints").exists()
