@@ -202,12 +202,12 @@ def load_plugins() -> None:
     spec = os.environ.get(PLUGINS_ENV, "")
     if spec in _PLUGINS_LOADED:
         return
-    _PLUGINS_LOADED.append(spec)
     for module in filter(None, (m.strip() for m in spec.split(","))):
         try:
             importlib.import_module(module)
         except ImportError as exc:
             raise SetupError(f"OCR plugin {module!r} named in {PLUGINS_ENV} cannot be imported: {exc}") from None
+    _PLUGINS_LOADED.append(spec)
 
 
 def engine_names() -> list[str]:

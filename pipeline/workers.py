@@ -186,7 +186,9 @@ class WorkerPool:
     def __init__(self, workers: int, budget: Budget | None = None, env: dict[str, str] | None = None) -> None:
         self.size = workers
         self.budget = budget or Budget()
-        self.env = {**THREAD_ENV, **(env or {})}
+        # This run's settings (limits, engine choice) as of now: the fork server may be older than them.
+        settings = {k: v for k, v in os.environ.items() if k.startswith("CCHC_")}
+        self.env = {**THREAD_ENV, **settings, **(env or {})}
         self._ctx = prepare_forkserver()
         self._workers: list[_Worker] = []
         self._next_id = 0
