@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from parsers.header_issuers import UBND, IssuerFound, issuer_of_block, unit_after
+from parsers.header_issuers import UBND, IssuerFound, issuer_of_block, issuer_of_number, unit_after
 from parsers.header_letterhead import reorder_header_lines
-from parsers.header_numbers import DOC_NO, normalise_doc_number
+from parsers.header_numbers import DOC_NO, find_number, normalise_doc_number
 from parsers.localities import KIND_WORDS, Unit, level_of
 from parsers.text import clean_line, fold, nfc, ocr_fold, strip_marks
 from schema.document import Page
@@ -100,9 +100,9 @@ class _Doc:
 
 def _doc_number(doc: _Doc, stop: int) -> tuple[str | None, int | None]:
     for i in doc.nonblank(stop):
-        m = DOC_NO.search(doc.clean[i])
-        if m and not re.search(r"c[aă]n\s*c", doc.folded[i][:12]) and not _ISSUED_WITH.search(doc.folded[i]):
-            return normalise_doc_number(*m.groups()), i
+        found = find_number(doc.clean[i])
+        if found and not re.search(r"c[aă]n\s*c", doc.folded[i][:12]) and not _ISSUED_WITH.search(doc.folded[i]):
+            return found[0], i
     return None, None
 
 
@@ -370,7 +370,8 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None,
     elif issue_date is None and number.doc_number:
         issue_date = _date_repeated(doc, number.doc_number)
     year = issue_date.year if issue_date else period_start
-    found = issuer_of_block(_issuer_block(doc), year) or _committee(doc, title_raw, place, year)
+    found = (issuer_of_block(_issuer_block(doc), year) or issuer_of_number(number.doc_number)
+             or _committee(doc, title_raw, place, year))
     if place and found and found.locality and fold(place) and fuzz.ratio(fold(place), fold(found.locality)) >= 75:
         place = found.locality
     return Header(
@@ -393,6 +394,8 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None,
 def _date_repeated(doc: _Doc, doc_number: str) -> dt.date | None:
     """The issue date printed next to the document's own number elsewhere (appendix, closing)."""
     num, rest = doc_number.split("/", 1)
+    if not num.isdigit():
+        return None  # a party number ("1147-QĐ/BTGDVTW") is not repeated in this form
     code = rest.split("/")[-1].split("-")[0]
     code_pat = "(?:q|0|o)[a-z0-9]" if code == "QĐ" else re.escape(fold(code))
     pat = re.compile(rf"(?<!\d){int(num):d}\s*/\s*{code_pat}\s*[-–]?\s*[a-z]+\W{{0,3}}\s*(.{{0,40}})")

@@ -80,6 +80,25 @@ def central_bodies() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _bodies_by_code() -> dict[str, str]:
+    out = {}
+    for line in (DATA / "issuing_bodies.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, code = (part.strip() for part in line.split("\t"))
+            out[code] = name
+    return out
+
+
+def issuer_of_number(doc_number: str | None) -> IssuerFound | None:
+    """The central body a number's issuer code names ("NQ-UBTVQH15" -> Ủy ban Thường vụ Quốc hội), for
+    documents that print no letterhead block (the authority line comes under the title instead)."""
+    if not doc_number or "-" not in doc_number:
+        return None
+    name = _bodies_by_code().get(doc_number.rsplit("-", 1)[1])
+    return IssuerFound(name, None, None, None) if name else None
+
+
 def _central(folded: str) -> IssuerFound | None:
     """A central body whose name the block starts with (the block may run on into other text)."""
     tokens = folded.split()
@@ -92,23 +111,29 @@ def _central(folded: str) -> IssuerFound | None:
     return IssuerFound(best[1], None, None, None) if best else None
 
 
-def _steering(block: str, folded: str, year: int | None) -> IssuerFound | None:
-    """'Ban Chỉ đạo <topic> <unit>': the topic as printed (lower case), the unit from the parent body."""
-    m = _STEERING.search(folded)
-    if m is None:
+def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
+    """A body under a committee: "UBND TỈNH X" on the first line, the body's name below it.
+
+    Steering committees are named "Ban Chỉ đạo <topic> <unit>" (the topic as printed, lower case);
+    other bodies (a service centre, a department) by their name in sentence case and the unit.
+    """
+    if len(block) < 2 or not UBND.search(ocr_fold(block[0])):
         return None
-    parent = unit_after(block[: m.start()], year) or unit_after(block, year)
+    parent = unit_after(block[0], year)
     if parent is None:
         return None
     kind, unit, _ = parent
-    topic = block[m.end():]
-    own = unit_after(topic, year)
-    words = topic.split()
-    if own is not None:
-        words = words[: own[2]]
-    topic_text = " ".join(words).strip(" -,.").lower()
-    name = f"Ban Chỉ đạo {topic_text} {kind} {unit.name}" if topic_text else f"Ban Chỉ đạo {kind} {unit.name}"
-    return IssuerFound(name, level_of(kind, unit), unit.name, unit)
+    body = " ".join(block[1:])
+    if unit_after(body, year) is not None and not _STEERING.search(ocr_fold(body)):
+        return None  # the unit's name runs on to the next line, no body of its own
+    m = _STEERING.search(ocr_fold(body))
+    if m:
+        topic = body[m.end():].strip(" -,.").lower()
+        name = f"Ban Chỉ đạo {topic}" if topic else "Ban Chỉ đạo"
+    else:
+        name = body.strip(" -,.")
+        name = name[:1].upper() + name[1:].lower()
+    return IssuerFound(f"{name} {kind} {unit.name}", level_of(kind, unit), unit.name, unit)
 
 
 def issuer_of_block(block: list[str], year: int | None) -> IssuerFound | None:
@@ -117,7 +142,7 @@ def issuer_of_block(block: list[str], year: int | None) -> IssuerFound | None:
     folded = " ".join(_WORD.findall(ocr_fold(text)))
     if not folded:
         return None
-    found = _steering(text, folded, year)
+    found = _sub_body(block, year)
     if found:
         return found
     council, committee = _HDND.search(folded), UBND.search(folded)
@@ -125,4 +150,5 @@ def issuer_of_block(block: list[str], year: int | None) -> IssuerFound | None:
         return _unit_issuer("HĐND", text, year)
     if committee is None:
         return _central(folded)
-    return None  # people's committees: the caller's rule (parsers.header), which the seeds pin down
+    # A people's committee (or its chairman, who issues in its name): the unit after the words.
+    return _unit_issuer("UBND", " ".join(_WORD.findall(ocr_fold(text)))[committee.end():], year)

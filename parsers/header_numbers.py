@@ -22,6 +22,8 @@ DOC_NO = re.compile(
     r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:(\d{4})\s*/\s*)?([A-Za-z0-9ĐđÐð]{1,5})\s*[-–]\s*"
     r"([A-Za-zĐđÐð&]{2,10}\d{0,2})"
 )
+# Party bodies print "<n>-<type>/<body>": "1147-QĐ/BTGDVTW", "55-NQ/TU".
+PARTY_NO = re.compile(r"(?<![\d/-])(\d{1,5})\s*-\s*([A-Za-zĐđ]{1,4})\s*/\s*([A-Za-zĐđ]{2,12}\d{0,2})(?![\w/])")
 _QD = {"qd", "0d", "od", "qb", "0b", "ob", "qp", "0p", "op", "qo", "q"}
 _UBND = {"UBND", "UBNĐ", "UBNP", "UBNB", "UBN0"}
 _AS_D = set("DĐPBO0Ð")  # what OCR makes of a printed Đ
@@ -73,6 +75,12 @@ def normalise_doc_number(num: str, year: str | None, code: str, suffix: str) -> 
 
 
 def find_number(text: str) -> tuple[str, re.Match[str]] | None:
-    """The first document number in a piece of text, normalised, with its match."""
+    """The first document number in a piece of text, normalised, with its match (state or party format)."""
     m = DOC_NO.search(text)
-    return (normalise_doc_number(*m.groups()), m) if m else None
+    if m:
+        return normalise_doc_number(*m.groups()), m
+    m = PARTY_NO.search(text)
+    if m:
+        num, code, body = m.groups()
+        return f"{num}-{printed_code(code)}/{printed_code(body)}", m
+    return None

@@ -139,3 +139,27 @@ def test_issuers_of_every_kind_from_an_english_ocr_dump(text, issuer, level, loc
     pages = restore_document([Page(page_no=1, method="text", text=text)])
     got = parse_header(document_lines(pages))
     assert (got.issuer, got.admin_level, got.locality, got.doc_number) == (issuer, level, locality, number)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "legal"
+
+
+def test_numbers_and_issuers_of_the_legal_corpus():
+    """Every corpus document with a printed number (decisions, resolutions, circulars of ministries, the
+    standing committee, councils, party bodies) gives it back letter for letter, and every letterhead
+    names an issuer."""
+    import re
+
+    checked = named = 0
+    for path in sorted(CORPUS.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        m = re.search(r"Số:?\s*\n?\s*(\d[\w/Đ-]+)", text[:800])
+        if not m:
+            continue
+        header = parse_header(document_lines([Page(page_no=1, method="text", text=text)]))
+        assert header.doc_number == m.group(1), path.name
+        checked += 1
+        if re.match(r"\|\s*\**[^|]+?-{3,}", text):
+            assert header.issuer, path.name
+            named += 1
+    assert checked >= 120 and named >= 100
