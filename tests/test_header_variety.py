@@ -163,3 +163,34 @@ def test_numbers_and_issuers_of_the_legal_corpus():
             assert header.issuer, path.name
             named += 1
     assert checked >= 120 and named >= 100
+
+
+def _first_page(src: Path, dst: Path) -> Path:
+    import pypdfium2 as pdfium
+
+    doc, out = pdfium.PdfDocument(str(src)), pdfium.PdfDocument.new()
+    try:
+        out.import_pages(doc, [0])
+        out.save(str(dst))
+    finally:
+        out.close()
+        doc.close()
+    return dst
+
+
+@pytest.mark.parametrize(("issuer", "mode", "dpi"), [("bcd", "numbered", 300), ("hdnd", "with_decision", 200)])
+def test_scanned_letterhead_read_by_column(tmp_path, issuer, mode, dpi):
+    """The same rules on a scan (real tesseract, skewed, noisy, JPEG): a wide two-column letterhead gives the
+    issuer from the left column, the date from the right; a plan issued with a decision its decision's number."""
+    from tools.pdfgen.pdf_scan import scan_pdf
+
+    spec = build_case("scan", "dongnai", Variation(mode, issuer, 6, "wide"), 77)
+    full = tmp_path / "full.pdf"
+    layout_variety(spec, full)
+    scan = scan_pdf(_first_page(full, tmp_path / "p1.pdf"), tmp_path / "scan.pdf", "noisy", seed=5, stamp=False,
+                    dpi=dpi)
+    pages = restore_document(list(ocr.read_document(scan)))
+    got = parse_header(document_lines(pages), pages=pages).model_dump(mode="json")
+    gold = spec.gold("scan.pdf")["header"]
+    for field in ("doc_number", "doc_type", "issuer", "admin_level", "locality", "issue_date"):
+        assert got[field] == gold[field], field
