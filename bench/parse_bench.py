@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.parse_cases import DEV, HELD_OUT, Case
 from bench.parse_inputs import CACHE, SOURCES, gold_for, input_paths, ocr_key, prepare, read_pages
-from bench.parse_values import value_checks  # noqa: F401 - re-exported: the per-value verdicts
+from bench.parse_values import value_checks
 from pipeline.evaluate import load_predictions, score
 
 REPO = Path(__file__).resolve().parents[1]
@@ -118,6 +118,19 @@ def score_seeds(key: str, workers: int) -> dict[str, float]:
     return _row(score(golds, preds))
 
 
+def wrong_values(cases: Iterable[Case], sources: tuple[str, ...], preds: dict[str, dict],
+                 limit: int = 25) -> dict[str, list[list]]:
+    """Per input file, the gold values it got wrong (kind, key, gold, predicted), at most `limit` each."""
+    out: dict[str, list[list]] = {}
+    for case in cases:
+        for src in sources:
+            gold = gold_for(case, src)
+            bad = [[c.kind, c.key, c.gold, c.pred] for c in value_checks(gold, preds.get(gold["source"])) if not c.ok]
+            if bad:
+                out[gold["source"]] = bad[:limit]
+    return out
+
+
 def _fmt(v: float) -> str:
     return f"{v:.3f}"
 
@@ -171,11 +184,12 @@ def main(argv: list[str] | None = None) -> int:
               "cases": {k: [c.name for c in v] for k, v in splits.items()}}
     for name, group in splits.items():
         report[name] = score_groups(group, sources, preds)
+        report[name]["wrong_values"] = wrong_values(group, sources, preds)
         print_split(name, report[name], seeds)
     if not args.case:
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / ("parse_quick.json" if args.quick else "parse.json")
-        out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        out.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         print(f"\nsaved {out.relative_to(REPO)}")
     return 0
 
