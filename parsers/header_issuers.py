@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from parsers.agencies import canonical_agency
 from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
 from parsers.text import ocr_fold
 
@@ -115,7 +116,8 @@ def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
     """A body under a committee: "UBND TỈNH X" on the first line, the body's name below it.
 
     Steering committees are named "Ban Chỉ đạo <topic> <unit>" (the topic as printed, lower case);
-    other bodies (a service centre, a department) by their name in sentence case and the unit.
+    other bodies (a department, a service centre) by their name as agency names are spelled
+    (`parsers.agencies`), else in sentence case, and the unit.
     """
     if len(block) < 2 or not UBND.search(ocr_fold(block[0])):
         return None
@@ -132,7 +134,8 @@ def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
         name = f"Ban Chỉ đạo {topic}" if topic else "Ban Chỉ đạo"
     else:
         name = body.strip(" -,.")
-        name = name[:1].upper() + name[1:].lower()
+        known = canonical_agency(name)  # "SỞ NỘI VỤ" -> "Sở Nội vụ", as agency names are spelled
+        name = known if known != name else name[:1].upper() + name[1:].lower()
     return IssuerFound(f"{name} {kind} {unit.name}", level_of(kind, unit), unit.name, unit)
 
 

@@ -194,3 +194,23 @@ def test_scanned_letterhead_read_by_column(tmp_path, issuer, mode, dpi):
     gold = spec.gold("scan.pdf")["header"]
     for field in ("doc_number", "doc_type", "issuer", "admin_level", "locality", "issue_date"):
         assert got[field] == gold[field], field
+
+
+@pytest.mark.parametrize(
+    ("block", "issuer", "level"),
+    [
+        (["UBND TỈNH BÌNH PHƯỚC", "SỞ NỘI VỤ"], "Sở Nội vụ tỉnh Bình Phước", "tinh"),
+        (["UBND THÀNH PHỐ HÀ NỘI", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"],
+         "Trung tâm Phục vụ hành chính công thành phố Hà Nội", "tinh"),
+        (["UBND HUYỆN ĐỊNH QUÁN", "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH"],
+         "Ban Chỉ đạo cải cách hành chính huyện Định Quán", "huyen"),
+        (["UBND TỈNH", "BÌNH PHƯỚC"], "UBND tỉnh Bình Phước", "tinh"),
+        (["CHỦ TỊCH ỦY", "BAN NHÂN DÂN", "TỈNH ĐỒNG THÁP"], "UBND tỉnh Đồng Tháp", "tinh"),
+        (["BỘ VĂN HÓA, THỂ THAO", "VÀ DU LỊCH"], "Bộ Văn hóa, Thể thao và Du lịch", None),
+    ],
+)
+def test_issuer_blocks(block, issuer, level):
+    from parsers.header_issuers import issuer_of_block
+
+    found = issuer_of_block(block, 2024)
+    assert found is not None and (found.issuer, found.admin_level) == (issuer, level)
