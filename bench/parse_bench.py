@@ -161,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", default=",".join(SOURCES))
     ap.add_argument("--case", action="append", help="only these cases (repeatable)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rescan", action="store_true", help="scan and dump again (after a change to pdf_scan)")
     ap.add_argument("--prepare-only", action="store_true", help="make and OCR the inputs (fill the cache), no scores")
     args = ap.parse_args(argv)
     sources = ("text_layer", "scan300") if args.quick else tuple(s for s in args.sources.split(",") if s)
@@ -173,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         splits = {k: tuple(c for c in v if c.name in args.case) for k, v in splits.items()}
     cases = [c for group in splits.values() for c in group]
     key = ocr_key()
-    _pool_map(prepare, [(c, sources, key) for c in cases], args.workers)
+    _pool_map(prepare, [(c, sources, key, args.rescan) for c in cases], args.workers)
     if args.prepare_only:
         return 0
     preds = ingest_inputs([input_paths(c)[s] for c in cases for s in sources], CACHE / "parse.duckdb", key,

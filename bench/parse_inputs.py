@@ -34,9 +34,9 @@ def _tree_hash(folder: Path, patterns: tuple[str, ...]) -> str:
 
 
 def _scan_key(case: Case, text_pdf: bytes) -> str:
-    """Changes when the drawn document or the way it is scanned changes (scans are deterministic from both)."""
-    scan_code = (REPO / "tools" / "pdfgen" / "pdf_scan.py").read_bytes()
-    h = hashlib.sha256(text_pdf + scan_code + repr((case.name, case.variation.stamp)).encode())
+    """Changes when the drawn document changes (scans are deterministic from it; `--rescan` redoes them after a
+    change to the scanner itself)."""
+    h = hashlib.sha256(text_pdf + repr((case.name, case.variation.stamp)).encode())
     return h.hexdigest()[:12]
 
 
@@ -65,7 +65,7 @@ def english_dump(scan: Path, dst: Path) -> Path:
     return dst
 
 
-def materialise(case: Case) -> dict[str, Path]:
+def materialise(case: Case, rescan: bool = False) -> dict[str, Path]:
     """Make (or reuse) the case's four inputs and its gold; returns source -> path."""
     from tools.pdfgen.pdf_scan import scan_pdf
     from tools.pdfgen.pdf_variety import layout_variety
@@ -77,7 +77,7 @@ def materialise(case: Case) -> dict[str, Path]:
     layout_variety(case.spec(), fresh)
     key = _scan_key(case, fresh.read_bytes())
     fresh.replace(paths["text_layer"])
-    if key_file.exists() and key_file.read_text() == key and all(p.exists() for p in paths.values()):
+    if not rescan and key_file.exists() and key_file.read_text() == key and all(p.exists() for p in paths.values()):
         return paths
     seed = int(hashlib.sha256(case.name.encode()).hexdigest()[:6], 16)
     for src, dpi in (("scan300", 300), ("scan200", 200)):
@@ -109,10 +109,10 @@ def read_pages(path: Path, key: str) -> list[Page]:
     return pages
 
 
-def prepare(case: Case, sources: tuple[str, ...], key: str) -> str:
+def prepare(case: Case, sources: tuple[str, ...], key: str, rescan: bool = False) -> str:
     """Worker job: make the inputs and read them once, so the cache holds everything the scoring needs."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    paths = materialise(case)
+    paths = materialise(case, rescan)
     for src in sources:
         read_pages(paths[src], key)
     return case.name
