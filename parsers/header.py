@@ -268,6 +268,11 @@ def _number_and_type(doc: _Doc, types: list[tuple[int, str]]) -> _Number:
         found = _issued_with(doc, first_type + 1 if types else 0, first_type + 10)
         if found:
             return _Number(found[0], found[2], doc_type, found[1])
+    elif doc_type in ("quyet_dinh", "nghi_quyet"):
+        # An illegible number of a decision that issues a plan: the plan repeats it under its title.
+        found = _issued_with(doc, first_type + 1, 400)
+        if found:
+            return _Number(found[0], None, doc_type, None)
     return _Number(doc_type=doc_type)
 
 

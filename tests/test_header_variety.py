@@ -214,3 +214,15 @@ def test_issuer_blocks(block, issuer, level):
 
     found = issuer_of_block(block, 2024)
     assert found is not None and (found.issuer, found.admin_level) == (issuer, level)
+
+
+def test_decision_with_an_illegible_number_takes_it_from_the_plan_it_issues(tmp_path):
+    """The decision's own number line is unreadable; the plan it issues repeats it under its title."""
+    spec = build_case("d", "dongnai", Variation("decision_then_plan", "ubnd_tinh", 2), 21)
+    pdf = tmp_path / "d.pdf"
+    layout_variety(spec, pdf)
+    pages = list(ocr.read_document(pdf))
+    first = pages[0].text.replace(f"Số: {spec.decision.number}", "S: ~~~ ")
+    pages[0] = pages[0].model_copy(update={"text": first, "lines": []})
+    got = parse_header(document_lines(pages), pages=pages)
+    assert (got.doc_number, got.doc_type, got.issue_date) == (spec.decision.number, "quyet_dinh", spec.decision.date)
