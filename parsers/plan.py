@@ -44,7 +44,7 @@ def looks_like_plan(title: str | None, areas: int) -> bool:
 def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     lines = document_lines(pages)
     outline = build_outline(lines)
-    header = parse_header(lines, body_end=outline.body_end)
+    header = parse_header(lines, body_end=outline.body_end, pages=pages)
     areas = extract_areas(lines, plan_id, outline)
     targets = extract_targets(lines, outline, plan_id)
 
