@@ -62,11 +62,17 @@ def use_model(model: Path | dict, settings: list[str] | None = None) -> None:
     else:
         with gzip.open(model, "rt", encoding="utf-8") as fh:
             data = json.load(fh)
+    for setting in settings or ():  # "model.NAME=VALUE": a diacritics.model constant
+        name, value = setting.split("=")
+        if name.startswith("model."):
+            name = name.removeprefix("model.")
+            setattr(model_mod, name, type(getattr(model_mod, name))(value))
     dev = model_mod.Model(data)
     restore_mod.load_model = lambda *a, **k: dev  # type: ignore[assignment]
-    for setting in settings or ():
+    for setting in settings or ():  # "NAME=VALUE": a diacritics.restore constant
         name, value = setting.split("=")
-        setattr(restore_mod, name, type(getattr(restore_mod, name))(value))
+        if not name.startswith("model."):
+            setattr(restore_mod, name, type(getattr(restore_mod, name))(value))
     restore_mod.set_trigram_pass(True)
 
 
@@ -153,7 +159,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", type=Path, default=DEV_MODEL)
     ap.add_argument("--scope", choices=("doc", "all", "page"), default="doc")
     ap.add_argument("--page-words", type=int, default=0, help="cut documents into pages of about N words")
-    ap.add_argument("--set", action="append", default=[], help="NAME=VALUE: a restore.py constant")
+    ap.add_argument("--set", action="append", default=[], help="NAME=VALUE: a restore.py constant (model.NAME=VALUE: model.py)")
     ap.add_argument("--errors", type=Path, default=None)
     ap.add_argument("--curve", default="", help="learning curve: percentages of the training words, e.g. 25,50,75,100")
     ap.add_argument("--folders", default="legal,legal_extra", help="corpus folders the curve's models are built on")
