@@ -143,8 +143,11 @@ def _cell(role: str, row: dict, first_in_section: bool, title: str) -> str:
     return ""
 
 
-def table_rows(v: Variant, rows: Sequence[dict]) -> list[list[str]]:
-    """Printed rows: a 2-cell section row ("I", title) before each area's tasks, then task rows."""
+def table_rows(v: Variant, rows: Sequence[dict], drop_sections: frozenset[int] = frozenset()) -> list[list[str]]:
+    """Printed rows: a 2-cell section row ("I", title) before each area's tasks, then task rows.
+
+    `drop_sections` (0-based section numbers) leaves those section rows out, as when OCR loses one.
+    """
     out: list[list[str]] = []
     area = None
     k = 0
@@ -153,15 +156,20 @@ def table_rows(v: Variant, rows: Sequence[dict]) -> list[list[str]]:
         if first:
             area = r["area"]
             official, short = SECTION_TITLES[area]
-            out.append([ROMAN[k], short if v.short_titles else official])
+            if k not in drop_sections:
+                out.append([ROMAN[k], short if v.short_titles else official])
             k += 1
         title = SECTION_TITLES[area][1]
         out.append([_cell(role, r, first, title) for role in v.roles])
     return out
 
 
-def build_variant_pdf(v: Variant, path: Path) -> TableResult:
-    """Typeset the variant's table (with the appendix title above it on page 1) to `path`."""
+def build_variant_pdf(v: Variant, path: Path, limit: int | None = None,
+                      drop_sections: frozenset[int] = frozenset()) -> TableResult:
+    """Typeset the variant's table (with the appendix title above it on page 1) to `path`.
+
+    `limit` keeps the first rows only (short documents for tests); see `table_rows` for `drop_sections`.
+    """
     size = LANDSCAPE if v.landscape else PORTRAIT
     pw, ph = size
     left, right, top, bottom = (20 * MM, 15 * MM, 15 * MM, 15 * MM) if v.landscape else \
@@ -185,15 +193,16 @@ def build_variant_pdf(v: Variant, path: Path) -> TableResult:
         w.new_page(size)
         return top
 
-    result = draw_table(w, v.headers, table_rows(v, gold_rows(v.content)), left, y, style, new_page)
+    rows = table_rows(v, gold_rows(v.content)[:limit], drop_sections)
+    result = draw_table(w, v.headers, rows, left, y, style, new_page)
     w.save()
     return result
 
 
-def gold_document(v: Variant, source: str) -> dict:
+def gold_document(v: Variant, source: str, limit: int | None = None) -> dict:
     """The gold file (CONTRACT.md format, tasks only) for the variant's PDF named `source`."""
     rows = []
-    for r in gold_rows(v.content):
+    for r in gold_rows(v.content)[:limit]:
         g = {k: r[k] for k in ("area", "row_label", "content", "lead_agencies", "deadline_text") if k in r}
         if "output" in v.roles and r.get("output"):
             g["output"] = r["output"]
