@@ -6,7 +6,9 @@ Run: `python -m bench.tasks_bench [--variants a,b] [--sources text,scan300,scan2
 Each variant of `tools.appendix_tables` (a seed's labelled rows typeset in one column layout over
 many pages) is read as a text-layer PDF, a 300 dpi and a 200 dpi scan (`scan_pdf` quality "noisy":
 skew <= 2°, blur, noise, JPEG; as `make bench-parse` makes them) and, on request, `scan200hard`
-(quality "hard": 200 dpi, 3° skew, low contrast, a seal over the table, stronger noise), through the same stages as `pipeline ingest` (`ocr.read_document`, restoration,
+(quality "hard": 200 dpi, 3° skew, low contrast, a seal over the table, stronger noise) and
+`scan300harsh` / `scan200harsh` (quality "harsh": 1-2° skew, hard's noise, blur and JPEG, a seal
+over the table), through the same stages as `pipeline ingest` (`ocr.read_document`, restoration,
 `parsers.tasks.extract_tasks`), and scored with `pipeline.evaluate.score` (CONTRACT.md matching).
 OCR'd pages are cached under bench/cache/tasks/ keyed by the PDF's bytes and the ocr/ and
 diacritics/ sources, so parser work re-scores in seconds.
@@ -30,7 +32,8 @@ from tools.pdfgen.pdf_scan import scan_pdf
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "bench" / "cache" / "tasks"
 RESULTS = ROOT / "bench" / "results" / "tasks.json"
-SOURCES = {"text": None, "scan300": ("noisy", 300), "scan200": ("noisy", 200), "scan200hard": ("hard", 200)}
+SOURCES = {"text": None, "scan300": ("noisy", 300), "scan200": ("noisy", 200), "scan200hard": ("hard", 200),
+           "scan300harsh": ("harsh", 300), "scan200harsh": ("harsh", 200)}
 DEFAULT_SOURCES = "text,scan300,scan200"
 METRICS = ("tasks_f1", "tasks_precision", "tasks_recall", "task_lead_agency_accuracy", "task_deadline_accuracy")
 
