@@ -89,6 +89,7 @@ def clean_cell(text: str | None, bullets: bool = True) -> str:
 def normalise_label(text: str) -> str:
     """"1." → "1", "<b>II</b>" → "II", "1.2." → "1.2"; anything that is not a label → ""."""
     label = re.sub(r"\s+", "", _ANY_TAG.sub("", text or "")).rstrip(".),;:")
+    label = re.sub(r"(?<=\d)(?:\.{2,}|,)(?=\d)", ".", label)  # OCR's "1..2" / "1,2" for 1.2
     return label if _LABEL.match(label + ".") or _LABEL.match(label) else ""
 
 
