@@ -120,3 +120,13 @@ def test_reading_order_ends_when_a_segment_of_the_first_row_straddles_the_split(
     assert sorted(texts) == sorted(["CẢI CÁCH THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH", "Sở", "Nội vụ",
                                     "Căn cứ Kế hoạch", "Quý II"])
     assert texts[0] == "CẢI CÁCH THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"
+
+
+def test_page_top_row_without_number_joined_only_when_it_is_the_rest_of_a_cut_row() -> None:
+    first = _table(4, [HEADER, ["1", "Rà soát văn bản", "Sở Tư pháp"]], 100, 950)
+    sub_row = _table(5, [HEADER, ["", "Kiểm tra văn bản sau ban hành", "Sở Tư pháp"]], 50, 400)
+    kept = stitch(first, sub_row)
+    assert kept.n_rows == 3 and kept.grid()[2] == ["", "Kiểm tra văn bản sau ban hành", "Sở Tư pháp"]
+    rest = _table(5, [HEADER, ["", "", "UBND tỉnh"]], 50, 400)  # only a long cell went on
+    joined = stitch(first, rest)
+    assert joined.n_rows == 2 and joined.grid()[1] == ["1", "Rà soát văn bản", "Sở Tư pháp UBND tỉnh"]
