@@ -180,7 +180,7 @@ def ingest(
     return summary
 
 
-def _store_call(what: str, fn, *args):  # noqa: ANN001, ANN202
+def _store_call(what: str, fn, *args):
     """Run one write; a failure (disk full, database gone) becomes one `StoreError` line with the real cause."""
     try:
         return fn(*args)
@@ -196,8 +196,8 @@ def _cause(exc: BaseException) -> str:
     return one_line(text.splitlines()[0] if text else type(exc).__name__)
 
 
-def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,  # noqa: ANN001, PLR0913
-         summary: IngestSummary, checkpoints: Checkpoints, guard) -> None:  # noqa: ANN001
+def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,
+         summary: IngestSummary, checkpoints: Checkpoints, guard) -> None:
     with Store(db_path, wait_seconds=lock_wait) as store:
         remove_stale_temp_files(out)
         for path, message in problems:

@@ -61,7 +61,7 @@ def kill_session(sid: int) -> None:
             pass
 
 
-def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:  # noqa: ANN001
+def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if cond():
