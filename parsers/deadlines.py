@@ -212,6 +212,20 @@ _VALID = set(_WORDS.values()) | {"hàng", "quí", "kì"}
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_QUARTER_NUMERAL = re.compile(r"(?i)(?<=qu[yý] )([IVl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVl1|!\[\]]{1,4})?)(?=\s*/\s*\d)")
+"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "1", "|"."""
+_QUARTER_ROMAN = re.compile(r"^(?:I{1,3}|IV)(?:[-–](?:I{1,3}|IV))?$")
+
+
+def _quarter_numeral(m: re.Match[str]) -> str:
+    """Look-alikes of I turned into I when that makes a quarter numeral ("I[I/2024" → "III/2024")."""
+    read = re.sub(r"\s+", "", m.group(1))
+    if re.fullmatch(r"[\d\-–]+", read) and all(1 <= int(p) <= 4 for p in re.split(r"[-–]", read) if p):
+        return m.group(1)  # "Quý 1/2024" printed with Arabic digits stays as printed
+    fixed = re.sub(r"[l1|!\[\]]", "I", read)
+    return fixed if _QUARTER_ROMAN.match(fixed) else m.group(1)
+
+
 def restore_deadline_text(text: str | None) -> str | None:
     """Deadline cell with OCR-damaged marks put back, when every word is deadline vocabulary.
 
@@ -222,6 +236,7 @@ def restore_deadline_text(text: str | None) -> str | None:
     """
     if not text:
         return text
+    text = _QUARTER_NUMERAL.sub(_quarter_numeral, text)
     words = [w.lower() for w in _TOKEN.findall(text)]
     folded = deadline_fold(text)
     if all(w in _VALID or w in _ROMAN for w in words) and folded == fold(text):

@@ -109,9 +109,9 @@ _DIGITS = str.maketrans(DIGIT_AS_LETTER)
 _VOWELS = frozenset("aeiouy")
 
 ROMAN_LETTERS = "IVXL"
-ROMAN_LOOKALIKES = "Hl1|!"
+ROMAN_LOOKALIKES = "Hl1|![]"
 """What tesseract prints for the serif I's of a Roman numeral whose glyphs touch ("II" as "H",
-"11", "ll", "I|"); a word of ROMAN_LETTERS and these may be a misread numeral."""
+"11", "ll", "I|", brackets on 200 dpi scans); a word of ROMAN_LETTERS and these may be a misread numeral."""
 
 
 def letters_for_digits(token: str) -> str:
