@@ -40,6 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--db", required=True, help="DuckDB file to score")
     ev.add_argument("--json", action="store_true", help="also print the metrics as JSON")
 
+    pr = sub.add_parser("prune", help="remove the documents whose files are gone (ingest only reports them)")
+    pr.add_argument("paths", nargs="*", metavar="PATH", help="only documents under these files or folders")
+    pr.add_argument("--db", required=True, help="the database given to ingest")
+    pr.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
+    pr.add_argument("--lock-wait", type=float, default=10.0, metavar="SECONDS")
+
     ex = sub.add_parser("export", help="write every table as Parquet")
     ex.add_argument("--db", default="data/plans.duckdb")
     ex.add_argument("--parquet", required=True, metavar="DIR")
@@ -83,6 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             print(json.dumps(metrics, indent=1))
         return 0
+    if args.command == "prune":
+        from pipeline.prune import main as prune_main
+        from schema.store import DatabaseBusyError
+
+        try:
+            return prune_main(args.db, args.paths, args.dry_run, args.lock_wait)
+        except (DatabaseBusyError, FileNotFoundError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
     if args.command == "export":
         from pipeline.export import export_parquet
 

@@ -21,6 +21,7 @@ from pipeline.discover import discover
 from pipeline.hashing import file_sha256
 from pipeline.process import Failure
 from pipeline.scheduler import Scheduler
+from pipeline.snapshot import gone_message, open_working, publish
 from schema.records import ParsedPlan
 from schema.store import Store
 
@@ -104,7 +105,7 @@ def ingest(
     inputs, problems = discover(paths)
     show = sys.stderr.isatty() if progress is None else progress
 
-    with Store(db_path, wait_seconds=lock_wait) as store:
+    with open_working(db_path, wait_seconds=lock_wait) as store:  # analysts read db_path, see pipeline.snapshot
         remove_stale_temp_files(out)
         for path, message in problems:
             f = Failure(path, None, "discover", message)
@@ -127,6 +128,7 @@ def ingest(
                 continue
             if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)):
                 summary.skipped += 1  # same content under another name counts once
+                store.seen_at(path, sha)  # a moved file: its rows follow it
                 continue
             queued.add(sha)
             jobs.append((path, sha))
@@ -142,6 +144,9 @@ def ingest(
             finally:
                 backend.close()
         bar.close()
+        publish(store, db_path)  # one atomic replace of the snapshot analysts read, if anything changed
+        if gone := gone_message(store, db_path):
+            print(gone, file=sys.stderr)
 
     summary.seconds = time.monotonic() - started
     return summary
