@@ -121,7 +121,7 @@ def same_plan(a: Copy, b: Copy) -> bool:
         return near and dates == "same" and _titles_agree(a, b)
     # The number is unreadable on one side: title, issuer and a stated period identify the act.
     has_period = (a.period_start or a.period_end) and (b.period_start or b.period_end)
-    return bool(has_period) and _titles_agree(a, b) and dates != "near"
+    return bool(has_period) and _titles_agree(a, b)
 
 
 def group_copies(copies: Sequence[Copy]) -> list[list[Copy]]:

@@ -51,9 +51,13 @@ def open_working(db: str | Path, wait_seconds: float = 0.0) -> Store:
     """The working store of `db`, exclusively; a database written by an older version (the
     snapshot file itself was the working file then) is copied over once to become it."""
     work = working_path(db)
-    if not work.exists() and Path(db).exists() and _is_legacy(Path(db)):
+    migrate = not work.exists() and Path(db).exists() and _is_legacy(Path(db))
+    if migrate:
         _copy_database(Path(db), work)
-    return Store(work, wait_seconds=wait_seconds, label=str(db))
+    store = Store(work, wait_seconds=wait_seconds, label=str(db))
+    if migrate:
+        store.touch()  # publish the new layout over the old file even if no input changed
+    return store
 
 
 def _is_legacy(db: Path) -> bool:

@@ -155,6 +155,7 @@ class DocumentRow(BaseModel):
     parser_version: str = ""
     ingested_at: dt.datetime | None = None
     superseded_at: dt.datetime | None = Field(default=None, description="set when the file changed under the same path")
+    reading_sha256: str | None = Field(default=None, description="hash of the rows read, to know an identical re-reading")
 
 
 class PlanDocumentRow(BaseModel):

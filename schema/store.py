@@ -13,6 +13,7 @@ one, never half of either. Only the orchestrating process writes; workers hand i
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import time
 from collections.abc import Iterable
@@ -154,6 +155,10 @@ class Store:
     def mark_published(self, generation: int) -> None:
         self._set_meta("published_generation", generation)
 
+    def touch(self) -> None:
+        """Mark the store changed (the next publish rewrites the snapshot)."""
+        self._bump()
+
     def _bump(self) -> None:
         self._set_meta("generation", self.generation + 1)
         self.changed = True
@@ -187,6 +192,8 @@ class Store:
     def write_plan(self, parsed: ParsedPlan) -> None:
         """Replace everything stored for this plan_id in a single transaction."""
         pid = parsed.plan.plan_id
+        if self._same_reading(parsed):  # e.g. --force, or a failed file read again: nothing changes
+            return
         if parsed.plan.ingested_at is None:
             parsed.plan.ingested_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self.con.execute("BEGIN TRANSACTION")
@@ -216,12 +223,25 @@ class Store:
         for table in (*PLAN_TABLES, "plans"):
             self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, plan_id)", [document_ids])
 
+    @staticmethod
+    def _reading_sha256(parsed: ParsedPlan) -> str:
+        dump = parsed.model_dump_json(exclude={"plan": {"ingested_at"}})
+        return hashlib.sha256(dump.encode("utf-8")).hexdigest()
+
+    def _same_reading(self, parsed: ParsedPlan) -> bool:
+        row = self.con.execute(
+            "SELECT reading_sha256 FROM documents WHERE source_sha256 = ? AND source_path = ? AND superseded_at IS NULL",
+            [parsed.plan.source_sha256, parsed.plan.source_path],
+        ).fetchone()
+        return row is not None and row[0] == self._reading_sha256(parsed)
+
     def _record_document(self, parsed: ParsedPlan) -> None:
         p = parsed.plan
         doc = DocumentRow(
             source_sha256=p.source_sha256, document_id=p.plan_id, source_path=p.source_path,
             text_source=p.text_source, ocr_confidence=p.ocr_confidence, page_count=p.page_count,
             status=p.status, parser_version=p.parser_version, ingested_at=p.ingested_at,
+            reading_sha256=self._reading_sha256(parsed),
         )
         self.con.execute("DELETE FROM documents WHERE source_sha256 = ?", [p.source_sha256])
         self._insert("documents", [doc])
@@ -239,7 +259,8 @@ class Store:
         if old:
             self._delete_rows(old)
             self.con.execute(
-                "UPDATE documents SET superseded_at = ? WHERE list_contains(?, document_id)", [now_utc(), old]
+                "UPDATE documents SET superseded_at = ?, plan_id = NULL WHERE list_contains(?, document_id)",
+                [now_utc(), old],
             )
         return old
 
