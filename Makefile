@@ -91,4 +91,4 @@ bench-throughput: install
 	$(BIN)/python -m bench.throughput_bench
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(OUT)/*.json
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).work $(DB).work.wal $(OUT)/*.json
