@@ -83,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         import json
 
         from pipeline.evaluate import evaluate, format_report
+        from pipeline.snapshot import snapshot_problem
 
+        if problem := snapshot_problem(args.db):
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
         metrics = evaluate(args.gold, args.db)
         print(format_report(metrics))
         if args.json:
@@ -100,7 +104,11 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if args.command == "export":
         from pipeline.export import export_parquet
+        from pipeline.snapshot import snapshot_problem
 
+        if problem := snapshot_problem(args.db):
+            print(f"error: {problem}", file=sys.stderr)
+            return 1
         for path in export_parquet(args.db, args.parquet):
             print(path)
         return 0

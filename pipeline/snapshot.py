@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -306,6 +307,23 @@ def every_copy(con: duckdb.DuckDBPyConnection, table: str) -> str:
         "AND table_name = ?", [table]
     ).fetchone()[0]
     return f"(SELECT * FROM main.{table} UNION ALL BY NAME SELECT * FROM copies.{table})" if has_copies else table
+
+
+def snapshot_problem(db: str | Path) -> str | None:
+    """Why the snapshot cannot be read right now, in one line (None when it can): not published
+    yet, or held open for writing by someone who did not open it read-only."""
+    if not Path(db).exists():
+        return f"{db}: no such database (run `python -m pipeline ingest ... --db {db}` first)"
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+    except duckdb.Error as exc:
+        holder = re.search(r"\(PID (\d+)\)", str(exc))
+        who = f" (PID {holder.group(1)})" if holder else ""
+        if "lock" not in str(exc).lower():
+            return f"{db}: cannot be read: {str(exc).splitlines()[0]}"
+        return (f"{db} is held open for writing by another process{who}; "
+                "open it read-only (duckdb -readonly, read_only=True) so that others can read it too")
+    return None
 
 
 def open_snapshot(db: str | Path) -> Store:

@@ -298,3 +298,39 @@ def test_snapshot_tables_partition_the_documents(tmp_path):
             assert both == (0,), table
     finally:
         con.close()
+
+
+def test_an_analyst_holding_the_snapshot_read_write_blocks_nobody_but_is_named(tmp_path):
+    """DuckDB's CLI opens read-write unless told -readonly: ingest still publishes; eval says why it cannot read."""
+    inbox, db, out = tmp_path / "inbox", tmp_path / "p.duckdb", tmp_path / "out"
+    files = bad.unique_seed_copies(tmp_path / "all", 2, max_lines=60)
+    inbox.mkdir()
+    files[0].rename(inbox / files[0].name)
+    assert _ingest(inbox, db, out).returncode == 0
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "sys.stdin.readline()", str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        files[1].rename(inbox / files[1].name)
+        run = _ingest(inbox, db, out, "--lock-wait", "0")
+        assert run.returncode == 0, run.stderr
+        ev = _cli("eval", "--gold", str(REPO / "tests" / "gold"), "--db", str(db))
+        # The holder has the old file (replaced under it); the new snapshot is free to read.
+        assert ev.returncode == 0, ev.stderr
+        assert _count(db, "SELECT count(*) FROM plans") == 2
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    # Held read-write at the path itself: eval explains in one line instead of a traceback.
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+         "sys.stdin.readline()", str(db)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        ev = _cli("eval", "--gold", str(REPO / "tests" / "gold"), "--db", str(db))
+        assert ev.returncode == 1 and len(ev.stderr.strip().splitlines()) == 1, ev.stderr
+        assert f"PID {holder.pid}" in ev.stderr and "read-only" in ev.stderr
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
