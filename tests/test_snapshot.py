@@ -334,3 +334,34 @@ def test_an_analyst_holding_the_snapshot_read_write_blocks_nobody_but_is_named(t
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_plan_id_is_the_same_whatever_order_the_copies_arrive_in(tmp_path):
+    (path,) = bad.unique_seed_copies(tmp_path / "src", 1, max_lines=80)
+    twin = tmp_path / "src" / "twin.txt"
+    twin.write_text(path.read_text(encoding="utf-8") + "\n(bản chụp lại)\n", encoding="utf-8")
+    together, one_by_one = tmp_path / "a", tmp_path / "b"
+    for folder in (together, one_by_one):
+        (folder / "inbox").mkdir(parents=True)
+    for f in (path, twin):
+        (together / "inbox" / f.name).write_bytes(f.read_bytes())
+    assert _ingest(together / "inbox", together / "p.duckdb", together / "out").returncode == 0
+    for f in (twin, path):  # the other order, in two runs
+        (one_by_one / "inbox" / f.name).write_bytes(f.read_bytes())
+        assert _ingest(one_by_one / "inbox", one_by_one / "p.duckdb", one_by_one / "out").returncode == 0
+    links = "SELECT plan_id, source_sha256, role, score FROM plan_documents ORDER BY ALL"
+    got = [duckdb.connect(str(f / "p.duckdb"), read_only=True).execute(links).fetchall() for f in (together, one_by_one)]
+    assert got[0] == got[1] and len(got[0]) == 2
+
+
+def test_a_moved_file_keeps_its_rows(tmp_path):
+    inbox, db, out = tmp_path / "inbox", tmp_path / "p.duckdb", tmp_path / "out"
+    (path,) = bad.unique_seed_copies(inbox, 1, max_lines=80)
+    assert _ingest(inbox, db, out).returncode == 0
+    (inbox / "moved").mkdir()
+    moved = path.rename(inbox / "moved" / "renamed.txt")
+    run = _ingest(inbox, db, out)
+    assert run.returncode == 0 and "1 unchanged" in run.stderr and "no file any more" not in run.stderr, run.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT source_path FROM documents").fetchall() == [(str(moved),)]
+    assert con.execute("SELECT source_path FROM plans").fetchall() == [(str(moved),)]
