@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from pipeline.snapshot import open_working, publish, working_path
+from pipeline.snapshot import working_path, writing
 
 
 def prune(db: str | Path, paths: list[str] | None = None, dry_run: bool = False,
@@ -19,11 +19,10 @@ def prune(db: str | Path, paths: list[str] | None = None, dry_run: bool = False,
     """(source_sha256, source_path) of the documents whose file is gone; removed unless `dry_run`."""
     if not working_path(db).exists() and not Path(db).exists():
         raise FileNotFoundError(f"{db}: no such database")
-    with open_working(db, wait_seconds=lock_wait) as store:
+    with writing(db, wait_seconds=lock_wait) as store:  # publishes only if something was removed
         gone = store.gone_documents(paths)
-        if not dry_run and gone:
+        if not dry_run:
             store.remove_documents([sha for sha, _ in gone])
-            publish(store, db)
     return gone
 
 

@@ -23,6 +23,8 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +61,16 @@ def open_working(db: str | Path, wait_seconds: float = 0.0) -> Store:
     if migrate:
         store.touch()  # publish the new layout over the old file even if no input changed
     return store
+
+
+@contextmanager
+def writing(db: str | Path, wait_seconds: float = 10.0) -> Iterator[Store]:
+    """For any command that changes the database (ingest, prune, an analyst's corrections...):
+    the working store, exclusively, and the snapshot published when the block ends without an
+    error. Writing to the snapshot file itself would be lost at the next publish."""
+    with open_working(db, wait_seconds=wait_seconds) as store:
+        yield store
+        publish(store, db)
 
 
 def _is_legacy(db: Path) -> bool:
@@ -333,4 +345,4 @@ def open_snapshot(db: str | Path) -> Store:
     return Store(db, read_only=True)
 
 
-__all__ = ["consolidate", "gone_message", "open_snapshot", "open_working", "publish", "working_path"]
+__all__ = ["consolidate", "gone_message", "open_snapshot", "open_working", "publish", "working_path", "writing"]
