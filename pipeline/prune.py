@@ -8,10 +8,12 @@ their rows, their history and their error rows, then publishes the snapshot (see
 
 from __future__ import annotations
 
-import sys
+import logging
 from pathlib import Path
 
-from pipeline.snapshot import working_path, writing
+from pipeline.snapshot import file_exists, working_path, writing
+
+log = logging.getLogger("pipeline")
 
 
 def prune(db: str | Path, paths: list[str] | None = None, dry_run: bool = False,
@@ -20,7 +22,7 @@ def prune(db: str | Path, paths: list[str] | None = None, dry_run: bool = False,
     if not working_path(db).exists() and not Path(db).exists():
         raise FileNotFoundError(f"{db}: no such database")
     with writing(db, wait_seconds=lock_wait) as store:  # publishes only if something was removed
-        gone = store.gone_documents(paths)
+        gone = store.gone_documents(paths, exists=file_exists)
         if not dry_run:
             store.remove_documents([sha for sha, _ in gone])
     return gone
@@ -31,5 +33,5 @@ def main(db: str, paths: list[str], dry_run: bool, lock_wait: float) -> int:
     for _, path in gone:
         print(path)
     verb = "would remove" if dry_run else "removed"
-    print(f"{verb} {len(gone)} document(s) whose file is gone", file=sys.stderr)
+    log.info("%s %d document(s) whose file is gone", verb, len(gone))
     return 0

@@ -23,7 +23,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 
 from pipeline.identity import Copy, copy_score, group_copies
+from pipeline.names import original_path
 from schema.ddl import create_table_sql
 from schema.records import TABLES, ConflictRow, PlanDocumentRow, SnapshotRow
 from schema.store import CATALOG, Store, document_tables, now_utc
@@ -64,13 +65,17 @@ def open_working(db: str | Path, wait_seconds: float = 0.0) -> Store:
 
 
 @contextmanager
-def writing(db: str | Path, wait_seconds: float = 10.0) -> Iterator[Store]:
+def writing(db: str | Path, wait_seconds: float = 10.0,
+            report: Callable[[str], object] | None = None) -> Iterator[Store]:
     """For any command that changes the database (ingest, prune, an analyst's corrections...):
     the working store, exclusively, and the snapshot published when the block ends without an
-    error. Writing to the snapshot file itself would be lost at the next publish."""
+    error (an early `return` included). Writing to the snapshot file itself would be lost at the
+    next publish. `report` is told, in one line, about documents whose files are gone."""
     with open_working(db, wait_seconds=wait_seconds) as store:
         yield store
         publish(store, db)
+        if report is not None and (gone := gone_message(store, db)):
+            report(gone)
 
 
 def _is_legacy(db: Path) -> bool:
@@ -300,9 +305,14 @@ def _fsync_dir(folder: Path) -> None:
 # -- what the user is told --------------------------------------------------------------------
 
 
+def file_exists(stored: str) -> bool:
+    """Whether the file a stored `source_path` names is there (names may be stored escaped)."""
+    return os.path.lexists(original_path(stored))
+
+
 def gone_message(store: Store, db: str | Path) -> str | None:
     """One line when documents in the database have no file any more (never pruned silently)."""
-    gone = store.gone_documents()
+    gone = store.gone_documents(exists=file_exists)
     if not gone:
         return None
     return (f"{len(gone)} document(s) in {db} have no file any more (e.g. {gone[0][1]}); "

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +217,7 @@ class Store:
             self._bump()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def _delete_rows(self, document_ids: list[str]) -> None:
@@ -264,6 +265,15 @@ class Store:
             )
         return old
 
+    def _rollback(self) -> None:
+        """Roll back, never hiding the error that caused it: a failed COMMIT (disk full) has already
+        ended the transaction, and "cannot rollback - no transaction is active" used to replace
+        the real cause."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+
     def _upsert_agencies(self, parsed: ParsedPlan) -> None:
         for ag in parsed.agencies:
             row = self.con.execute(
@@ -308,18 +318,18 @@ class Store:
             self._bump()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     # -- sources that moved or went away ----------------------------------------------------------
 
-    def seen_at(self, source_path: str, sha256: str) -> bool:
+    def seen_at(self, source_path: str, sha256: str, exists: Callable[[str], bool] = os.path.exists) -> bool:
         """A skipped input (content already stored) was found at `source_path`: when the stored path
-        of that content no longer exists, the file was moved or renamed, so its rows follow it."""
+        of that content no longer `exists`, the file was moved or renamed, so its rows follow it."""
         row = self.con.execute(
             "SELECT source_path FROM documents WHERE source_sha256 = ? AND superseded_at IS NULL", [sha256]
         ).fetchone()
-        if row is None or row[0] == source_path or Path(row[0]).exists():
+        if row is None or row[0] == source_path or exists(row[0]):
             return False
         self.con.execute("BEGIN TRANSACTION")
         try:
@@ -328,13 +338,15 @@ class Store:
             self._bump()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return True
 
-    def gone_documents(self, under: list[str] | None = None) -> list[tuple[str, str]]:
-        """(source_sha256, source_path) of current documents whose file is gone, optionally only
-        those under the given files or folders; sorted by path."""
+    def gone_documents(
+        self, under: list[str] | None = None, exists: Callable[[str], bool] = os.path.exists
+    ) -> list[tuple[str, str]]:
+        """(source_sha256, source_path) of current documents whose file is gone (`exists` is told the
+        stored path), optionally only those under the given files or folders; sorted by path."""
         rows = self.con.execute(
             "SELECT source_sha256, source_path FROM documents WHERE superseded_at IS NULL ORDER BY source_path, 1"
         ).fetchall()
@@ -344,7 +356,7 @@ class Store:
             p = Path(path).absolute()
             return not roots or any(p == r or r in p.parents for r in roots)
 
-        return [(sha, path) for sha, path in rows if inside(path) and not Path(path).exists()]
+        return [(sha, path) for sha, path in rows if inside(path) and not exists(path)]
 
     def remove_documents(self, sha256s: list[str]) -> int:
         """Delete documents (their rows, their history at the same path, their error rows) in one
@@ -363,6 +375,6 @@ class Store:
             self._bump()
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return len(ids)
