@@ -326,7 +326,7 @@ def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: lis
 
     Numbering-column cells are skipped: their glyphs were spread before the first reading.
     """
-    def in_numbering(w) -> bool:  # noqa: ANN001
+    def in_numbering(w) -> bool:
         cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
         return any(top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2
                    for top, bottom, x0, x1, cell in boxes if cell.col == 0)
@@ -344,7 +344,7 @@ def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: lis
     return out
 
 
-def _debris(word, numbering_cell: bool = False) -> bool:  # noqa: ANN001 - TessWord
+def _debris(word, numbering_cell: bool = False) -> bool:  # word: TessWord
     """A low-confidence 'word' without a letter or digit: seal or ruling-line leftovers, not text.
 
     In a numbering cell a lone dot is the label's own ("2.1"): the glyphs were spread apart

@@ -69,8 +69,9 @@ _OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 """OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024", "Quý II-IIH/2024"."""
 
 
-def ocr_fold(text: str) -> str:
-    """Folded text with the deadline words OCR commonly damages put back."""
+def deadline_fold(text: str) -> str:
+    """Folded text with the deadline words OCR commonly damages put back (not `schema.vntext.ocr_fold`:
+    this one repairs whole deadline words, that one single look-alike characters)."""
     folded = fold(text)
     for pattern, repl in _OCR_FIXES:
         folded = pattern.sub(repl, folded)  # type: ignore[arg-type]
@@ -158,7 +159,7 @@ def parse_deadline(text: str | None, plan_year: int | None = None) -> Deadline:
     """
     if not text:
         return Deadline()
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     recurring = bool(_RECURRING.search(folded))
     if _REFERENCE.search(folded):
         folded = _REF_DATE.sub(" ", _REFERENCE.sub(" ", folded))
@@ -177,7 +178,7 @@ _DEADLINE_HINT = re.compile(
 
 def looks_like_deadline(text: str) -> bool:
     """Whether a short text block reads as a deadline cell (used to classify scrambled OCR blocks)."""
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     if not folded or len(folded) > 90:
         return False
     if _DEADLINE_HINT.search(folded) is None:
@@ -237,7 +238,7 @@ def restore_deadline_text(text: str | None) -> str | None:
         return text
     text = _QUARTER_NUMERAL.sub(_quarter_numeral, text)
     words = [w.lower() for w in _TOKEN.findall(text)]
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     if all(w in _VALID or w in _ROMAN for w in words) and folded == fold(text):
         return text
     out: list[str] = []

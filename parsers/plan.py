@@ -45,7 +45,7 @@ def looks_like_plan(title: str | None, areas: int) -> bool:
 def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     lines = document_lines(pages)
     outline = build_outline(lines)
-    header = parse_header(lines, body_end=outline.body_end)
+    header = parse_header(lines, body_end=outline.body_end, pages=pages)
     areas = extract_areas(lines, plan_id, outline)
     targets = extract_targets(lines, outline, plan_id)
 
@@ -55,7 +55,7 @@ def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     try:
         tasks = extract_tasks(pages, plan_id, areas)
         out.tasks, out.agencies, out.task_agencies = tasks.tasks, tasks.agencies, tasks.task_agencies
-    except Exception as exc:  # noqa: BLE001 - a task-table bug must not lose the header and targets
+    except Exception as exc:  # a task-table bug must not lose the header and targets
         log.warning("task extraction failed for %s: %s", plan_id, exc)
         out.missing.append("tasks")
 
