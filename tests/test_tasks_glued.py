@@ -24,3 +24,19 @@ def test_glued_header_words_still_name_their_columns() -> None:
 )
 def test_glued_agency_names_are_found(cell: str, names: list[str]) -> None:
     assert [m.canonical for m in split_agencies(cell)] == names
+
+
+@pytest.mark.parametrize(
+    ("cell", "restored"),
+    [
+        ("Thường xuyên theoKế hoạch đào tạo", "Thường xuyên theo Kế hoạch đào tạo"),
+        ("Quý I[I/2024", "Quý III/2024"),  # serif I read as a bracket
+        ("Quý il2024", "Quý II/2024"),  # and the slash lost
+        ("Quý 1/2024", "Quý I/2024"),
+        ("Theo KH-UBND", "Theo KH-UBND"),
+    ],
+)
+def test_deadline_cells_repaired(cell: str, restored: str) -> None:
+    from parsers.deadlines import restore_deadline_text
+
+    assert restore_deadline_text(cell) == restored
