@@ -161,7 +161,8 @@ def store_result(result: ParsedPlan | Failure, store: Store, out: Path, summary:
         report_failure(result)
         return
     write_json_atomic(result, out)
-    store.write_plan(result)
+    for problem in store.write_plan(result):  # corrections whose row is gone or changed: reported, not applied
+        print(f"{result.plan.source_path}: correction not applied: {problem}", file=sys.stderr)
     summary.pages += result.plan.page_count
     if result.plan.status == "ok":
         summary.ok += 1

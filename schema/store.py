@@ -18,10 +18,12 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from schema.corrections import apply_corrections
 from schema.ddl import all_ddl, columns
 from schema.records import TABLES, IngestErrorRow, ParsedPlan
+from schema.views import view_ddl
 
-PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages")
+PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages", "value_boxes")
 
 
 class DatabaseBusyError(RuntimeError):
@@ -82,6 +84,8 @@ class Store:
             for col, duck in columns(model):
                 if col not in have:
                     self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {duck}')
+        for sql in view_ddl():  # after the migration: views read the newest columns
+            self.con.execute(sql)
 
     # -- reads ---------------------------------------------------------------
 
@@ -109,8 +113,9 @@ class Store:
         sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
         self.con.executemany(sql, self._values(model, rows))
 
-    def write_plan(self, parsed: ParsedPlan) -> None:
-        """Replace everything stored for this plan_id in a single transaction."""
+    def write_plan(self, parsed: ParsedPlan) -> list[str]:
+        """Replace everything stored for this plan_id in a single transaction; the analysts'
+        corrections are re-applied inside it. Returns the corrections that could not be applied."""
         pid = parsed.plan.plan_id
         if parsed.plan.ingested_at is None:
             parsed.plan.ingested_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -124,7 +129,9 @@ class Store:
             self._insert("tasks", list(parsed.tasks))
             self._insert("task_agencies", list(parsed.task_agencies))
             self._insert("pages", list(parsed.pages))
+            self._insert("value_boxes", list(parsed.boxes))
             self._upsert_agencies(parsed)
+            unapplied = apply_corrections(self.con, pid)
             # A file that now loads is no longer an open error.
             self.con.execute(
                 "DELETE FROM ingest_errors WHERE source_sha256 = ? OR source_path = ?",
@@ -134,6 +141,7 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        return unapplied
 
     def _upsert_agencies(self, parsed: ParsedPlan) -> None:
         for ag in parsed.agencies:
