@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("export", help="write every table as Parquet")
     ex.add_argument("--db", default="data/plans.duckdb")
     ex.add_argument("--parquet", required=True, metavar="DIR")
+
+    from pipeline import report, review  # the analysts' side (issue #20): report and review loop
+
+    report.add_parser(sub)
+    review.add_parser(sub)
     return p
 
 
@@ -89,4 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in export_parquet(args.db, args.parquet):
             print(path)
         return 0
+    if args.command in ("report", "review"):
+        from pipeline import report, review
+
+        return (report if args.command == "report" else review).run(args)
     return 2
