@@ -24,17 +24,42 @@ TEXT_DUMP_OCR = 0.9
 
 
 def restoration_change(value: str, page: Page | None) -> float:
-    """0 when the value is printed as-is in the raw (pre-restoration) text, towards 1 the more was rewritten."""
+    """0 when the value is printed as-is in the raw (pre-restoration) text, towards 1 the more was rewritten.
+
+    Restoration changes marks only, so the value's place in the restored text is (nearly) its place
+    in the raw text: the raw window there is compared, never the whole page (a text dump is one
+    page of the whole document).
+    """
     if page is None or page.raw_text is None or not value:
         return 0.0
+    text, raw = _casefolded(page)
     needle = value.casefold().strip()
-    raw = page.raw_text.casefold()
-    if needle in raw:
+    pos = text.find(needle)
+    if pos < 0:  # a list or a rebuilt value: its first item or words stand for it
+        for part in (needle.split(";")[0].strip(), needle[:40]):
+            pos = text.find(part) if part else -1
+            if pos >= 0:
+                needle = part
+                break
+    if pos < 0:
+        return 0.5  # not printed as stored: what restoration did cannot be told
+    window = raw[max(0, pos - 40) : pos + len(needle) + 40]
+    if needle in window:
         return 0.0
-    exact = fuzz.partial_ratio(needle[:200], raw) / 100.0
-    # the same letters without marks: what changed is only what restoration added
-    folded = fuzz.partial_ratio(fold(needle)[:200], fold(raw)) / 100.0
+    exact = fuzz.partial_ratio(needle, window) / 100.0
+    folded = fuzz.partial_ratio(fold(needle), fold(window)) / 100.0
     return max(0.0, min(1.0, folded - exact + (1.0 - folded)))
+
+
+_CASEFOLDED: dict[int, tuple[str, str]] = {}
+
+
+def _casefolded(page: Page) -> tuple[str, str]:
+    """(restored, raw) text of a page, case-folded once per scoring pass."""
+    key = id(page)
+    if key not in _CASEFOLDED:
+        _CASEFOLDED[key] = (page.text.casefold(), (page.raw_text or "").casefold())
+    return _CASEFOLDED[key]
 
 
 def _ocr_factor(box: ValueBoxRow, page: Page | None) -> float:
@@ -117,6 +142,7 @@ def value_text(ext: Extraction, box: ValueBoxRow) -> str:
 def score_values(ext: Extraction, pages: list[Page]) -> Extraction:
     """Set `confidence` (and its inputs) on every box row, on targets and tasks, and the header's."""
     by_no = {p.page_no: p for p in pages}
+    _CASEFOLDED.clear()
     for box in ext.boxes:
         page = by_no.get(box.page) if box.page is not None else None
         change = restoration_change(value_text(ext, box), page)
@@ -133,6 +159,7 @@ def score_values(ext: Extraction, pages: list[Page]) -> Extraction:
         t.confidence = lowest.get(("targets", t.target_id))
     for t in ext.tasks:
         t.confidence = lowest.get(("tasks", t.task_id))
+    _CASEFOLDED.clear()
     header = [b.confidence for b in ext.boxes if b.record == "plans" and b.confidence is not None]
     ext.header.header_confidence = min(header) if header else None
     return ext
