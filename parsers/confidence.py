@@ -134,6 +134,8 @@ def value_text(ext: Extraction, box: ValueBoxRow) -> str:
     if box.record == "targets":
         t = next((t for t in ext.targets if t.target_id == box.key), None)
         return t.metric if t else ""
+    if box.record == "areas":
+        return next((a.heading for a in ext.areas if a.area == box.key), "")
     t = next((t for t in ext.tasks if t.task_id == box.key), None)
     v = getattr(t, box.field, None) if t else None
     return "; ".join(v) if isinstance(v, list) else (v or "")

@@ -219,6 +219,15 @@ def _header_boxes(ext: Extraction, doc: DocumentIndex, plan_id: str) -> list[Val
     return out
 
 
+def _area_boxes(ext: Extraction, doc: DocumentIndex, plan_id: str) -> list[ValueBoxRow]:
+    """An area's heading as printed on its first page (key: the area code)."""
+    return [
+        _box_row(plan_id, "areas", a.area, "heading", doc.find(a.heading, a.page_start, spread=0), a.page_start)
+        for a in ext.areas
+        if a.heading
+    ]
+
+
 def _target_boxes(ext: Extraction, doc: DocumentIndex, plan_id: str) -> list[ValueBoxRow]:
     out: list[ValueBoxRow] = []
     for t in ext.targets:
@@ -328,6 +337,7 @@ def attach_provenance(ext: Extraction, pages: list[Page], plan_id: str) -> Extra
     doc = DocumentIndex(pages)
     ext.boxes = [
         *_header_boxes(ext, doc, plan_id),
+        *_area_boxes(ext, doc, plan_id),
         *_target_boxes(ext, doc, plan_id),
         *_task_boxes(ext, pages, doc, plan_id),
     ]

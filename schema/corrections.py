@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-KEY_COLUMN = {"plans": "plan_id", "targets": "target_id", "tasks": "task_id"}
+KEY_COLUMN = {"plans": "plan_id", "areas": "area", "targets": "target_id", "tasks": "task_id"}
 LIST_SEPARATOR = ";"
 
 

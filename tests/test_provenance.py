@@ -138,6 +138,8 @@ def test_digital_pdf_every_value_boxed_on_its_page(digital: tuple[list[Page], Ex
         assert 0 <= b.x0 < b.x1 <= page.width + 1 and 0 <= b.y0 < b.y1 <= page.height + 1
     assert sum(b.x0 is not None for b in ext.boxes if b.record == "tasks") >= 0.95 * sum(
         1 for b in ext.boxes if b.record == "tasks")
+    areas = [b for b in ext.boxes if b.record == "areas"]
+    assert {b.key for b in areas} == {a.area for a in ext.areas} and all(b.x0 is not None for b in areas)
     doc = next(b for b in header if b.field == "doc_number")
     assert "300/KH-UBND" in _words_in(by_no[doc.page], (doc.x0, doc.y0, doc.x1, doc.y1)).replace(" ", "")
     for t in ext.targets:  # the figure is printed inside the target's box

@@ -93,6 +93,8 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         pid = p["plan_id"]
         p["header_values"] = [value(p, "plans", pid, f, p.get(f)) for f in HEADER_SHOWN if p.get(f) is not None]
         p["areas"] = [a for a in areas if a["plan_id"] == pid]
+        for a in p["areas"]:
+            a["shown"] = value(p, "areas", a["area"], "heading", a["heading"])
         p["targets"] = []
         for t in (t for t in targets if t["plan_id"] == pid):
             t["shown"] = value(p, "targets", t["target_id"], "value", t["value"])
