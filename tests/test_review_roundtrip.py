@@ -120,7 +120,9 @@ def test_stale_corrections_are_reported_not_applied(reviewed: dict, tmp_path: Pa
         parsed_json = next((reviewed["work"] / "parsed").glob("*.json"))
         from schema.records import ParsedPlan
 
-        problems = store.write_plan(ParsedPlan.model_validate_json(parsed_json.read_text(encoding="utf-8")))
+        parsed = ParsedPlan.model_validate_json(parsed_json.read_text(encoding="utf-8"))
+        parsed.plan.parser_version = "next"  # a new parser version rewrites the plan's rows
+        problems = store.write_plan(parsed)
         locality = store.con.execute("SELECT locality FROM plans WHERE plan_id = ?", [pid]).fetchone()[0]
         doc_number = store.con.execute("SELECT doc_number FROM plans WHERE plan_id = ?", [pid]).fetchone()[0]
     assert any("no longer exists" in p for p in problems)
