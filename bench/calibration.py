@@ -81,17 +81,27 @@ def format_table(table: dict) -> str:
     return "\n".join(lines)
 
 
+def _every_reading(con: duckdb.DuckDBPyConnection, table: str) -> str:
+    """`table`, plus `copies.table` when the database keeps other copies' readings there: gold files
+    label files, and every labelled file's own reading is judged."""
+    has = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'copies' AND table_name = ?", [table]
+    ).fetchone()[0]
+    return f"(SELECT * FROM main.{table} UNION ALL BY NAME SELECT * FROM copies.{table})" if has else table
+
+
 def judge(gold_dir: str | Path, db_path: str | Path) -> list[Judged]:
     """Every predicted value the gold can judge, with its stored confidence."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        plans = con.execute(f"SELECT plan_id, source_path, {', '.join(HEADER_FIELDS)} FROM plans").fetchall()
-        boxes = con.execute("SELECT plan_id, record, key, field, confidence FROM value_boxes").fetchall()
+        src = {t: _every_reading(con, t) for t in ("plans", "value_boxes", "targets", "tasks")}
+        plans = con.execute(f"SELECT plan_id, source_path, {', '.join(HEADER_FIELDS)} FROM {src['plans']}").fetchall()
+        boxes = con.execute(f"SELECT plan_id, record, key, field, confidence FROM {src['value_boxes']}").fetchall()
         targets = con.execute(
-            "SELECT plan_id, target_id, area, value, unit, comparator, metric, confidence FROM targets"
+            f"SELECT plan_id, target_id, area, value, unit, comparator, metric, confidence FROM {src['targets']}"
         ).fetchall()
         tasks = con.execute(
-            "SELECT plan_id, task_id, area, row_label, content, lead_agencies, deadline_text FROM tasks"
+            f"SELECT plan_id, task_id, area, row_label, content, lead_agencies, deadline_text FROM {src['tasks']}"
         ).fetchall()
     finally:
         con.close()
