@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from parsers.text import fold, nfc
 from schema.records import AgencyRow
+from schema.vntext import HeadUse, agency_heads, letters_for_digits
 
 _GAZETTEER = Path(__file__).with_name("data") / "agencies.tsv"
 _MAX_SPAN = 6
@@ -31,22 +32,15 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PAREN = re.compile(r"\([^)]*\)?")
 _OCR_AMP = re.compile(r"(?<=\b[A-Za-z])[&@¢](?=\s)|(?<=\bS[a-z])[&@¢](?=\s)")
 _MIXED = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b")
-_DIGIT_AS_LETTER = str.maketrans("0136", "oiao")
 """OCR reads "ở" in "Sở" as "&" or "@" ("S& Noi vu"); elsewhere "&" means "và" ("HĐND&UBND")."""
-_HEAD_SPLIT = re.compile(
-    r"\s(?=(?:Các|Sở|UBND|Phòng|Văn phòng|Trung tâm|Cục|Chi cục|Công an|Báo|Đài|Bưu điện|Kho bạc)\s)"
-)
+_HEAD_SPLIT = re.compile(r"\s(?=(?:" + "|".join(agency_heads(HeadUse.SPLIT, printed=True)) + r")\s)")
 
-HEAD_WORDS = (
-    "so", "phong", "ban", "ubnd", "uy ban", "van phong", "trung tam", "cuc", "chi cuc", "cong an",
-    "bao", "dai", "truong", "buu dien", "ngan hang", "kho bac", "bao hiem", "hoi", "lien doan",
-    "co quan", "don vi", "cac", "thanh tra", "bo", "tinh doan", "huyen doan", "doan", "hdnd",
-    "cong chuc", "bo phan", "vien thong", "chu tich", "to", "hoi dong", "vien", "benh vien",
-)
+HEAD_WORDS = agency_heads()
 _HEAD = re.compile(r"^(?:" + "|".join(sorted((h.replace(" ", r"\s") for h in HEAD_WORDS), key=len, reverse=True)) + r")\b")
 _AND_HEAD = re.compile(
-    r"\s+(?:và|va|vả|vá)\s+(?=(?:các|cac|c\S{1,2}c|sở|so|s\S?[&@¢]|sớ|phòng|phong|ubnd|ủy|uy|văn phòng|van phong|"
-    r"trung tâm|trung tam|báo|bao|đài|dai|cục|cuc|công an|cong an)\b)",
+    r"\s+(?:và|va|vả|vá)\s+(?=(?:c\S{1,2}c|s\S?[&@¢]|sớ|"
+    + "|".join(sorted({f for h in agency_heads(HeadUse.AFTER_AND, printed=True) for f in (h.lower(), fold(h))}))
+    + r")\b)",
     re.IGNORECASE,
 )
 
@@ -55,7 +49,7 @@ def key(text: str) -> str:
     """Folded, punctuation-free form used for all agency matching ("&" reads as "và")."""
     text = _OCR_AMP.sub("o", text)
     folded = fold(text.replace("&", " và ").replace("@", "o").replace("¢", "o"))
-    folded = _MIXED.sub(lambda m: m.group(0).translate(_DIGIT_AS_LETTER), folded)
+    folded = _MIXED.sub(lambda m: letters_for_digits(m.group(0)), folded)
     return _NON_ALNUM.sub(" ", folded).strip()
 
 

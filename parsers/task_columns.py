@@ -23,11 +23,12 @@ ROLE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("label", ("stt", "tt", "so tt")),
     ("other", ("kinh phi", "ghi chu", "nguon")),
 )
-ROLES = tuple(role for role, _ in ROLE_KEYWORDS)
 
 
 def role_of_header(text: str) -> str | None:
     """The role a header cell names, or None when it names nothing known.
+
+    "lead_partner" is a merged "Chủ trì/phối hợp" column (`task_table.split_lead_partner`).
 
     Rules run in order: "Cơ quan phối hợp" is partner before "cơ quan" could
     read as lead; "Kết quả/Sản phẩm hoàn thành" is output, "Thời gian thực
@@ -39,6 +40,8 @@ def role_of_header(text: str) -> str | None:
     words = folded.split()
     if words and words[0] in ("stt", "tt", "so") and len(words) <= 2:
         return "label"
+    if "chu tri" in folded and "phoi hop" in folded:
+        return "lead_partner"  # one column for both: "Cơ quan chủ trì/phối hợp"
     for role, keywords in ROLE_KEYWORDS:
         for kw in keywords:
             if len(kw) <= 3:

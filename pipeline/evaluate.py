@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from parsers.text import fold
+from schema.vntext import fold
 
 HEADER_FIELDS = (
     "doc_number",

@@ -11,7 +11,7 @@ def pdf_page_sizes(path: str | Path) -> dict[int, tuple[float, float]]:
 
     try:
         pdf = pdfium.PdfDocument(str(path))
-    except Exception:  # noqa: BLE001 - a text dump or an unreadable file simply has no page sizes
+    except Exception:
         return {}
     try:
         out: dict[int, tuple[float, float]] = {}

@@ -174,9 +174,9 @@ def to_gold(db: str | Path, plan_id: str, out: str | Path) -> dict:
     return gold
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser | None = None) -> None:
     """`review export|apply|to-gold` on the CLI."""
-    rv = sub.add_parser("review", help="review loop: export doubtful values, apply fixes, write gold")
+    rv = sub.add_parser("review", parents=[parent] if parent else [], help="review loop: export doubtful values, apply fixes, write gold")
     rsub = rv.add_subparsers(dest="review_command", required=True)
     ex = rsub.add_parser("export", help="values below a confidence threshold, worst first, as CSV")
     ex.add_argument("--db", required=True)

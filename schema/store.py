@@ -139,9 +139,18 @@ class Store:
             )
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
         return unapplied
+
+    def _rollback(self) -> None:
+        """Roll back, never hiding the error that caused it: a failed COMMIT (disk full) has already
+        ended the transaction, and "cannot rollback - no transaction is active" used to replace
+        the real cause."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
 
     def _upsert_agencies(self, parsed: ParsedPlan) -> None:
         for ag in parsed.agencies:
@@ -171,5 +180,5 @@ class Store:
             self._insert("ingest_errors", [err])
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise

@@ -40,7 +40,7 @@ def _n_json(out: Path) -> int:
     return len(list(out.glob("*.json"))) if out.is_dir() else 0
 
 
-def _wait_for(cond, timeout: float = 120.0) -> bool:  # noqa: ANN001
+def _wait_for(cond, timeout: float = 120.0) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if cond():

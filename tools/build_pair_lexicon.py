@@ -13,12 +13,13 @@ a bracket or a number ends the context (cells and list items are cut the same wa
 from __future__ import annotations
 
 import argparse
-import gzip
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+
+from tools.reproducible import write_gzip_lines
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "ocr" / "syllable_pairs.tsv.gz"
@@ -57,9 +58,7 @@ def write(uni: Counter, bi: Counter, out: Path) -> None:
     """One line per syllable ("syl<TAB>n") then per pair ("a b<TAB>n"), sorted; gzip without a timestamp."""
     lines = [f"{s}\t{n}" for s, n in sorted(uni.items())]
     lines += [f"{a} {b}\t{n}" for (a, b), n in sorted(bi.items())]
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    with open(out, "wb") as fh, gzip.GzipFile(fileobj=fh, mode="wb", mtime=0, filename="") as gz:
-        gz.write(data)
+    write_gzip_lines(out, lines)
 
 
 def main(argv: list[str] | None = None) -> int:

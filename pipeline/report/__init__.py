@@ -17,8 +17,8 @@ from pathlib import Path
 HERE = Path(__file__).parent
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
-    rp = sub.add_parser("report", help="write a static HTML report (index.html, one page per plan, crops)")
+def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser | None = None) -> None:
+    rp = sub.add_parser("report", parents=[parent] if parent else [], help="write a static HTML report (index.html, one page per plan, crops)")
     rp.add_argument("--db", required=True, help="DuckDB file to report on")
     rp.add_argument("--out", required=True, help="folder to write the report into")
     rp.add_argument("--no-crops", action="store_true", help="skip the page crops")
