@@ -91,7 +91,12 @@ def _every_reading(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def judge(gold_dir: str | Path, db_path: str | Path) -> list[Judged]:
-    """Every predicted value the gold can judge, with its stored confidence."""
+    """Every predicted value the gold files of a folder can judge, with its stored confidence."""
+    return judge_docs(load_gold(gold_dir), db_path)
+
+
+def judge_docs(gold_docs: list[dict], db_path: str | Path) -> list[Judged]:
+    """Every predicted value these gold documents can judge (plans tied by file name), with its confidence."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
         src = {t: _every_reading(con, t) for t in ("plans", "value_boxes", "targets", "tasks")}
@@ -108,7 +113,7 @@ def judge(gold_dir: str | Path, db_path: str | Path) -> list[Judged]:
     conf = {(p, r, k, f): c for p, r, k, f, c in boxes}
     by_source = {Path(row[1]).name: row for row in plans}
     out: list[Judged] = []
-    for g in load_gold(gold_dir):
+    for g in gold_docs:
         row = by_source.get(g["source"])
         if row is None:
             continue
