@@ -193,11 +193,17 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser 
 
 
 def run(args: argparse.Namespace) -> int:
+    from schema.errors import SetupError
+
+    if not Path(args.db).is_file():
+        raise SetupError(f"--db {args.db} does not exist (run `python -m pipeline ingest ... --db {args.db}` first)")
     if args.review_command == "export":
         n = export_queue(args.db, args.out, args.below, crops=not args.no_crops)
         print(f"{n} values below {args.below} written to {args.out}", file=sys.stderr)
         return 0
     if args.review_command == "apply":
+        if not Path(args.csv).is_file():
+            raise SetupError(f"{args.csv} does not exist (write it with `review export`)")
         applied, problems = apply_review(args.csv, args.db)
         for p in problems:
             print(f"not applied: {p}", file=sys.stderr)

@@ -25,6 +25,10 @@ def add_parser(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser 
 
 
 def run(args: argparse.Namespace) -> int:
+    from schema.errors import SetupError
+
+    if not Path(args.db).is_file():
+        raise SetupError(f"--db {args.db} does not exist (run `python -m pipeline ingest ... --db {args.db}` first)")
     started = time.monotonic()
     index = build_report(args.db, args.out, crops=not args.no_crops)
     print(f"{index} ({time.monotonic() - started:.1f} s)", file=sys.stderr)
