@@ -129,3 +129,12 @@ def test_stale_corrections_are_reported_not_applied(reviewed: dict, tmp_path: Pa
     assert any("locality" in p and "Somewhere else" in p for p in problems)
     assert locality != "Nowhere"  # a fix made for another reading is not applied blindly
     assert doc_number == "301/KH-UBND"  # the valid correction still is
+
+
+def test_missing_database_or_csv_is_a_setup_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = str(tmp_path / "none.duckdb")
+    assert main(["report", "--db", missing, "--out", str(tmp_path / "r")]) == 3
+    assert main(["review", "export", "--db", missing, "--out", str(tmp_path / "q.csv")]) == 3
+    err = capsys.readouterr().err
+    assert err.count("does not exist") == 2 and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
