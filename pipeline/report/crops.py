@@ -58,7 +58,7 @@ def render_crops(requests: Iterable[CropRequest], out_dir: str | Path) -> dict[s
                     failed.update({r.name: f"no page {page_no} in {source}" for r in reqs})
                     continue
                 page = pdf[page_no - 1]
-                image = page.render(scale=SCALE).to_pil()
+                image = page.render(scale=SCALE, grayscale=True).to_pil()  # print is black on white: 1 channel encodes 3x faster
                 page.close()
                 for r in reqs:
                     box = (
@@ -72,7 +72,7 @@ def render_crops(requests: Iterable[CropRequest], out_dir: str | Path) -> dict[s
                         continue
                     path = out / r.name
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    image.crop(box).save(path, optimize=False, compress_level=3)
+                    image.crop(box).save(path, optimize=False, compress_level=1)
         finally:
             pdf.close()
     return failed
