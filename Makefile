@@ -111,4 +111,4 @@ bench-parse: install
 	$(BIN)/python -m bench.parse_bench $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(OUT)/*.json
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).work $(DB).work.wal $(OUT)/*.json

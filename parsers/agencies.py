@@ -70,6 +70,8 @@ class Gazetteer:
 
     by_key: dict[str, GazetteerEntry]
     keys: list[str] = field(default_factory=list)
+    by_compact: dict[str, GazetteerEntry] = field(default_factory=dict)
+    """Keys without spaces: OCR glues the words of short cells ("SởNộivụ")."""
 
     def lookup(self, text: str, joined: bool = False) -> tuple[GazetteerEntry | None, float]:
         """Best entry for a span and its score (0-100); short keys (abbreviations) must match exactly.
@@ -82,6 +84,9 @@ class Gazetteer:
             return None, 0.0
         if k in self.by_key:
             return self.by_key[k], 100.0
+        compact = k.replace(" ", "")
+        if compact in self.by_compact:
+            return self.by_compact[compact], 99.0
         if len(k) < 8:
             return None, 0.0
         cutoff = 82.0 if joined else (80.0 if len(k) < 16 else 84.0)
@@ -106,7 +111,10 @@ def gazetteer() -> Gazetteer:
             k = key(alias)
             if k and k not in by_key:
                 by_key[k] = entry
-    return Gazetteer(by_key=by_key, keys=list(by_key))
+    compact: dict[str, GazetteerEntry] = {}
+    for k, entry in by_key.items():
+        compact.setdefault(k.replace(" ", ""), entry)
+    return Gazetteer(by_key=by_key, keys=list(by_key), by_compact=compact)
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,10 @@ def _has_head(text: str) -> bool:
     return bool(_HEAD.match(key(text)))
 
 
+_GLUED_HEAD = re.compile(r"(?<=[a-zà-ỹđ])(?=(?:UBND|Sở|Phòng|Văn phòng|Trung tâm|Công an|Ban|Cục|Đài)(?:\s|$))")
+"""Two names glued where OCR lost the separator at a wrapped line ("ban ngànhUBND cấp huyện")."""
+
+
 def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]:
     """All agencies named in a cell, in order, deduplicated by canonical name.
 
@@ -160,6 +172,7 @@ def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]
     """
     if not text or not text.strip():
         return []
+    text = _GLUED_HEAD.sub("; ", text)
     gaz = gazetteer()
     out: list[Mention] = []
     for atoms in _atoms(text):

@@ -212,8 +212,18 @@ _VALID = set(_WORDS.values()) | {"hàng", "quí", "kì"}
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
-_QUARTER_NUMERAL = re.compile(r"(?i)(?<=qu[yý] )([IVl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVl1|!\[\]]{1,4})?)(?=\s*/\s*\d)")
+_QUARTER_NUMERAL = re.compile(
+    r"(?i)(?<=qu[yý] )([IVl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
 """The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "1", "|"."""
+def _unglue(m: re.Match[str]) -> str:
+    """A lower-case word glued to a capitalised one ("theoKế hoạch"): OCR lost the space in a narrow cell."""
+    word = m.group(0)
+    cuts = [i for i in range(2, len(word) - 1) if word[i - 1].islower() and word[i].isupper() and word[i + 1].islower()]
+    for i in reversed(cuts):
+        word = word[:i] + " " + word[i:]
+    return word
+
+
 _QUARTER_ROMAN = re.compile(r"^(?:I{1,3}|IV)(?:[-–](?:I{1,3}|IV))?$")
 
 
@@ -222,8 +232,11 @@ def _quarter_numeral(m: re.Match[str]) -> str:
     read = re.sub(r"\s+", "", m.group(1))
     if re.fullmatch(r"[\d\-–]+", read) and all(1 <= int(p) <= 4 for p in re.split(r"[-–]", read) if p):
         return m.group(1)  # "Quý 1/2024" printed with Arabic digits stays as printed
-    fixed = re.sub(r"[l1|!\[\]]", "I", read)
-    return fixed if _QUARTER_ROMAN.match(fixed) else m.group(1)
+    fixed = re.sub(r"[l1|!\[\]]", "I", read.replace("i", "I"))
+    if not _QUARTER_ROMAN.match(fixed):
+        return m.group(1)
+    glued = m.string[m.end() : m.end() + 2] == "20"  # the slash lost: "Quý II2024"
+    return fixed + "/" if glued else fixed
 
 
 def restore_deadline_text(text: str | None) -> str | None:
@@ -236,7 +249,7 @@ def restore_deadline_text(text: str | None) -> str | None:
     """
     if not text:
         return text
-    text = _QUARTER_NUMERAL.sub(_quarter_numeral, text)
+    text = re.sub(r"\w{4,}", _unglue, _QUARTER_NUMERAL.sub(_quarter_numeral, text))
     words = [w.lower() for w in _TOKEN.findall(text)]
     folded = deadline_fold(text)
     if all(w in _VALID or w in _ROMAN for w in words) and folded == fold(text):

@@ -32,6 +32,7 @@ from pipeline.names import display_path, stored_path
 from pipeline.process import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
+from pipeline.snapshot import file_exists, writing
 from pipeline.workers import Budget, WorkerPool
 from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
 from schema.records import ParsedPlan
@@ -198,7 +199,8 @@ def _cause(exc: BaseException) -> str:
 
 def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,
          summary: IngestSummary, checkpoints: Checkpoints, guard) -> None:
-    with Store(db_path, wait_seconds=lock_wait) as store:
+    # Analysts read db_path, a snapshot published when this block ends without an error (pipeline.snapshot).
+    with writing(db_path, wait_seconds=lock_wait, report=log.warning) as store:
         remove_stale_temp_files(out)
         for path, message in problems:
             f = Failure(path, None, "discover", message)
@@ -222,6 +224,7 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
             if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)
                                  and not _has_failed_pages(store, sha)):
                 summary.skipped += 1  # same content under another name counts once
+                store.seen_at(stored_path(path), sha, file_exists)  # a moved file: its rows follow it
                 continue
             queued.add(sha)
             jobs.append((path, sha))

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline.report.crops import CropRequest, crop_name, render_crops
+from pipeline.snapshot import open_working, publish
 from schema.corrections import KEY_COLUMN, apply_one, as_text
-from schema.store import Store
 
 DEFAULT_BELOW = 0.7
 COLUMNS = ("plan_id", "source", "record", "key", "field", "value", "confidence", "page", "crop", "corrected_value")
@@ -100,13 +100,15 @@ def apply_review(csv_path: str | Path, db: str | Path) -> tuple[int, list[str]]:
     """Store and apply every filled `corrected_value`; returns (applied, problems).
 
     A correction is stored only when it applies now: one made for a value the database no
-    longer holds (re-ingested since the export) is reported instead.
+    longer holds (re-ingested since the export) is reported instead. `db` is the published
+    snapshot: corrections go into its working file (where ingest re-applies them), then the
+    snapshot is published again (`pipeline.snapshot`).
     """
     applied = 0
     problems: list[str] = []
     with Path(csv_path).open(newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if (r.get("corrected_value") or "").strip()]
-    with Store(db) as store:
+    with open_working(db) as store:
         con = store.con
         for r in rows:
             pid, record, key, field = r["plan_id"], r["record"], r["key"], r["field"]
@@ -127,6 +129,9 @@ def apply_review(csv_path: str | Path, db: str | Path) -> tuple[int, list[str]]:
             )
             con.execute("COMMIT")
             applied += 1
+        if applied:
+            store.touch()
+            publish(store, db)
     return applied, problems
 
 

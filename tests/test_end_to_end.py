@@ -13,6 +13,7 @@ import pytest
 from ocr import read_text_dump
 from parsers import PARSER_VERSION
 from pipeline.evaluate import load_gold
+from pipeline.snapshot import every_copy
 from tests.conftest import GOLD, RAW, REPO
 
 HEADER_FIELDS = ("doc_number", "doc_type", "issuer", "admin_level", "locality", "issue_date",
@@ -75,13 +76,19 @@ def test_cli_missing_input_is_reported_and_others_load(tmp_path):
 def test_scanned_pdf_and_digital_twin_yield_the_same_header(sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     cols = ", ".join(HEADER_FIELDS)
-    rows = {
+    rows = {  # each file's own reading (the scan is a copy of the digital plan: schema `copies`)
         src.rsplit("/", 1)[-1]: (method, vals)
         for src, method, *vals in con.execute(
-            f"SELECT source_path, text_source, {cols} FROM plans WHERE source_path LIKE '%gen_dongnai_%'"
+            f"SELECT source_path, text_source, {cols} FROM {every_copy(con, 'plans')} "
+            "WHERE source_path LIKE '%gen_dongnai_%'"
         ).fetchall()
     }
     digital, scan = rows["gen_dongnai_digital.pdf"], rows["gen_dongnai_scan.pdf"]
     assert digital[0] == "text_layer" and scan[0] == "ocr"
     assert digital[1] == scan[1]
     assert all(v is not None for v in digital[1]), dict(zip(HEADER_FIELDS, digital[1], strict=True))
+    # ... and so they are one plan, whose rows come from the text layer.
+    roles = dict(con.execute(
+        "SELECT d.source_path, pd.role FROM plan_documents pd JOIN documents d USING (source_sha256) "
+        "WHERE d.source_path LIKE '%gen_dongnai_%'").fetchall())
+    assert sorted(roles.values()) == ["copy", "primary"] and roles[str(RAW / "generated" / "gen_dongnai_digital.pdf")] == "primary"

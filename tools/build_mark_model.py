@@ -173,9 +173,9 @@ def collect(n_tables: int, seed: int, workdir: Path, n_bodies: int = 0,
             jobs: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Samples of every training document, `jobs` documents at a time (forked workers); the same
     samples whatever `jobs` is (each document draws from its own seed)."""
-    from tools.corpus import iter_paragraphs
+    from tools.corpus import CORPUS_DIR, iter_paragraphs
 
-    _PARAGRAPHS[:] = [p for p in iter_paragraphs(held_out=False) if len(p) > 200]
+    _PARAGRAPHS[:] = [p for p in iter_paragraphs(held_out=False, folders=(CORPUS_DIR,)) if len(p) > 200]
     todo = [(t, n_tables, seed, str(workdir)) for t in range(n_tables + n_bodies)]
     if jobs > 1:
         import multiprocessing
