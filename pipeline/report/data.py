@@ -104,6 +104,9 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             t["cells"] = {c: value(p, "tasks", t["task_id"], c, t.get(c)) for c in TASK_CELLS}
             p["tasks"].append(t)
         p["low"] = sum(1 for b in boxes if b["plan_id"] == pid and (b["confidence"] or 0) < LOW_CONFIDENCE)
+    copies = dict(con.execute("SELECT plan_id, count(*) FROM plan_documents GROUP BY 1").fetchall())
+    for p in plans:
+        p["copies"] = copies.get(p["plan_id"], 1)
     data.plans = plans
     data.by_locality = con.execute(
         "SELECT coalesce(locality, '?'), coalesce(admin_level, '?'), count(*), min(period_start), max(period_end) "
