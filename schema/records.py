@@ -134,8 +134,9 @@ class TaskAgencyRow(BaseModel):
 class ValueBoxRow(BaseModel):
     """`value_boxes`: where one extracted value was printed and how sure the parser is of it.
 
-    `record` is the table (`plans`, `targets`, `tasks`), `key` the row's id there (plan_id,
-    target_id, task_id) and `field` the column (a header field; `value` for a target; a task
+    `record` is the table (`plans`, `areas`, `targets`, `tasks`), `key` the row's id there (plan_id,
+    area code, target_id, task_id) and `field` the column (a header field; `heading` for an area;
+    `value` for a target; a task
     cell: `row_label`, `content`, `output`, `lead_agencies`, `partner_agencies`, `deadline_text`).
     Boxes are PDF points with the origin at the page's top-left; NULL when the page has no
     geometry (text dumps) or the value was not found on the page.
