@@ -136,8 +136,8 @@ class ValueBoxRow(BaseModel):
 
     `record` is the table (`plans`, `areas`, `targets`, `tasks`), `key` the row's id there (plan_id,
     area code, target_id, task_id) and `field` the column (a header field; `heading` for an area;
-    `value` for a target; a task
-    cell: `row_label`, `content`, `output`, `lead_agencies`, `partner_agencies`, `deadline_text`).
+    `value` for a target; a task cell: `row_label`, `content`, `output`, `lead_agencies`,
+    `partner_agencies`, `deadline_text`).
     Boxes are PDF points with the origin at the page's top-left; NULL when the page has no
     geometry (text dumps) or the value was not found on the page.
     """
