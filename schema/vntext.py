@@ -11,8 +11,9 @@
   it turns punctuation into spaces, and the rules match on "/", "%", "-" and ".".)
 - **OCR look-alikes**: English-model OCR prints marked vowels as digits and symbols inside words
   ("s6" for "số", "1én" for "lên", "hi¢u" for "hiệu"); `letters_for_digits` maps them back and
-  `ocr_fold` is `fold_keep` with that applied to mixed tokens. Roman numerals have their own
-  look-alikes (`ROMAN_LOOKALIKES`: "II" read "H", "11", "ll").
+  `ocr_fold` is `fold_keep` with that applied to mixed tokens. Inside a number the other way
+  round (`LETTER_AS_DIGIT`: "3OO" is 300). Roman numerals have their own look-alikes
+  (`ROMAN_LOOKALIKES`: "II" read "H", "11", "ll").
 - **Agency head words** (`AGENCY_HEADS`): the words an agency's name opens with ("Sở", "Phòng",
   "Trung tâm"), one table that says which rule uses each.
 
