@@ -20,6 +20,7 @@ _STRONG = re.compile(r"^[ecsnoatur0]+$")
 _WEAK = re.compile(r"^[ecso0]+$")
 _LEADER = re.compile(r"\.{3,}|…")
 _LEADER_ENDS = ("..", "…")
+LONG_GARBLE = 12
 
 
 def _is_garble(token: str) -> bool:
@@ -38,11 +39,13 @@ def clean_line(line: str) -> str:
     "cece", "0") counts as garble too when it touches garble or touches dots and cannot be a
     syllable ("co", "so" after "..." stay: "ngày ... có"); dots separated only by blanks are
     joined."""
-    if not _LEADER.search(line):
-        return line
     parts = _SPLIT.split(line)
     n = len(parts)
     garble = [i % 2 == 1 and _is_garble(parts[i]) for i in range(n)]
+    # A line needs dots read as dots somewhere, or a run of garble too long to be anything else
+    # (a whole leader line read as letters: "cesessesseeecoceseeeceeescs...").
+    if not _LEADER.search(line) and not any(g and len(parts[i]) >= LONG_GARBLE for i, g in enumerate(garble)):
+        return line
     changed = True
     while changed:
         changed = False

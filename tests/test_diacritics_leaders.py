@@ -22,6 +22,15 @@ def test_leader_garble_becomes_dots_and_the_words_before_it_stay() -> None:
     assert out[3].startswith("Danh sach cac chuyén gia/c6 van chuyén mOn (NEU CO) ") and out[3].endswith("....")
 
 
+def test_a_leader_line_read_entirely_as_letters_is_dots_again() -> None:
+    line = "HO SO CUA? .eesecsssesssescsesssesssescssecssesssesssesssesesssesnsesnsuenseensuensnensnee"
+    assert clean_line(line) == "HO SO CUA? " + "." * (len(line) - len("HO SO CUA? "))
+    line = "ve the cess ess cesessesseeecoceseeeceeescseceeescesceaeceesaeaecaesaeaeceesaeee"
+    out = clean_line(line)
+    assert out.startswith("ve the ") and set(out.removeprefix("ve the ")) == {"."}
+    assert clean_line("cac co so sesese eee cec") == "cac co so sesese eee cec"  # short round words alone: kept
+
+
 def test_words_next_to_leaders_are_not_taken_for_garble() -> None:
     for line in ("Ha N@i, ngay ... thang ... nam ... cac co so", "ngay ... co so ... so 5", "Dia chi: ....... Cec"):
         assert clean_line(line) == line
