@@ -184,8 +184,10 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
         # Vietnamese syllable at all ("s6", "ctia") are read through the confusion table there,
         # and never a word in capitals: that is an abbreviation ("TT", "SV"), not a garble.
         # Nor is, on any page, a word in capitals made of consonants only ("TT", "ND"): every
-        # syllable has a vowel, and English OCR keeps the vowel letter of a capital.
-        if not (caps and obs.isalpha() and not _VOWEL.search(strip_marks(obs))):
+        # syllable has a vowel, and English OCR mostly keeps the vowel letter of a capital; the
+        # few it does not ("SG" for "Sở") are the capitals the OCR pages showed to be
+        # Title-case words (`caps_title`).
+        if not (caps and obs.isalpha() and not _VOWEL.search(strip_marks(obs)) and obs not in model.caps_title):
             forms.extend(model.confusion.get(obs, ()))
     out: dict[int, float] = {}
     for form in forms:
@@ -537,8 +539,14 @@ class _Page:
 
         def fix_case(i: int, form: str) -> str:
             token = parts[i]
-            if glue and token.isupper() and token.lower() in model.caps_title and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2)):
-                # "BO" amid ordinary words: an English OCR read the mark of "Bộ" as a capital.
+            if (
+                glue
+                and len(token) > 1
+                and token.isupper()
+                and token.lower() in model.caps_title
+                and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2))
+            ):
+                # "SG" amid ordinary words: an English OCR read the mark of "Sở" as a capital.
                 return form[:1].upper() + form[1:]
             return apply_case(token, form)
 
