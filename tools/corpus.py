@@ -120,9 +120,9 @@ def strip_crawl_chrome(text: str) -> str:
     return "\n".join(body).rstrip() + "\n"
 
 
-def iter_paragraphs(held_out: bool) -> Iterator[str]:
-    """Cleaned paragraphs of one side of the corpus split."""
-    for path in corpus_files(held_out):
+def iter_paragraphs(held_out: bool, folders: tuple[Path, ...] = CORPUS_DIRS) -> Iterator[str]:
+    """Cleaned paragraphs of one side of the corpus split (of `folders`, every corpus folder by default)."""
+    for path in corpus_files(held_out, folders):
         yield from clean_markdown(path.read_text(encoding="utf-8"))
 
 
