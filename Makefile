@@ -21,10 +21,13 @@ ingest: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
+# ruff, then the layering contract of pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: system-deps $(STAMP)
 
@@ -97,4 +100,4 @@ bench-parse: install
 	$(BIN)/python -m bench.parse_bench $(if $(QUICK),--quick)
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(OUT)/*.json
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).work $(DB).work.wal $(OUT)/*.json

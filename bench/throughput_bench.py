@@ -233,13 +233,15 @@ def run_ingest(pdf: Path, workers: int, executor: str, work: Path, extra_env: di
     peaks = sampler.stop()
     if proc.returncode != 0:
         raise RuntimeError(f"ingest failed ({proc.returncode}): {err[-2000:]}")
-    worker_peak = peaks.get("worker", 0.0) if workers > 1 or executor == "ray" else peaks.get("orchestrator", 0.0)
-    # With one worker everything (tesseract included) runs under the ingest process, which this process waits
-    # for, so getrusage has all of it. Pool workers are reaped by the fork server, not by the ingest process:
-    # their CPU (with their tesseract children) is read from /proc while they live, so it may miss the last
-    # 0.1 s of each. Ray's workers are shared with Ray's own services: not measured.
+    # Pages are read in worker processes whatever --workers is (issue 18: isolation); a run without a pool
+    # (earlier versions with one worker) has its stages in the orchestrator.
+    worker_peak = peaks.get("worker", 0.0) or (peaks.get("orchestrator", 0.0) if executor == "process" else 0.0)
+    # The ingest process and everything it waits for: getrusage. Pool workers are reaped by the fork server,
+    # not by the ingest process: their CPU (with their tesseract children) is read from /proc while they live,
+    # so it may miss the last 0.1 s of each (zero without a pool). Ray's workers are shared with Ray's own
+    # services: not measured.
     cpu = _children_cpu() - cpu0 if executor == "process" else None
-    if cpu is not None and workers > 1:
+    if cpu is not None:
         cpu += sampler.pool_cpu_s()
     return {"wall_s": wall, "cpu_s": cpu, "peak_worker_mb": worker_peak,
             "peak_orchestrator_mb": peaks.get("orchestrator", 0.0),

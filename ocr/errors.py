@@ -1,8 +1,31 @@
-"""Input errors with messages meant for the one-line report a user sees."""
+"""The OCR stage's errors: the shared hierarchy (`schema.errors`) and the input kinds it reports.
 
+Messages are meant for the one-line report a user sees.
+"""
 
-class InputError(Exception):
-    """The input cannot be read as a document; str(exc) is shown to the user."""
+from schema.errors import (
+    CchcError,
+    EngineCrash,
+    EngineError,
+    EngineTimeout,
+    InputError,
+    LimitError,
+    SetupError,
+)
+
+__all__ = [
+    "CchcError",
+    "CorruptPDFError",
+    "EmptyDocumentError",
+    "EncryptedPDFError",
+    "EngineCrash",
+    "EngineError",
+    "EngineTimeout",
+    "InputError",
+    "LimitError",
+    "SetupError",
+    "UnreadableFileError",
+]
 
 
 class CorruptPDFError(InputError):

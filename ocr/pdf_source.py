@@ -23,6 +23,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ocr.errors import CorruptPDFError, EmptyDocumentError, EncryptedPDFError, UnreadableFileError
+from schema import limits
 
 _PDFIUM_PASSWORD_ERROR = 4
 _FULL_PAGE_SHARE = 0.85
@@ -56,7 +57,7 @@ def _verdict_of_pdfminer(path: Path) -> str | None:
     try:
         with pdfplumber.open(path) as pdf:
             return "no pages" if len(pdf.pages) == 0 else None
-    except Exception as exc:  # noqa: BLE001 - any parse failure means "no verdict"
+    except Exception as exc:  # any parse failure means "no verdict"
         # pdfplumber wraps pdfminer's exception as its first argument
         wrapped = (exc, *exc.args)
         return "encrypted" if any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in wrapped) else None
@@ -119,9 +120,11 @@ class LazyPlumber:
 
 
 def pdf_page_count(path: str | Path) -> int:
-    """Number of pages; raises the same InputErrors as reading would."""
+    """Number of pages; raises the same InputErrors as reading would, and `LimitError` over the page cap."""
     with opened(path) as doc:
-        return len(doc)
+        count = len(doc)
+    limits.check_page_count(count)
+    return count
 
 
 @dataclass
@@ -161,6 +164,11 @@ def page_image(page: pdfium.PdfPage, render_dpi: int = 300) -> PageImage:
     image = _single_page_image(page)
     if image is not None:
         try:
+            width, height = image.get_px_size()  # from the image's header: nothing decoded yet
+        except pdfium.PdfiumError:
+            width = height = 0
+        limits.check_page_pixels(width, height)
+        try:
             bitmap = image.get_bitmap(render=False)
             pixels = bitmap.to_numpy()
             if pixels.ndim == 3 and pixels.shape[2] == 4:
@@ -175,6 +183,8 @@ def page_image(page: pdfium.PdfPage, render_dpi: int = 300) -> PageImage:
             return PageImage(_to_upright(pixels, rotation), float(dpi), True)
         except pdfium.PdfiumError:
             pass  # unusual colour space or filter: fall back to rendering
+    page_w, page_h = page.get_size()
+    limits.check_page_pixels(round(page_w * render_dpi / 72.0), round(page_h * render_dpi / 72.0), "page rendering")
     bitmap = page.render(scale=render_dpi / 72.0, grayscale=True)
     pixels = bitmap.to_numpy()
     if pixels.ndim == 3:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ocr.errors import UnreadableFileError
+from ocr.text_encoding import wide_encoding
 
 _SAMPLE_BYTES = 64 * 1024
 _ALLOWED_CONTROLS = frozenset(b"\t\n\r\f\v")
@@ -20,6 +21,8 @@ _MAX_CONTROL_SHARE = 0.01
 def looks_binary(sample: bytes) -> bool:
     """True for data no text editor or OCR tool would have written."""
     if not sample:
+        return False
+    if wide_encoding(sample):  # UTF-16/32 text: NUL bytes are half its characters
         return False
     if b"\x00" in sample:
         return True

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ocr import text_encoding
 from ocr.errors import EmptyDocumentError, UnreadableFileError
 from schema.document import Page
 
 
 def decode_text(data: bytes, path: str | Path) -> str:
-    """UTF-8 first (with or without BOM), then the legacy Windows Vietnamese code page."""
-    for enc in ("utf-8-sig", "cp1258"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise UnreadableFileError(f"{path}: not UTF-8 or cp1258 text")
+    """A BOM's encoding, else UTF-8, UTF-16/32 (`ocr.text_encoding`), then the legacy Windows Vietnamese code page."""
+    text = text_encoding.decode(data)
+    if text is None:
+        raise UnreadableFileError("not UTF-8, UTF-16 or cp1258 text")
+    return text
 
 
 def read_text_dump(path: str | Path) -> list[Page]:

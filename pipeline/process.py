@@ -23,9 +23,12 @@ from typing import TypeVar
 import diacritics
 import ocr
 import parsers
-from ocr.errors import InputError
+from ocr.page_source import PdfCache
 from pipeline.hashing import file_sha256, plan_id_for
+from pipeline.names import stored_path
+from schema import limits
 from schema.document import Page
+from schema.errors import CchcError, InputError, stage_for
 from schema.records import Extraction, PageRow, ParsedPlan, PlanRow
 
 T = TypeVar("T")
@@ -40,10 +43,11 @@ class Failure:
     stage: str
     message: str
     partial: ParsedPlan | None = None  # what was read, kept so nothing is lost (e.g. not a plan)
+    page_no: int | None = None  # set when only this page failed (the document may still load)
 
 
 def _text_source(pages: list[Page]) -> str:
-    methods = {p.method for p in pages}
+    methods = {p.method for p in pages if p.method != "failed"} or {"failed"}
     if len(methods) == 1:
         return next(iter(methods))
     return "mixed"
@@ -54,6 +58,11 @@ def blank_scanned_pages(pages: list[Page]) -> list[int]:
     return [p.page_no for p in pages if p.method == "ocr" and not p.text.strip()]
 
 
+def failed_pages(pages: list[Page]) -> list[int]:
+    """Placeholder pages of pages that could not be read (timeout, crash, over a limit)."""
+    return [p.page_no for p in pages if p.method == "failed"]
+
+
 def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> ParsedPlan:
     pid = plan_id_for(sha)
     confidences = [p.confidence for p in pages if p.method == "ocr" and p.confidence is not None]
@@ -62,10 +71,13 @@ def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> Parse
     blank = blank_scanned_pages(pages)
     if blank:
         missing.append("blank pages " + ",".join(map(str, blank)))
+    failed = failed_pages(pages)
+    if failed:
+        missing.append("failed pages " + ",".join(map(str, failed)))
     status = "ok" if ext.is_plan and not missing else ("partial" if ext.is_plan else "failed")
     plan = PlanRow(
         plan_id=pid,
-        source_path=path,
+        source_path=stored_path(path),
         source_sha256=sha,
         **h.model_dump(),
         page_count=len(pages),
@@ -133,8 +145,9 @@ def guarded(path: str, sha: str | None, stage: str | Stage, work: Callable[[], T
     tracker = stage if isinstance(stage, Stage) else Stage(stage)
     try:
         return work()
-    except InputError as exc:
-        return Failure(path, sha, tracker.name, _strip_path(str(exc), path))
+    except CchcError as exc:  # InputError (the stage running), LimitError, EngineError, SetupError
+        stage = tracker.name if type(exc).stage in (InputError.stage, CchcError.stage) else stage_for(exc)
+        return Failure(path, sha, stage, _strip_path(str(exc), path))
     except MemoryError:
         return Failure(path, sha, tracker.name, "out of memory while processing this file")
     except Exception as exc:  # a bug in a stage must not stop the batch; keep where it happened
@@ -190,10 +203,50 @@ def read_range(path: str, sha: str, first: int, last: int) -> list[Page] | Failu
     return guarded(path, sha, "read", lambda: ocr.read_raw_range(path, first, last))
 
 
-def assemble(path: str, sha: str, raw_pages: list[Page]) -> ParsedPlan | Failure:
-    """Once every range is read: in-order post-processing, restoration (cheap: ~10 ms a page), parse."""
+def assemble(path: str, sha: str, raw_pages: list[Page], failed: dict[int, str] | None = None) -> ParsedPlan | Failure:
+    """Once every range is read: in-order post-processing, restoration (cheap: ~10 ms a page), parse.
+
+    `failed` (page number -> reason) are pages that could not be read: they become empty `failed`
+    placeholders, so the document loads as `partial` with them listed."""
     stage = Stage("read")
     pages = guarded(path, sha, stage, lambda: read_and_restore(iter(ocr.postprocess(raw_pages)), stage))
     if isinstance(pages, Failure):
         return pages
+    if failed:
+        pages = sorted(pages + [Page(page_no=n, method="failed", text="") for n in failed], key=lambda p: p.page_no)
     return _finish_guarded(path, sha, pages)
+
+
+# -- tasks of the isolated worker pool (`pipeline.workers`) ----------------------------
+
+_PDFS = PdfCache()
+"""This worker's open PDFs: each is opened once, however many page ranges of it the worker reads."""
+
+
+def count_pages(path: str, sha: str) -> int | Failure:
+    """Pages in a PDF (and the page-count cap), opening it in this worker's cache for the reads to come."""
+    return guarded(path, sha, "read", lambda: _PDFS.page_count(path))
+
+
+def read_one_page(path: str, sha: str, page_no: int) -> Page | Failure:
+    """One page as read, from the PDF this worker keeps open; a failure names the page."""
+    got = guarded(path, sha, "read", lambda: _PDFS.get(path).read_raw(page_no))
+    if isinstance(got, Failure):
+        got.page_no = page_no
+        got.message = f"page {page_no}: {got.message}"
+    return got
+
+
+def process_text(path: str, sha: str) -> ParsedPlan | Failure:
+    """A text dump, after the size cap (checked before a byte is decoded)."""
+    try:
+        limits.check_text_size(Path(path).stat().st_size)
+    except CchcError as exc:
+        return Failure(path, sha, stage_for(exc, "read"), str(exc))
+    except OSError as exc:
+        return Failure(path, sha, "read", f"cannot read file: {exc.strerror or exc}")
+    return process_file(path, sha)
+
+
+def close_cached() -> None:
+    _PDFS.close()

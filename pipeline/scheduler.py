@@ -1,5 +1,14 @@
 """Turn a list of documents into worker tasks, across documents AND across pages of one document.
 
+`PageScheduler` (the process pool, any number of workers, `pipeline.workers`): a `.txt` dump is
+one task; a PDF is a page count, then page lists read in isolated workers that stream each page
+back (checkpointed at once, `pipeline.checkpoints`; pages checkpointed by an earlier run are not
+read again), then one `assemble` task. A page whose worker timed out or died is retried alone in
+a fresh worker; if it fails again only that page fails (the document loads `partial`), and the
+rest of its page list is read again by another task; other workers' tasks are never touched.
+
+`Scheduler` (Ray, `pipeline.ray_executor`), the earlier design below:
+
 A `.txt` dump, or any document when there is one worker, is one task
 (`process_file`). A PDF with several workers is split: a `page_count` task,
 then one `read_range` task per page range (OCR or text layer, in parallel on
@@ -17,6 +26,8 @@ its `assemble` task is submitted.
 from __future__ import annotations
 
 import math
+import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +35,17 @@ from typing import Any
 
 from ocr import is_pdf
 from pipeline.backends import Backend, WorkerDied
-from pipeline.process import Failure, assemble, page_count, process_file, read_range
+from pipeline.checkpoints import Checkpoints
+from pipeline.process import (
+    Failure,
+    assemble,
+    count_pages,
+    page_count,
+    process_file,
+    process_text,
+    read_range,
+)
+from pipeline.workers import Event, Task, WorkerPool, call_task
 from schema.document import Page
 from schema.records import ParsedPlan
 
@@ -97,7 +118,7 @@ class Scheduler:
                 doc = new_docs.popleft()
                 if is_pdf(doc.path) and self.backend.workers > 1:
                     return _Task(page_count, (doc.path, doc.sha), doc)
-                return _Task(process_file, (doc.path, doc.sha), doc)
+                return _Task(process_text if not is_pdf(doc.path) else process_file, (doc.path, doc.sha), doc)
             return None
 
         while True:
@@ -148,3 +169,200 @@ class Scheduler:
                 ready.appendleft(_Task(assemble, (doc.path, doc.sha, pages), doc))
             return
         yield value  # process_file or assemble: a finished document
+
+
+# -- the isolated process pool ----------------------------------------------------------
+
+CALL_ATTEMPTS = 2
+"""A count/assemble/text task whose worker timed out or died runs once more, in a fresh worker."""
+
+
+def page_chunks(pages: list[int], workers: int, max_pages: int = MAX_RANGE_PAGES) -> list[list[int]]:
+    """`page_ranges` over any list of pages (those a resumed run still lacks): shrinking chunks."""
+    if workers <= 1:
+        return [pages] if pages else []
+    out, i = [], 0
+    while i < len(pages):
+        size = max(1, min(max_pages, math.ceil((len(pages) - i) / (2 * workers))))
+        out.append(pages[i:i + size])
+        i += size
+    return out
+
+
+@dataclass
+class Progress:
+    """For the progress bar: `pages` known for a file, `page` done (`n` pages), `file` being worked on."""
+
+    kind: str
+    path: str
+    n: int = 0
+
+
+@dataclass
+class _PDoc:
+    path: str
+    sha: str
+    n_pages: int | None = None
+    pages: dict[int, Page] = field(default_factory=dict)
+    failed: dict[int, Failure] = field(default_factory=dict)
+    reads: int = 0  # read tasks queued or running
+    started: float = field(default_factory=time.monotonic)
+    page_failures: list[Failure] = field(default_factory=list)
+
+
+@dataclass
+class _Ref:
+    doc: _PDoc
+    step: str  # "count", "read", "assemble", "text"
+    pages: list[int] = field(default_factory=list)
+    alone: bool = False  # a page's retry in a fresh worker
+    attempts: int = 1
+
+
+class PageScheduler:
+    """Documents -> results through a `WorkerPool`; yields `Progress` and finished `ParsedPlan | Failure`."""
+
+    def __init__(self, pool: WorkerPool, checkpoints: Checkpoints | None = None) -> None:
+        self.pool = pool
+        self.checkpoints = checkpoints
+        self.ready: deque[Task] = deque()
+
+    def _task(self, ref: _Ref) -> Task:
+        doc, budget = ref.doc, self.pool.budget
+        if ref.step == "read":
+            return Task("read", (doc.path, doc.sha, ref.pages), budget.page_seconds, ref, fresh=ref.alone)
+        if ref.step == "count":
+            return call_task(count_pages, (doc.path, doc.sha), budget.page_seconds, ref, ref.attempts > 1)
+        if ref.step == "text":
+            try:
+                size = os.stat(doc.path).st_size
+            except OSError:
+                size = 0
+            return call_task(process_text, (doc.path, doc.sha), budget.for_bytes(size), ref, ref.attempts > 1)
+        raw = [doc.pages[n] for n in sorted(doc.pages)]
+        failed = {n: f.message for n, f in doc.failed.items()}
+        return call_task(assemble, (doc.path, doc.sha, raw, failed), budget.for_pages(len(raw)), ref,
+                         ref.attempts > 1)
+
+    def run(self, jobs: list[tuple[str, str]]) -> Iterator[Progress | Finished]:
+        new_docs = deque(_PDoc(path, sha) for path, sha in jobs)
+        while True:
+            while self.pool.idle() and (self.ready or new_docs):
+                if self.ready:
+                    task = self.ready.popleft()
+                else:
+                    doc = new_docs.popleft()
+                    task = self._task(_Ref(doc, "count" if is_pdf(doc.path) else "text"))
+                self.pool.submit(task)
+                yield Progress("file", task.ref.doc.path)
+            if not self.pool.busy():
+                return
+            for event in self.pool.poll():
+                yield from self._on_event(event)
+
+    def _on_event(self, ev: Event) -> Iterator[Progress | Finished]:
+        ref: _Ref = ev.task.ref
+        doc = ref.doc
+        if ev.kind == "page":
+            if isinstance(ev.value, Failure):
+                doc.failed[ev.page_no] = ev.value
+            else:
+                doc.pages[ev.page_no] = ev.value
+                if self.checkpoints is not None:
+                    self.checkpoints.add(doc.sha, ev.value)
+            yield Progress("page", doc.path, 1)
+            return
+        if ev.kind == "start":
+            return
+        if ev.kind == "lost":
+            yield from self._on_lost(ev, ref)
+            return
+        value = ev.value  # "done"
+        if ref.step == "count":
+            if isinstance(value, Failure):
+                yield self._finished(doc, value)
+                return
+            doc.n_pages = value
+            done = self.checkpoints.load(doc.sha) if self.checkpoints is not None else {}
+            doc.pages.update({n: p for n, p in done.items() if 1 <= n <= value})
+            yield Progress("pages", doc.path, value)
+            if doc.pages:
+                yield Progress("page", doc.path, len(doc.pages))
+            missing = [n for n in range(1, value + 1) if n not in doc.pages]
+            for chunk in reversed(page_chunks(missing, self.pool.size)):
+                doc.reads += 1
+                self.ready.appendleft(self._task(_Ref(doc, "read", chunk)))
+            yield from self._maybe_assemble(doc)
+            return
+        if ref.step == "read":
+            doc.reads -= 1
+            yield from self._maybe_assemble(doc)
+            return
+        if ref.step == "text":
+            n = value.plan.page_count if isinstance(value, ParsedPlan) else 0
+            doc.n_pages = n
+            yield Progress("pages", doc.path, n)
+            yield Progress("page", doc.path, n)
+        yield self._finished(doc, value)
+
+    @staticmethod
+    def _finished(doc: _PDoc, value: ParsedPlan | Failure) -> Finished:
+        return Finished(value, doc.page_failures, time.monotonic() - doc.started, doc.n_pages or 0)
+
+    def _maybe_assemble(self, doc: _PDoc) -> Iterator[Progress | Finished]:
+        if doc.reads or doc.n_pages is None:
+            return
+        if len(doc.pages) + len(doc.failed) < doc.n_pages:
+            return
+        doc.page_failures = [doc.failed[n] for n in sorted(doc.failed)]
+        if not doc.pages:  # every page failed: the document fails with the first reason
+            first = doc.page_failures[0]
+            more = f" (and {len(doc.failed) - 1} more page(s))" if len(doc.failed) > 1 else ""
+            yield self._finished(doc, Failure(doc.path, doc.sha, first.stage, first.message + more))
+            return
+        self.ready.appendleft(self._task(_Ref(doc, "assemble")))
+
+    def _on_lost(self, ev: Event, ref: _Ref) -> Iterator[Progress | Finished]:
+        doc = ref.doc
+        if ref.step != "read":
+            if ref.attempts < CALL_ATTEMPTS:
+                self.ready.appendleft(self._task(_Ref(doc, ref.step, attempts=ref.attempts + 1)))
+                return
+            what = {"count": "opening the PDF", "text": "reading the text", "assemble": "parsing the pages"}
+            yield self._finished(doc, Failure(doc.path, doc.sha, ev.reason,
+                                              f"{what.get(ref.step, ref.step)}: {ev.detail} (twice)"))
+            return
+        left = [n for n in ref.pages if n not in doc.pages and n not in doc.failed]
+        doc.reads -= 1
+        culprit = ev.page_no if ev.page_no in left else None
+        if culprit is None:  # died before its first page: run the same pages again, then give up
+            if ref.attempts < CALL_ATTEMPTS and left:
+                doc.reads += 1
+                self.ready.appendleft(self._task(_Ref(doc, "read", left, ref.alone, ref.attempts + 1)))
+            else:
+                for n in left:
+                    doc.failed[n] = Failure(doc.path, doc.sha, ev.reason, f"page {n}: {ev.detail}", page_no=n)
+            yield from self._maybe_assemble(doc)
+            return
+        rest = [n for n in left if n != culprit]
+        if rest:  # the pages after the culprit: read again, never failed with it
+            doc.reads += 1
+            self.ready.appendleft(self._task(_Ref(doc, "read", rest)))
+        if ref.alone:  # it failed alone, in a fresh worker: it is the page
+            doc.failed[culprit] = Failure(doc.path, doc.sha, ev.reason, f"page {culprit}: {ev.detail}",
+                                          page_no=culprit)
+            yield Progress("page", doc.path, 1)
+        else:
+            doc.reads += 1
+            self.ready.appendleft(self._task(_Ref(doc, "read", [culprit], alone=True)))
+        yield from self._maybe_assemble(doc)
+
+
+@dataclass
+class Finished:
+    """A finished document with the pages that failed inside it (it may still have loaded)."""
+
+    result: ParsedPlan | Failure
+    page_failures: list[Failure]
+    seconds: float
+    pages: int

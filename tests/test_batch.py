@@ -17,11 +17,9 @@ from typing import Any
 import duckdb
 import pytest
 
-import pipeline.ingest as ingest_mod
-from pipeline.backends import ProcessBackend, make_backend
 from pipeline.ingest import ingest
-from pipeline.process import read_range
-from pipeline.scheduler import MAX_RANGE_PAGES, page_ranges
+from pipeline.scheduler import MAX_RANGE_PAGES, page_chunks, page_ranges
+from pipeline.workers import Task, WorkerPool, call_task
 from schema.records import TABLES
 from tests.conftest import RAW, REPO
 from tests.fixtures import bad_inputs as bad
@@ -29,38 +27,21 @@ from tests.fixtures import bad_inputs as bad
 DIGITAL = RAW / "generated" / "gen_dongnai_digital.pdf"
 
 
-class SpyBackend:
-    """A real backend that also records which tasks were submitted."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.workers = real.workers
-        self.calls: list[tuple[str, tuple]] = []
-
-    def submit(self, fn, *args):  # noqa: ANN001, ANN002
-        self.calls.append((fn.__name__, args[2:4] if fn is read_range else ()))
-        return self.real.submit(fn, *args)
-
-    def wait_any(self, handles):  # noqa: ANN001
-        return self.real.wait_any(handles)
-
-    def result(self, handle):  # noqa: ANN001
-        return self.real.result(handle)
-
-    def close(self) -> None:
-        self.real.close()
-
-
 @pytest.fixture
-def spy(monkeypatch: pytest.MonkeyPatch) -> list[SpyBackend]:
-    made: list[SpyBackend] = []
+def spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
+    """Every task handed to a real worker: ("read", [pages]) or the called function's name."""
+    calls: list[tuple[str, Any]] = []
+    real = WorkerPool.submit
 
-    def factory(name: str, workers: int) -> SpyBackend:
-        made.append(SpyBackend(make_backend(name, workers)))
-        return made[-1]
+    def submit(self: WorkerPool, task: Task) -> None:
+        if task.kind == "read":
+            calls.append(("read", list(task.payload[2])))
+        else:
+            calls.append((task.payload[0].__name__, None))
+        real(self, task)
 
-    monkeypatch.setattr(ingest_mod, "make_backend", factory)
-    return made
+    monkeypatch.setattr(WorkerPool, "submit", submit)
+    return calls
 
 
 def _json_without_timestamps(out: Path) -> dict[str, Any]:
@@ -86,12 +67,24 @@ def test_page_ranges_cover_every_page_once_in_bounded_ranges(n_pages, workers):
         assert sizes == sorted(sizes, reverse=True) and sizes[-workers:] == [1] * workers
 
 
+def test_page_chunks_split_a_resumed_documents_missing_pages_like_ranges():
+    missing = [p for p in range(1, 301) if p % 7]
+    chunks = page_chunks(missing, 2)
+    assert [p for c in chunks for p in c] == missing
+    assert max(map(len, chunks)) <= MAX_RANGE_PAGES and len(chunks[-1]) == 1
+    assert page_chunks(missing, 1) == [missing]
+
+
 def test_workers_run_tesseract_single_threaded():
-    backend = ProcessBackend(2)
+    pool = WorkerPool(2)
     try:
-        assert backend.result(backend.submit(os.getenv, "OMP_THREAD_LIMIT")) == "1"
+        pool.submit(call_task(os.getenv, ("OMP_THREAD_LIMIT",), 60.0))
+        events = []
+        while not any(e.kind == "done" for e in events):
+            events += pool.poll(1.0)
+        assert [e.value for e in events if e.kind == "done"] == ["1"]
     finally:
-        backend.close()
+        pool.close()
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +101,9 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_second_run_with_pages_split_over_workers_gives_identical_rows(reference, spy, tmp_path):
     summary = ingest(reference["inputs"], tmp_path / "db.duckdb", tmp_path / "out", workers=2, progress=False)
     assert summary.failed == 0
-    ranges = [args for name, args in spy[0].calls if name == "read_range"]
-    assert len(ranges) >= 2, spy[0].calls  # the PDF really was read in parallel page ranges
-    assert [n for n, _ in spy[0].calls].count("assemble") == 1  # ... and parsed once
+    ranges = [pages for name, pages in spy if name == "read"]
+    assert len(ranges) >= 2, spy  # the PDF really was read in parallel page lists
+    assert [n for n, _ in spy].count("assemble") == 1  # ... and parsed once
     assert bad.db_snapshot(tmp_path / "db.duckdb") == reference["rows"]
     assert _json_without_timestamps(tmp_path / "out") == reference["json"]
 
@@ -147,9 +140,9 @@ def test_300_page_pdf_is_split_over_workers_and_loads_every_page(spy, tmp_path):
     big = bad.plan_pdf(tmp_path / "big_300.pdf", n_pages=300, lines_per_page=3)
     summary = ingest([str(big)], tmp_path / "db.duckdb", tmp_path / "out", workers=2, progress=False)
     assert summary.failed == 0, [f.message for f in summary.failures]
-    ranges = sorted(args for name, args in spy[0].calls if name == "read_range")
-    assert [p for a, b in ranges for p in range(a, b + 1)] == list(range(1, 301))
-    assert len(ranges) >= 4 and max(b - a + 1 for a, b in ranges) <= MAX_RANGE_PAGES
+    ranges = sorted(pages for name, pages in spy if name == "read")
+    assert [p for pages in ranges for p in pages] == list(range(1, 301))
+    assert len(ranges) >= 4 and max(map(len, ranges)) <= MAX_RANGE_PAGES
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     assert con.execute("SELECT page_count, text_source FROM plans").fetchall() == [(300, "text_layer")]
     assert [r[0] for r in con.execute("SELECT page_no FROM pages ORDER BY page_no").fetchall()] == list(range(1, 301))

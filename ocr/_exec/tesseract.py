@@ -1,7 +1,7 @@
 """The tesseract binary, called through pytesseract.
 
-`OMP_THREAD_LIMIT=1` is forced before any call: the pipeline runs pages and
-documents in parallel, and tesseract's OpenMP threads competing with that work
+The thread settings (`schema.threads`: `OMP_THREAD_LIMIT=1`) are applied before any call: the pipeline
+runs pages and documents in parallel, and tesseract's OpenMP threads competing with that work
 made it about 2.2x slower per page on our 2-core machines.
 """
 
@@ -19,11 +19,18 @@ import cv2
 import numpy as np
 import pytesseract
 
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+from schema.errors import EngineError, SetupError
+from schema.threads import apply_thread_limits
+
+apply_thread_limits()
 
 
-class TesseractError(RuntimeError):
-    """tesseract is missing, lacks a language, or failed on an image."""
+class TesseractError(EngineError):
+    """tesseract failed on an image."""
+
+
+class TesseractMissing(SetupError, TesseractError):
+    """tesseract or one of its language packs is not installed: a setup problem, found before any work."""
 
 
 @dataclass(frozen=True)
@@ -61,14 +68,15 @@ def available_languages() -> frozenset[str]:
     try:
         return frozenset(pytesseract.get_languages(config=""))
     except (pytesseract.TesseractNotFoundError, OSError) as exc:
-        raise TesseractError("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)") from exc
+        raise TesseractMissing("tesseract is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)") from exc
 
 
 def check_language(lang: str) -> None:
     """Fail early with an actionable message rather than on the first page."""
     missing = [part for part in lang.split("+") if part not in available_languages()]
     if missing:
-        raise TesseractError(f"tesseract language data missing: {', '.join(missing)} (apt-get install tesseract-ocr-vie)")
+        packs = " ".join(f"tesseract-ocr-{m}" for m in missing)
+        raise TesseractMissing(f"tesseract language data missing: {', '.join(missing)} (apt-get install {packs})")
 
 
 @contextmanager

@@ -1,0 +1,151 @@
+"""Shared pieces of the fault tests: the real CLI as a subprocess, the processes of a run, the
+database after it, and the inputs (a real scan cut to a few pages, a decompression bomb)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import RAW, REPO
+
+SCAN = RAW / "generated" / "gen_dongnai_scan.pdf"
+DIGITAL = RAW / "generated" / "gen_dongnai_digital.pdf"
+SEED = RAW / "seeds" / "001_0dfc435017dae436.txt"
+FAULT_ENV = {"CCHC_OCR_PLUGINS": "tests.faults.fault_engine", "CCHC_OCR_ENGINE": "fault"}
+
+
+def env(**extra: str) -> dict[str, str]:
+    out = {**os.environ, "PYTHONPATH": str(REPO)}
+    out.update(extra)
+    return out
+
+
+def cli(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout, env=env(**(extra_env or {})))
+
+
+def start(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    """The CLI in its own session, so every process of the run can be found (and cleaned up) by it."""
+    return subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=REPO, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env(**(extra_env or {})), start_new_session=True)
+
+
+def session_pids(sid: int) -> list[int]:
+    """Live (not zombie) processes of session `sid`."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            pids.append(int(entry))
+    return pids
+
+
+def kill_session(sid: int) -> None:
+    for pid in session_pids(sid):
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return False
+
+
+def query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def scan_pdf(dst: Path, n_pages: int) -> Path:
+    """The generated scanned plan's pages (real page images), cycled to `n_pages`."""
+    import pypdfium2 as pdfium
+
+    src, out = pdfium.PdfDocument(str(SCAN)), pdfium.PdfDocument.new()
+    for i in range(n_pages):
+        out.import_pages(src, [i % len(src)])
+    out.save(str(dst))
+    out.close()
+    src.close()
+    return dst
+
+
+def bomb_pdf(dst: Path, side: int = 30000) -> Path:
+    """One page whose scan is `side` x `side` pixels (900 megapixels by default) in a 0.1 MB file:
+    a 1-bit all-white image, Flate-compressed row block by row block, so making it costs no memory."""
+    row = bytes((side + 7) // 8)
+    comp = zlib.compressobj(9)
+    block = row * 1000
+    data = b"".join(comp.compress(block) for _ in range(side // 1000)) + comp.compress(row * (side % 1000))
+    data += comp.flush()
+    content = b"q 595 0 0 842 0 0 cm /Im0 Do Q"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 5 0 R >> >> "
+        b"/Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 1 "
+        b"/Decode [1 0] /Filter /FlateDecode /Length %d >>\nstream\n" % (side, side, len(data)) + data + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    dst.write_bytes(bytes(out))
+    return dst
+
+
+def no_traceback(proc: subprocess.CompletedProcess | str) -> bool:
+    text = proc if isinstance(proc, str) else proc.stderr + proc.stdout
+    return "Traceback" not in text
+
+
+def mount_tmpfs(target: Path, size: str, read_only: bool = False) -> bool:
+    """A small tmpfs (root only): a disk that fills up, or one that cannot be written."""
+    target.mkdir(parents=True, exist_ok=True)
+    opts = f"size={size}" + (",ro" if read_only else "")
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(target)],
+                          capture_output=True).returncode == 0
+
+
+def remount(target: Path, opts: str) -> None:
+    subprocess.run(["mount", "-o", f"remount,{opts}", str(target)], check=True, capture_output=True)
+
+
+def umount(target: Path) -> None:
+    subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def query_files(db: Path, sql: str) -> list[tuple]:
+    """`query` over each input file's own rows: the working file (`pipeline.snapshot`), where copies
+    of one plan are not merged yet and an interrupted run's work is kept until the next publish."""
+    from pipeline.snapshot import working_path
+
+    return query(working_path(db), sql)
