@@ -99,10 +99,12 @@ def worker_main(conn: Connection, env: dict[str, str]) -> None:
                 _, _, path, sha, pages = msg
                 for page_no in pages:
                     conn.send(("start", task_id, page_no))
-                    conn.send(("page", task_id, page_no, process.read_one_page(path, sha, page_no)))
+                    conn.send(("page", task_id, page_no, process.read_page_json(path, sha, page_no)))
                 conn.send(("done", task_id, None))
             else:
                 _, _, fn, args = msg
+                if isinstance(fn, str):  # a `pipeline.process` task by name: the orchestrator need not import it
+                    fn = getattr(process, fn)
                 conn.send(("done", task_id, fn(*args)))
         except (BrokenPipeError, EOFError, OSError):
             break
@@ -319,6 +321,7 @@ class WorkerPool:
                 self._retire(w)
 
 
-def call_task(fn: Callable[..., Any], args: tuple[Any, ...], budget: float, ref: Any = None,
+def call_task(fn: Callable[..., Any] | str, args: tuple[Any, ...], budget: float, ref: Any = None,
               fresh: bool = False) -> Task:
+    """`fn(*args)` in a worker; `fn` a picklable function or the name of a `pipeline.process` task."""
     return Task("call", (fn, args), budget, ref, fresh)

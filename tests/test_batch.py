@@ -37,7 +37,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
         if task.kind == "read":
             calls.append(("read", list(task.payload[2])))
         else:
-            calls.append((task.payload[0].__name__, None))
+            fn = task.payload[0]
+            calls.append((fn if isinstance(fn, str) else fn.__name__, None))
         real(self, task)
 
     monkeypatch.setattr(WorkerPool, "submit", submit)
@@ -103,7 +104,7 @@ def test_second_run_with_pages_split_over_workers_gives_identical_rows(reference
     assert summary.failed == 0
     ranges = [pages for name, pages in spy if name == "read"]
     assert len(ranges) >= 2, spy  # the PDF really was read in parallel page lists
-    assert [n for n, _ in spy].count("assemble") == 1  # ... and parsed once
+    assert [n for n, _ in spy].count("assemble_json") == 1  # ... and parsed once
     assert bad.db_snapshot(tmp_path / "db.duckdb") == reference["rows"]
     assert _json_without_timestamps(tmp_path / "out") == reference["json"]
 
