@@ -225,14 +225,17 @@ def read_one_page(path: str, sha: str, page_no: int) -> Page | Failure:
     return got
 
 
-def read_page_json(path: str, sha: str, page_no: int) -> str | Failure:
+def read_page_json(path: str, sha: str, page_no: int, keep_text: bool = True) -> str | Failure | None:
     """`read_one_page` as the JSON the orchestrator keeps (and checkpoints as it is); the page object
-    stays in this worker for the `assemble` that usually follows here (`assemble_json`)."""
+    stays in this worker for the `assemble` that usually follows here (`assemble_json`).
+
+    Without `keep_text` (one worker: the assemble runs here), a page that was not OCR'd comes back
+    as None: it is read again, cheaply and identically, should this worker's copy be gone."""
     got = read_one_page(path, sha, page_no)
     if isinstance(got, Failure):
         return got
     _remember(sha, got)
-    return got.model_dump_json()
+    return got.model_dump_json() if keep_text or got.method == "ocr" else None
 
 
 # Pages this worker read, kept for the document's `assemble`: with one worker (and for most pages
@@ -249,12 +252,23 @@ def _remember(sha: str, page: Page) -> None:
         del _READ[next(iter(_READ))]
 
 
-def assemble_json(path: str, sha: str, pages: list[tuple[int, str]],
+def assemble_json(path: str, sha: str, pages: list[tuple[int, str | None]],
                   failed: dict[int, str] | None = None) -> ParsedPlan | Failure:
     """`assemble` of pages sent as JSON (page number, JSON), using this worker's own reads where it has them."""
     mine = _READ.pop(sha, {})
-    raw = [mine.get(n) or Page.model_validate_json(js) for n, js in pages]
-    return assemble(path, sha, raw, failed)
+
+    def page(n: int, js: str | None) -> Page:
+        if n in mine:
+            return mine[n]
+        if js is not None:
+            return Page.model_validate_json(js)
+        again = read_one_page(path, sha, n)  # a text-layer page this worker no longer holds
+        if isinstance(again, Failure):
+            raise InputError(again.message)
+        return again
+
+    got = guarded(path, sha, "read", lambda: [page(n, js) for n, js in pages])
+    return got if isinstance(got, Failure) else assemble(path, sha, got, failed)
 
 
 def process_text(path: str, sha: str) -> ParsedPlan | Failure:

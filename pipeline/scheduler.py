@@ -201,7 +201,7 @@ class _PDoc:
     path: str
     sha: str
     n_pages: int | None = None
-    pages: dict[int, str] = field(default_factory=dict)  # page number -> the page's JSON
+    pages: dict[int, str | None] = field(default_factory=dict)  # page number -> its JSON (None: in the worker)
     failed: dict[int, Failure] = field(default_factory=dict)
     reads: int = 0  # read tasks queued or running
     started: float = field(default_factory=time.monotonic)
@@ -228,7 +228,8 @@ class PageScheduler:
     def _task(self, ref: _Ref) -> Task:
         doc, budget = ref.doc, self.pool.budget
         if ref.step == "read":
-            return Task("read", (doc.path, doc.sha, ref.pages), budget.page_seconds, ref, fresh=ref.alone)
+            keep_text = self.pool.size > 1  # else the assemble runs in the worker holding the pages
+            return Task("read", (doc.path, doc.sha, ref.pages, keep_text), budget.page_seconds, ref, fresh=ref.alone)
         if ref.step == "count":
             return call_task("count_pages", (doc.path, doc.sha), budget.page_seconds, ref, ref.attempts > 1)
         if ref.step == "text":
@@ -266,11 +267,9 @@ class PageScheduler:
                 doc.failed[ev.page_no] = ev.value
             else:
                 doc.pages[ev.page_no] = ev.value
-                if self.checkpoints is not None:
+                if self.checkpoints is not None and ev.value is not None:
                     self.checkpoints.add(doc.sha, ev.value)
             yield Progress("page", doc.path, 1)
-            return
-        if ev.kind == "start":
             return
         if ev.kind == "lost":
             yield from self._on_lost(ev, ref)

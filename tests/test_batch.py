@@ -147,3 +147,21 @@ def test_300_page_pdf_is_split_over_workers_and_loads_every_page(spy, tmp_path):
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     assert con.execute("SELECT page_count, text_source FROM plans").fetchall() == [(300, "text_layer")]
     assert [r[0] for r in con.execute("SELECT page_no FROM pages ORDER BY page_no").fetchall()] == list(range(1, 301))
+
+
+def test_assemble_reads_again_the_text_pages_its_worker_no_longer_holds():
+    """With one worker, text-layer pages stay in the worker (None is sent); a replaced worker reads
+    them again, with the same result."""
+    from pipeline import process
+    from pipeline.hashing import file_sha256
+
+    sha = file_sha256(DIGITAL)
+    sent = [(n, process.read_page_json(str(DIGITAL), sha, n, keep_text=False)) for n in range(1, 7)]
+    assert all(js is None for _, js in sent)
+    held = process.assemble_json(str(DIGITAL), sha, sent)
+    for n in range(1, 7):
+        process.read_page_json(str(DIGITAL), sha, n, keep_text=False)
+    process._READ.clear()  # as in a fresh worker
+    again = process.assemble_json(str(DIGITAL), sha, sent)
+    assert again.model_dump(exclude={"plan": {"ingested_at"}}) == held.model_dump(exclude={"plan": {"ingested_at"}})
+    assert again.plan.page_count == 6
