@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-
 	fonts-liberation fonts-liberation2 libtesseract-dev libleptonica-dev pkg-config g++
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput system-deps install samples clean \
+.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput bench-parse system-deps install samples clean \
 	models model-diacritics model-marks model-pairs gazetteer
 
 ingest: install
@@ -21,10 +21,13 @@ ingest: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
+# ruff, then the layering contract of pyproject.toml ([tool.importlinter]).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: system-deps $(STAMP)
 
@@ -78,7 +81,7 @@ model-marks: install
 gazetteer: install
 	$(BIN)/python -m tools.build_gazetteer
 
-bench: bench-ocr bench-diacritics bench-throughput
+bench: bench-ocr bench-diacritics bench-throughput bench-parse
 
 bench-ocr: install
 	$(BIN)/pip install -q --no-binary tesserocr -e '.[dev,bench,bench-ocr]'
@@ -90,5 +93,11 @@ bench-diacritics: install
 bench-throughput: install
 	$(BIN)/python -m bench.throughput_bench
 
+# Parsing of plans never seen (issue 16): generated layouts x seed contents, text layer / 300 dpi /
+# 200 dpi / OCR dump, dev and held-out splits (bench/parse_cases.py); OCR cached in bench/cache/.
+# QUICK=1: dev cases, text layer and 300 dpi only.
+bench-parse: install
+	$(BIN)/python -m bench.parse_bench $(if $(QUICK),--quick)
+
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal $(OUT)/*.json
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).work $(DB).work.wal $(OUT)/*.json

@@ -2,7 +2,7 @@
 
 Run: `make bench-diacritics` (or `python -m bench.diacritics_bench [--ocr-pages N]`).
 Prints a table and saves bench/results/diacritics.json.  All text comes from the held-out side
-of the corpus split (diacritics/corpus.py), which the model never saw.
+of the corpus split (tools/corpus.py), which the model never saw.
 
 1. accent restoration: held-out paragraphs with every mark stripped; syllable accuracy
    (case-sensitive, and ignoring case) and syllables per second on one core;
@@ -116,6 +116,59 @@ def syllable_accuracy(truth: str, restored: str) -> tuple[float, float, int]:
     return ok / total, ok_fold / total, total
 
 
+def _fold(tokens: list[str]) -> str:
+    return strip_marks("".join(tokens)).lower()
+
+
+def _classify_block(src: list[str], dst: list[str], kinds: dict[str, int]) -> None:
+    """Greedy walk through one stretch where truth and output differ."""
+    i = j = 0
+    while i < len(src) and j < len(dst):
+        if _fold(src[i : i + 1]) == _fold(dst[j : j + 1]):
+            kinds["marks"] += src[i] != dst[j]
+            i, j = i + 1, j + 1
+            continue
+        for width in (2, 3, 4):  # one true token read as several, or several as one
+            if j + width <= len(dst) and _fold(src[i : i + 1]) == _fold(dst[j : j + width]):
+                kinds["splits"] += 1
+                i, j = i + 1, j + width
+                break
+            if i + width <= len(src) and _fold(src[i : i + width]) == _fold(dst[j : j + 1]):
+                kinds["joins"] += 1
+                i, j = i + width, j + 1
+                break
+        else:
+            kinds["letters"] += 1
+            i, j = i + 1, j + 1
+    kinds["dropped"] += len(src) - i
+    kinds["inserted"] += len(dst) - j
+
+
+def error_kinds(truth: str, text: str) -> dict[str, int]:
+    """Residual word errors of a restored OCR page by kind, from a token alignment (white space
+    and punctuation apart): "marks" (same letters, other marks or case), "letters" (other
+    letters), "splits" (one true token read as several: "Sở" -> "S ở"), "joins" (several read as
+    one: "Nội vụ" -> "Nộivụ"), "dropped" and "inserted" tokens; "tokens" counts the truth's."""
+    t_tok = TOKEN_RE.findall(truth)
+    x_tok = TOKEN_RE.findall(text)
+    kinds = dict.fromkeys(("tokens", "marks", "letters", "splits", "joins", "dropped", "inserted"), 0)
+    kinds["tokens"] = len(t_tok)
+    block: list[int] = []  # [src start, src end, dest start, dest end] of consecutive differences
+    for op in Levenshtein.opcodes(t_tok, x_tok):
+        if op.tag == "equal":
+            if block:
+                _classify_block(t_tok[block[0] : block[1]], x_tok[block[2] : block[3]], kinds)
+                block = []
+            continue
+        if block:
+            block[1], block[3] = op.src_end, op.dest_end
+        else:
+            block = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+    if block:
+        _classify_block(t_tok[block[0] : block[1]], x_tok[block[2] : block[3]], kinds)
+    return kinds
+
+
 def cer(truth: str, text: str) -> float:
     t = " ".join(truth.split())
     x = " ".join(text.split())
@@ -181,10 +234,20 @@ def main(argv: list[str] | None = None) -> None:
     page_ocr = [p["ocr"] for p in pages]
     raw_cer = sum(cer(t, o) * len(t) for t, o in zip(page_truth, page_ocr, strict=True)) / sum(map(len, page_truth))
     results["ocr"] = {"pages": len(pages), "cer_unrestored": raw_cer}
+    kinds: dict[str, int] = {}
+    for t, o in zip(page_truth, page_ocr, strict=True):
+        for k, v in error_kinds(t, o).items():
+            kinds[k] = kinds.get(k, 0) + v
+    results["ocr"]["word_errors_unrestored"] = kinds
     for name, system in systems.items():
         outs = [system(o) for o in page_ocr]
         c = sum(cer(t, o) * len(t) for t, o in zip(page_truth, outs, strict=True)) / sum(map(len, page_truth))
         results["systems"][name]["ocr_cer"] = c
+        kinds = {}
+        for t, o in zip(page_truth, outs, strict=True):
+            for k, v in error_kinds(t, o).items():
+                kinds[k] = kinds.get(k, 0) + v
+        results["systems"][name]["ocr_word_errors"] = kinds
 
     for name, system in systems.items():
         out = system(truth)

@@ -1,9 +1,11 @@
 """Tuning harness for the restorer on the dev split (never on the held-out files).
 
-Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all|page] [--page-words N] [--errors FILE]`.
+Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all|page] [--page-words N] [--errors FILE]`,
+or `python -m bench.diacritics_dev --curve 25,50,75,100 [--folders legal,legal_extra]` for the
+learning curve (dev models built in process on those shares of the training words).
 The model at PATH must be built with `python -m tools.build_diacritics_model --dev-prefixes 345
 --confusions-from diacritics/vi_model.json.gz --out PATH`, so the dev files (names starting
-3, 4 or 5) are unseen.  Each dev document is stripped of its marks and restored in one call
+3, 4 or 5, in both corpus folders) are unseen.  Each dev document is stripped of its marks and restored in one call
 (`--scope doc`, like a document restored in one `restore()` call) or all of them in one call
 (`--scope all`, like the benchmark); `--page-words N` cuts each document into pages of about N
 words (at line ends) joined by form feeds, as the pipeline restores a document, and `--scope
@@ -20,18 +22,14 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.text import TOKEN_RE, is_word, strip_marks
-from tools.corpus import CORPUS_DIR, clean_markdown
+from tools.corpus import DEV_PREFIXES, clean_markdown, dev_files
 
-DEV_PREFIXES = "345"
 DEV_MODEL = Path("/tmp/dev_model.json.gz")
 
 
 def dev_documents() -> list[str]:
-    docs = []
-    for path in sorted(CORPUS_DIR.glob("*.md")):
-        if path.name[:1] in DEV_PREFIXES:
-            docs.append("\n".join(clean_markdown(path.read_text(encoding="utf-8"))))
-    return docs
+    """The dev split's documents (both corpus folders), cleaned, one string each."""
+    return ["\n".join(clean_markdown(path.read_text(encoding="utf-8"))) for path in dev_files()]
 
 
 def paginate(doc: str, words: int) -> str:
@@ -50,20 +48,31 @@ def paginate(doc: str, words: int) -> str:
     return "\f".join(pages)
 
 
-def use_model(path: Path, settings: list[str] | None = None) -> None:
-    """Point the restorer at a dev model (the shipped file was built with the dev files)."""
+def use_model(model: Path | dict, settings: list[str] | None = None) -> None:
+    """Point the restorer at a dev model (the shipped file was built with the dev files): a
+    model file, or a model dict fresh from `tools.build_diacritics_model.build`."""
     import gzip
     import importlib
     import json
 
     model_mod = importlib.import_module("diacritics.model")
     restore_mod = importlib.import_module("diacritics.restore")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        dev = model_mod.Model(json.load(fh))
-    restore_mod.load_model = lambda *a, **k: dev  # type: ignore[assignment]
-    for setting in settings or ():
+    if isinstance(model, dict):
+        data = model
+    else:
+        with gzip.open(model, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+    for setting in settings or ():  # "model.NAME=VALUE": a diacritics.model constant
         name, value = setting.split("=")
-        setattr(restore_mod, name, type(getattr(restore_mod, name))(value))
+        if name.startswith("model."):
+            name = name.removeprefix("model.")
+            setattr(model_mod, name, type(getattr(model_mod, name))(value))
+    dev = model_mod.Model(data)
+    restore_mod.load_model = lambda *a, **k: dev  # type: ignore[assignment]
+    for setting in settings or ():  # "NAME=VALUE": a diacritics.restore constant
+        name, value = setting.split("=")
+        if not name.startswith("model."):
+            setattr(restore_mod, name, type(getattr(restore_mod, name))(value))
     restore_mod.set_trigram_pass(True)
 
 
@@ -93,38 +102,76 @@ def compare(truth: str, restored: str, errors: list[tuple[str, str, str, str]]) 
     return ok, total
 
 
-def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--model", type=Path, default=DEV_MODEL)
-    ap.add_argument("--scope", choices=("doc", "all", "page"), default="doc")
-    ap.add_argument("--page-words", type=int, default=0, help="cut documents into pages of about N words")
-    ap.add_argument("--set", action="append", default=[], help="NAME=VALUE: a restore.py constant")
-    ap.add_argument("--errors", type=Path, default=None)
-    args = ap.parse_args(argv)
-    use_model(args.model, args.set)
+def evaluate(scope: str = "doc", page_words: int = 0) -> tuple[int, int, list, dict[str, tuple[int, int]], float]:
+    """Restore the dev documents with the current model: (right, total, errors, per folder
+    (right, total), syllables per CPU second)."""
     import importlib
 
     restore_mod = importlib.import_module("diacritics.restore")
-
+    paths = dev_files()
     docs = dev_documents()
-    if args.page_words or args.scope == "page":
-        docs = [paginate(doc, args.page_words or 300) for doc in docs]
-    if args.scope == "all":
-        docs = ["\n".join(docs)]
+    folders = [p.parent.name for p in paths]
+    if page_words or scope == "page":
+        docs = [paginate(doc, page_words or 300) for doc in docs]
+    if scope == "all":
+        docs, folders = ["\n".join(docs)], ["all"]
     ok = total = 0
     errors: list[tuple[str, str, str, str]] = []
+    by_folder: dict[str, tuple[int, int]] = {}
     start = time.process_time()
-    for doc in docs:
+    for doc, folder in zip(docs, folders, strict=True):
         stripped = "\n".join(strip_marks(line) for line in doc.split("\n"))
-        if args.scope == "page":
+        if scope == "page":
             out = "\f".join(restore_mod.restore(page) for page in stripped.split("\f"))
         else:
             out = restore_mod.restore(stripped)
         a, b = compare(doc, out, errors)
         ok += a
         total += b
-    secs = time.process_time() - start
-    print(f"{' '.join(args.set)} dev {args.scope}: {ok / total:.4%} of {total} syllables, {len(errors)} errors, {total / secs:.0f} syl/s")
+        fa, fb = by_folder.get(folder, (0, 0))
+        by_folder[folder] = (fa + a, fb + b)
+    return ok, total, errors, by_folder, total / (time.process_time() - start)
+
+
+def learning_curve(fractions: list[float], folders: str) -> list[dict]:
+    """Dev accuracy of models built on growing shares of the training words (dev files left
+    out, OCR channel of the shipped model), each share a fixed set of whole documents."""
+    from tools.build_diacritics_model import MODEL_PATH, build, training_files
+    from tools.corpus import CORPUS_DIRS
+
+    chosen = tuple(p for p in CORPUS_DIRS if p.name in folders.split(","))
+    rows = []
+    for fraction in fractions:
+        files = training_files(DEV_PREFIXES, fraction, chosen)
+        words = sum(len(" ".join(clean_markdown(p.read_text(encoding="utf-8"))).split()) for p in files)
+        use_model(build(0, 1, dev_prefixes=DEV_PREFIXES, confusions_from=MODEL_PATH, train_fraction=fraction, folders=chosen))
+        ok, total, errors, by_folder, speed = evaluate()
+        row = {"fraction": fraction, "folders": folders, "files": len(files), "words": words,
+               "accuracy": ok / total, "errors": len(errors),
+               **{f"accuracy_{k}": a / b for k, (a, b) in by_folder.items()}}
+        print(" ".join(f"{k}={v:.4%}" if k.startswith("accuracy") else f"{k}={v}" for k, v in row.items()), flush=True)
+        rows.append(row)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", type=Path, default=DEV_MODEL)
+    ap.add_argument("--scope", choices=("doc", "all", "page"), default="doc")
+    ap.add_argument("--page-words", type=int, default=0, help="cut documents into pages of about N words")
+    ap.add_argument("--set", action="append", default=[], help="NAME=VALUE: a restore.py constant (model.NAME=VALUE: model.py)")
+    ap.add_argument("--errors", type=Path, default=None)
+    ap.add_argument("--curve", default="", help="learning curve: percentages of the training words, e.g. 25,50,75,100")
+    ap.add_argument("--folders", default="legal,legal_extra", help="corpus folders the curve's models are built on")
+    args = ap.parse_args(argv)
+    if args.curve:
+        learning_curve([float(x) / 100 for x in args.curve.split(",")], args.folders)
+        return
+    use_model(args.model, args.set)
+    ok, total, errors, by_folder, speed = evaluate(args.scope, args.page_words)
+    folders = " ".join(f"{k} {a / b:.4%}" for k, (a, b) in by_folder.items())
+    print(f"{' '.join(args.set)} dev {args.scope}: {ok / total:.4%} of {total} syllables, {len(errors)} errors, "
+          f"{speed:.0f} syl/s ({folders})")
     if args.errors:
         args.errors.write_text("".join("\t".join(e) + "\n" for e in errors), encoding="utf-8")
 

@@ -35,13 +35,13 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
-from rapidfuzz import fuzz  # noqa: E402
-from rapidfuzz.distance import Levenshtein  # noqa: E402
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
-from ocr import reader  # noqa: E402
-from ocr._exec import tesseract as tess  # noqa: E402
-from ocr.pdf_source import opened, page_image  # noqa: E402
+from ocr import reader
+from ocr._exec import tesseract as tess
+from ocr.pdf_source import opened, page_image
 
 RESULTS = Path(__file__).resolve().parent / "results" / "ocr.json"
 
@@ -141,7 +141,7 @@ def wrong_cells(truth: list[list[str]], pred: list[list[str]]) -> list[tuple[int
     return out
 
 
-def block_order_truth(info, char_width: float = 6.2, tol: float = 3.0) -> str:  # noqa: ANN001 - PageInfo
+def block_order_truth(info, char_width: float = 6.2, tol: float = 3.0) -> str:  # PageInfo
     """Page truth in block reading order: two-column zones (header, signature) left block, then right.
 
     The generator records every drawn string with its position; its own `truth`
@@ -190,7 +190,7 @@ def _cpu() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
-def load_trueocr():  # noqa: ANN201 - trueocr.TrueOCR or None
+def load_trueocr():  # trueocr.TrueOCR or None
     """TrueOCR with one thread, or None (with the reason) when it is not installed."""
     try:
         import trueocr
@@ -199,7 +199,7 @@ def load_trueocr():  # noqa: ANN201 - trueocr.TrueOCR or None
     return trueocr.load_model(threads=1), f"trueocr {trueocr.__version__}, models from the wheel, 1 thread"
 
 
-def _trueocr_text(model, image: np.ndarray) -> str:  # noqa: ANN001
+def _trueocr_text(model, image: np.ndarray) -> str:
     import cv2
     from PIL import Image
 
@@ -207,7 +207,7 @@ def _trueocr_text(model, image: np.ndarray) -> str:  # noqa: ANN001
                          else Image.fromarray(image)).text
 
 
-def side_by_side(pdf: Path, true_model=None) -> tuple[list, list[str], dict[str, list[float]], list[str]]:  # noqa: ANN001
+def side_by_side(pdf: Path, true_model=None) -> tuple[list, list[str], dict[str, list[float]], list[str]]:
     """Both systems page by page, alternating, so machine load hits them alike.
 
     Ours: each page read as `ocr.read_pdf` reads it (`reader._read_one`, then the
@@ -267,7 +267,7 @@ def build_documents(workdir: Path, qualities: list[str], seed: int) -> dict:
     }
 
 
-def _page_text(page) -> str:  # noqa: ANN001 - schema Page
+def _page_text(page) -> str:  # schema Page
     """What the page says, page number included (the truth has it, plain tesseract reads it)."""
     return "\n".join(t for t in (page.header_text, page.text) if t)
 

@@ -7,6 +7,7 @@ import gzip
 import json
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -41,14 +42,23 @@ class Model:
         self.size = len(self.vocab)
         self.index = {w: i for i, w in enumerate(self.vocab)}
         self.bos, self.eos, self.num = 0, 1, 2
-        counts: list[int] = data["unigram"]
-        V = self.size
+        self.counts: list[int] = data["unigram"]
+        self._bigram_layer(data["bigram"])
+        self._trigram_layer(data.get("trigram", ()))
+        self._add_unknown()
+        self._case_counts(data)
+        self._base_index()
+        self._confusions(data["confusion"])
+        self.caps_title = frozenset(data.get("caps_title", ()))
 
+    def _bigram_layer(self, bigrams: Iterable[Sequence[int]]) -> None:
+        """Continuation unigram, back-off weights and `preceding[b] = {a: log P(b | a)}`."""
+        V, counts = self.size, self.counts
         out_total = [0] * V
         out_disc = [0.0] * V  # discount mass taken from each context's seen pairs
         in_types = [0] * V
         d_bi = _discounts(DISCOUNT)
-        for a, b, n in data["bigram"]:
+        for a, b, n in bigrams:
             out_total[a] += n
             out_disc[a] += d_bi[min(n, 3)]
             in_types[b] += 1
@@ -64,46 +74,56 @@ class Model:
         # preceding[b] = {a: log P(b | a)} for every seen pair: the decoder intersects it with the
         # previous column, so it only touches pairs that exist (see restore._viterbi).
         preceding: list[dict[int, float]] = [{} for _ in range(V)]
-        for a, b, n in data["bigram"]:
+        for a, b, n in bigrams:
             p = (n - d_bi[min(n, 3)]) / out_total[a] + math.exp(self.backoff[a]) * uni_p[b]
             preceding[b][a] = math.log(p)
         self.preceding = preceding
 
-        # Trigram layer, interpolated the same way on top of the bigram: following[a*M+b][c] is
-        # the full log P(c | a, b) of a seen triple, tri_backoff[a*M+b] the weight otherwise.
-        self.key_base = M = V + 1  # context keys a*M+b; M > every id, the unknown-token id included
+    def _trigram_layer(self, trigrams: Iterable[Sequence[int]]) -> None:
+        """Trigram layer, interpolated the same way on top of the bigram: following[a*M+b][c] is
+        the full log P(c | a, b) of a seen triple, tri_backoff[a*M+b] the weight otherwise."""
+        self.key_base = M = self.size + 1  # context keys a*M+b; M > every id, the unknown-token id included
         ctx_total: dict[int, int] = defaultdict(int)
         ctx_disc: dict[int, float] = defaultdict(float)
         d_tri = _discounts(TRI_DISCOUNT)
-        for a, b, _c, n in data.get("trigram", ()):
+        for a, b, _c, n in trigrams:
             ctx_total[a * M + b] += n
             ctx_disc[a * M + b] += d_tri[min(n, 3)]
         self.tri_backoff = {k: math.log(ctx_disc[k] / t) for k, t in ctx_total.items()}
         following: dict[int, dict[int, float]] = defaultdict(dict)
-        for a, b, c, n in data.get("trigram", ()):
+        for a, b, c, n in trigrams:
             k = a * M + b
-            lower = math.exp(preceding[c].get(b, self.backoff[b] + self.unigram[c]))
+            lower = math.exp(self.preceding[c].get(b, self.backoff[b] + self.unigram[c]))
             following[k][c] = math.log((n - d_tri[min(n, 3)]) / ctx_total[k] + math.exp(self.tri_backoff[k]) * lower)
         self.following = dict(following)
 
-        self.counts = counts
-        # One id past the lexicon stands for "keep the unknown token as it is": a rare word in
-        # any context, so the decoder keeps names and codes unless a repair reads much better.
-        self.unk = V
+    def _add_unknown(self) -> None:
+        """One id past the lexicon stands for "keep the unknown token as it is": a rare word in
+        any context, so the decoder keeps names and codes unless a repair reads much better."""
+        self.unk = self.size
         self.vocab.append(UNK)
         self.unigram.append(math.log(UNK_PROB))
         self.backoff.append(0.0)
         self.preceding.append({})
         self.counts.append(0)
+
+    def _case_counts(self, data: dict) -> None:
+        """Title-case counts and rates, inside a sentence and after a capitalised word (names)."""
+        V = self.size
         self.title_counts: list[int] = data.get("title", [0] * V) + [0]
         # How often each form occurs inside a sentence, where its Title-case count was taken
         # (older models counted every position: fall back to the plain counts).
-        self.mid_counts: list[int] = data["mid"] + [0] if "mid" in data else list(counts)
+        self.mid_counts: list[int] = data["mid"] + [0] if "mid" in data else list(self.counts)
         self.title_rate = sum(self.title_counts) / max(1, sum(self.mid_counts))
         # ... and after a capitalised word (inside names); older models: the same counts
         self.title_counts_t: list[int] = data.get("title_after_title", self.title_counts[:-1]) + [0]
         self.mid_counts_t: list[int] = data.get("mid_after_title", self.mid_counts[:-1]) + [0]
         self.title_rate_t = sum(self.title_counts_t) / max(1, sum(self.mid_counts_t))
+
+    def _base_index(self) -> None:
+        """Forms grouped by their letters without marks (`by_base`, most frequent first) and each
+        id's group number (`base_id`; -1 for <s>, <num>, <unk>, ...)."""
+        counts = self.counts
         by_base: dict[str, list[int]] = defaultdict(list)
         for i, w in enumerate(self.vocab[3:], start=3):
             by_base[strip_marks(w)].append(i)
@@ -111,23 +131,22 @@ class Model:
             ids.sort(key=lambda i: -counts[i])
         self.by_base = dict(by_base)
         self.bases = sorted(self.by_base)  # for fuzzy look-up of OCR-garbled letters
-        # base_id[lm id] -> number of its letters (marks stripped); -1 for <s>, <num>, <unk>, ...
         self.base_id: list[int] = [-1] * len(self.counts)
         for b, ids in enumerate(self.by_base.values()):
             for i in ids:
                 self.base_id[i] = b
 
-        # confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen.
+    def _confusions(self, rows: Iterable[Sequence]) -> None:
+        """confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen."""
         confusion: dict[str, list[str]] = defaultdict(list)
         self.ocr_seen: dict[str, int] = {}
         self.ocr_pairs: dict[tuple[str, str], int] = {}
-        for obs, true, n, seen in data["confusion"]:
+        for obs, true, n, seen in rows:
             form = self.vocab[true]
             confusion[obs].append(form)
             self.ocr_seen[form] = seen
             self.ocr_pairs[(obs, form)] = n
         self.confusion = dict(confusion)
-        self.caps_title = frozenset(data.get("caps_title", ()))
 
 
 def build_model_object(path: str = str(MODEL_PATH)) -> Model:

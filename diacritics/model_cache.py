@@ -3,12 +3,12 @@
 Building the integer-id view of `vi_model.json.gz` (log-probabilities of 90k pairs and 170k
 triples, the base-letter index) is pure-Python work that cost about 1.0 s of CPU per run,
 measured, most of an ingest's start-up; unpickling the built object costs about 0.1 s.  The
-shipped JSON stays the model of record (reviewable, byte-reproducible by build_model.py); the
+shipped JSON stays the model of record (reviewable, byte-reproducible by `python -m tools.build_diacritics_model`); the
 pickle is only a derived artefact in the user's cache directory, never in the repository.
 
 The key covers everything the built object depends on: the model file's bytes and the source
-of the modules that turn it into a `Model` (model.py with its constants, text.py's
-`strip_marks`), plus the Python version (pickles of one interpreter are not promised to
+of the modules that turn it into a `Model` (model.py with its constants, text.py and the
+`strip_marks` of `schema/vntext.py`), plus the Python version (pickles of one interpreter are not promised to
 another).  Any failure to read or write the cache only costs the build: a read-only home, a
 full disk or a truncated file never stops restoration.
 """
@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-#: Modules whose source decides what a built model holds.
-_BUILD_SOURCES = ("model.py", "text.py")
+#: Modules whose source decides what a built model holds (relative to the repository's packages).
+_BUILD_SOURCES = ("diacritics/model.py", "diacritics/text.py", "schema/vntext.py")
 
 
 def cache_dir() -> Path:
@@ -46,7 +46,7 @@ def cache_key(model_path: Path) -> str:
     """Hash of the model file, the build code and the interpreter version."""
     h = hashlib.sha256()
     h.update(model_path.read_bytes())
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     for name in _BUILD_SOURCES:
         h.update(name.encode())
         h.update((here / name).read_bytes())
@@ -72,7 +72,7 @@ def cached_build(model_path: Path, build: Callable[[], T], cls: type[T]) -> T:
         log.debug("model cache %s holds %s, rebuilding", target, type(obj).__name__)
     except FileNotFoundError:
         pass
-    except Exception as exc:  # noqa: BLE001 - a damaged cache file is rebuilt, whatever the damage
+    except Exception as exc:  # a damaged cache file is rebuilt, whatever the damage
         log.debug("model cache %s unreadable (%s), rebuilding", target, exc)
     obj = build()
     _write(target, obj)

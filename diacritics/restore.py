@@ -175,9 +175,10 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
         forms.append(obs)
     variants = _variants(model, strip_marks(obs)) if is_word(obs) else []
     forms.extend(variants)
-    if mode != STRIPPED or not SYLLABLE_SHAPE.match(obs):
+    if mode != STRIPPED or not (SYLLABLE_SHAPE.match(obs) or caps):
         # A page typed without marks has no OCR look-alikes; only letters that are no
-        # Vietnamese syllable at all ("s6", "ctia") are read through the confusion table there.
+        # Vietnamese syllable at all ("s6", "ctia") are read through the confusion table there,
+        # and never a word in capitals: that is an abbreviation ("TT", "SV"), not a garble.
         forms.extend(model.confusion.get(obs, ()))
     out: dict[int, float] = {}
     for form in forms:
@@ -194,6 +195,9 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
                 out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P) + _case_score(model, lm_id, shape)
         if obs not in index and out:
             out[model.unk] = CHANNEL_WEIGHT * math.log(KEEP_UNKNOWN_P)
+    elif mode == STRIPPED and obs not in index and out and not has_marks(obs):
+        # Only look-alikes from the confusion table: the token may be a code that is right as it is.
+        out[model.unk] = CHANNEL_WEIGHT * math.log(KEEP_UNKNOWN_P)
     return tuple(out.items())
 
 
@@ -513,6 +517,10 @@ class _Page:
         self.parts, self.mode, self.runs, self.paths = parts, mode, runs, paths
 
     def write(self, model: Model) -> str:
+        return "".join(self.fill(model))
+
+    def fill(self, model: Model) -> list[str]:
+        """The page's parts with the decoded forms written in (changes `parts`)."""
         parts = self.parts
         glue = self.mode == OCR
 
@@ -528,7 +536,7 @@ class _Page:
                 parts[run[offset]] = fix_case(run[offset], form)
         if self.mode != CLEAN:
             _fix_item_letters(parts)
-        return "".join(parts)
+        return parts
 
 
 #: Document cache (two-pass decoding): weight of the bonus a candidate gets for the share of
@@ -602,7 +610,45 @@ class DocCache:
                         page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo)
         if STYLE_ENABLED:
             _unify_tone_style([p for p in self.pages if p.mode == STRIPPED], model)
-        return [page.write(model) for page in self.pages]
+        filled = [page.fill(model) for page in self.pages]
+        if ACRONYMS_ENABLED:
+            _spell_defined_acronyms([parts for parts, page in zip(filled, self.pages, strict=True) if page.mode == STRIPPED])
+        return ["".join(parts) for parts in filled]
+
+
+ACRONYMS_ENABLED = True
+_ACRONYM_OPEN = re.compile(r"\(\s*$")
+
+
+def _spell_defined_acronyms(pages: list[list[str]]) -> None:
+    """An abbreviation in capitals defined in the text ("Văn phòng Đăng ký đất đai (DKDD)") is
+    spelled with the initials of the words it stands for, as restored ("ĐKĐĐ"), wherever it
+    occurs in the call: input without marks has lost the bar of its Đ, and most abbreviations
+    of one document are in no lexicon.  Only D -> Đ ever changes.  Changes `pages`."""
+    spelled: dict[str, str] = {}
+    for parts in pages:
+        for i in range(3, len(parts) - 1, 2):
+            token = parts[i]
+            if not ("D" in token and token.isupper() and token.isascii() and token.isalpha() and len(token) > 1):
+                continue
+            if not (_ACRONYM_OPEN.search(parts[i - 1]) and parts[i + 1].lstrip().startswith(")")):
+                continue
+            k = len(token)
+            first = i - 2 * k
+            if first < 1 or any(not parts[j].isalpha() or not parts[j + 1].isspace() for j in range(first, i - 2, 2)):
+                continue
+            initials = "".join(parts[j][0] for j in range(first, i, 2)).upper()
+            if strip_marks(initials) == token:
+                form = "".join("Đ" if a == "Đ" else t for t, a in zip(token, initials, strict=True))
+                if form != token:
+                    spelled[token] = form
+    if not spelled:
+        return
+    for parts in pages:
+        for i in range(1, len(parts), 2):
+            form = spelled.get(parts[i])
+            if form is not None:
+                parts[i] = form
 
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"

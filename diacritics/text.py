@@ -8,8 +8,9 @@ after decoding, so "KE HOACH" and "Ke hoach" share statistics with "ke hoach".
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from schema import vntext
 
 #: A token is a run of word characters plus the symbols English OCR substitutes for marked
 #: letters ("S&" for "Sở", "S¢" for "Sở").
@@ -23,12 +24,9 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _ALL_LETTERS = re.compile(r"^[^\W\d_]+$")
 
 
-@lru_cache(maxsize=200_000)
-def strip_marks(word: str) -> str:
-    """Remove Vietnamese tone and vowel marks and map đ to d ("Điều" -> "Dieu")."""
-    decomposed = unicodedata.normalize("NFD", word)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.replace("đ", "d").replace("Đ", "D")
+strip_marks = lru_cache(maxsize=200_000)(vntext.strip_marks)
+"""`schema.vntext.strip_marks` ("Điều" -> "Dieu"), cached: the restorer strips every candidate
+form of every token several times per page."""
 
 
 def has_marks(word: str) -> bool:

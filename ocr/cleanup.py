@@ -345,19 +345,13 @@ def _open_lines(mask: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
     return horiz, vert
 
 
-def ruling_masks(grey: np.ndarray, min_len_px: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(horizontal, vertical) ruling-line masks, 255 on line pixels.
-
-    Opening with a long thin kernel keeps only straight strokes far longer than any letter.
-    """
-    return _open_lines(_ink_for_lines(grey), min_len_px or max(grey.shape[1] // 30, 40))
-
-
 def ruling_masks_lazy(
     grey: np.ndarray, short_len_px: int
 ) -> tuple[tuple[np.ndarray, np.ndarray], Callable[[], tuple[np.ndarray, np.ndarray]]]:
-    """Long-stroke ruling masks now, the short-stroke ones only if asked (pages with a grid).
+    """(horizontal, vertical) ruling-line masks (255 on line pixels) now, the short-stroke ones
+    only if asked (pages with a grid).
 
+    Opening with a long thin kernel keeps only straight strokes far longer than any letter.
     Same threshold for both; the two extra full-page openings were a third of the
     clean-up's morphology time on the many pages that have no table at all.
     """

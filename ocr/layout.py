@@ -110,7 +110,11 @@ def group_rows(segments: list[Segment]) -> list[list[Segment]]:
 
 
 def reading_order(segments: list[Segment]) -> list[tuple[int, Segment]]:
-    """(block number, segment) in reading order; two-column zones read left then right."""
+    """(block number, segment) in reading order; two-column zones read left then right.
+
+    Every step consumes at least one row (a row whose own segments straddle the
+    split is read as a plain row), so the walk ends after at most len(rows) steps.
+    """
     rows = group_rows(segments)
     splits = [
         (left.x1 + right.x0) / 2
@@ -122,28 +126,34 @@ def reading_order(segments: list[Segment]) -> list[tuple[int, Segment]]:
     out: list[tuple[int, Segment]] = []
     block = 0
     i = 0
-    while i < len(rows):
-        row = rows[i]
-        split = _row_split(row, splits)
-        if split is None:
-            for seg in row:
-                out.append((block, seg))
+    for _ in range(len(rows)):  # bounded: each step consumes >= 1 row
+        if i >= len(rows):
+            break
+        split = _row_split(rows[i], splits)
+        j = _zone_end(rows, i, split) if split is not None else i
+        if split is None or j == i:
+            out += [(block, seg) for seg in rows[i]]
             i += 1
             continue
-        # Grow a two-column zone over the following rows that stay on one side of the split.
-        j = i
-        while j < len(rows) and all(s.x1 < split or s.x0 > split for s in rows[j]):
-            j += 1
         zone = [s for r in rows[i:j] for s in r]
         block += 1
-        for seg in sorted((s for s in zone if s.x1 < split), key=lambda s: s.y0):
-            out.append((block, seg))
+        out += [(block, seg) for seg in sorted((s for s in zone if s.x1 < split), key=lambda s: s.y0)]
         block += 1
-        for seg in sorted((s for s in zone if s.x0 > split), key=lambda s: s.y0):
-            out.append((block, seg))
+        out += [(block, seg) for seg in sorted((s for s in zone if s.x0 > split), key=lambda s: s.y0)]
         block += 1
         i = j
     return out
+
+
+def _zone_end(rows: list[list[Segment]], i: int, split: float) -> int:
+    """End (exclusive) of the two-column zone from row `i`: rows whose segments all stay on one side of `split`.
+
+    Returns `i` when row `i` itself has a segment straddling the split.
+    """
+    j = i
+    while j < len(rows) and all(s.x1 < split or s.x0 > split for s in rows[j]):
+        j += 1
+    return j
 
 
 def _row_split(row: list[Segment], splits: list[float]) -> float | None:

@@ -73,7 +73,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).replace(HOOK, ACUTE))
 
 
-def char_box(word, i: int) -> tuple[int, int, int, int]:  # noqa: ANN001 - TessWord
+def char_box(word, i: int) -> tuple[int, int, int, int]:  # word: TessWord
     """Character `i`'s box, trimmed to the gap its neighbours leave when tesseract's box overlaps them.
 
     LSTM character boxes are rough: about one in four spans a neighbour too ("ộ" of "Nội" from
@@ -92,7 +92,7 @@ def char_box(word, i: int) -> tuple[int, int, int, int]:  # noqa: ANN001 - TessW
 _CIRCUMFLEX = "\u0302"
 
 
-def features(image: np.ndarray, word, i: int) -> np.ndarray | None:  # noqa: ANN001 - TessWord
+def features(image: np.ndarray, word, i: int) -> np.ndarray | None:  # word: TessWord
     """The mark zone above character `i` of `word`, and two facts about the letter as tesseract read it.
 
     The crop: the character's columns (`char_box`) and a fifth of the word height to the right (the
@@ -132,7 +132,7 @@ class MarkModel:
         self.roots, self.baseline = roots.astype(np.int32), float(baseline)
 
     @classmethod
-    def from_sklearn(cls, clf) -> MarkModel:  # noqa: ANN001 - a fitted binary HistGradientBoostingClassifier
+    def from_sklearn(cls, clf) -> MarkModel:  # a fitted binary HistGradientBoostingClassifier
         parts = {k: [] for k in ("feature", "threshold", "left", "right", "leaf", "value")}
         roots, offset = [], 0
         for (tree,) in clf._predictors:
@@ -157,10 +157,11 @@ class MarkModel:
         return cls(d["feature"], d["threshold"], d["left"], d["right"], d["leaf"], d["value"], d["roots"],
                    float(d["baseline"]))
 
-    def save(self, path: Path) -> None:
-        np.savez_compressed(path, feature=self.feature.astype(np.int16), threshold=self.threshold,
-                            left=self.left, right=self.right, leaf=self.leaf, value=self.value,
-                            roots=self.roots, baseline=np.array(self.baseline))
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays `load` reads back, by name (the builder writes them, `tools.reproducible.write_npz`)."""
+        return {"feature": self.feature.astype(np.int16), "threshold": self.threshold, "left": self.left,
+                "right": self.right, "leaf": self.leaf, "value": self.value, "roots": self.roots,
+                "baseline": np.array(self.baseline)}
 
     def p_hook(self, x: np.ndarray) -> np.ndarray:
         """P(hook) of each row of `x`: all trees walked together, one level per step."""
@@ -190,7 +191,7 @@ def applies(dpi: float) -> bool:
     return 0 < dpi < LOW_DPI and model() is not None
 
 
-def candidates(word) -> list[int]:  # noqa: ANN001 - TessWord
+def candidates(word) -> list[int]:  # word: TessWord
     """Indexes of the word's characters read with an acute or a hook, when its character boxes line up.
 
     (The build script labels both; `check_words` only ever looks again at the acutes.)

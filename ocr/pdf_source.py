@@ -57,7 +57,7 @@ def _verdict_of_pdfminer(path: Path) -> str | None:
     try:
         with pdfplumber.open(path) as pdf:
             return "no pages" if len(pdf.pages) == 0 else None
-    except Exception as exc:  # noqa: BLE001 - any parse failure means "no verdict"
+    except Exception as exc:  # any parse failure means "no verdict"
         # pdfplumber wraps pdfminer's exception as its first argument
         wrapped = (exc, *exc.args)
         return "encrypted" if any(isinstance(e, PDFPasswordIncorrect | PDFEncryptionError) for e in wrapped) else None

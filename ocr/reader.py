@@ -62,7 +62,7 @@ def _finish(page: Page, previous_first: str | None) -> Page:
     )
 
 
-def _read_one(doc, plumber, page_no: int, engine_name: str) -> Page:  # noqa: ANN001
+def _read_one(doc, plumber, page_no: int, engine_name: str) -> Page:
     """`plumber` (pdfplumber document or `LazyPlumber`) is only touched for pages pdfium cannot read alone."""
     pdf_page = doc[page_no - 1]
     try:
@@ -133,7 +133,7 @@ def read_pdf(path: str | Path, pages: list[int] | str | None = None, engine: str
             yield from stitch_stream(_pages(doc, plumber, wanted, engine))
 
 
-def _pages(doc, plumber, wanted: list[int], engine: str) -> Iterator[Page]:  # noqa: ANN001
+def _pages(doc, plumber, wanted: list[int], engine: str) -> Iterator[Page]:
     previous_first: str | None = None
     for page_no in wanted:
         page = _read_one(doc, plumber, page_no, engine)

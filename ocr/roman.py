@@ -26,8 +26,9 @@ import numpy as np
 
 from ocr import numbering
 from ocr.engines import OcrEngine
+from schema.vntext import ROMAN_LETTERS, ROMAN_LOOKALIKES
 
-_LOOKALIKE = "IVXLHl1|!"
+_LOOKALIKE = re.escape(ROMAN_LETTERS + ROMAN_LOOKALIKES)
 _SUSPECT = re.compile(rf"^([{_LOOKALIKE}]+(?:[-–][{_LOOKALIKE}]+)?)((?:/\d{{2,4}})?[_.,;:)]*)$")
 _ROMAN_ONE = r"(?=[IVXL])L?X{0,3}(?:IX|IV|V?I{0,3})"
 _ROMAN = re.compile(rf"^(?:{_ROMAN_ONE})(?:[-–](?:{_ROMAN_ONE}))?$")
@@ -42,7 +43,7 @@ def suspect(text: str) -> bool:
     if not m:
         return False
     numeral, tail = m.groups()
-    return any(ch in "IVXLHl|!" for ch in numeral) or tail.startswith("/")
+    return any(ch in ROMAN_LETTERS + ROMAN_LOOKALIKES and not ch.isdigit() for ch in numeral) or tail.startswith("/")
 
 
 def _valid(numeral: str) -> bool:

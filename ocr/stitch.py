@@ -55,13 +55,28 @@ def _is_repeated_header(prev: Table, nxt: Table) -> bool:
     return bool(head.strip()) and fuzz.ratio(head.lower(), first.lower()) >= 80
 
 
-def _is_split_row(nxt: Table, row: int) -> bool:
-    """A continued row: its number cell is empty but other cells have text."""
-    cells = [c for c in nxt.cells if c.row == row]
-    first = [c for c in cells if c.col == 0]
-    if not first or first[0].col_span > 1 or first[0].text.strip():
+def _is_split_row(prev: Table, nxt: Table, row: int) -> bool:
+    """A row continued from the previous page: its number cell is empty, other cells have text, and it
+    reads as the rest of a cut row -- a column the last row filled is empty here (its short cells ended
+    on the first page), or its first text starts in lower case (mid-sentence).
+
+    A row without a number that is complete (every column the row above filled has text again, upper
+    case start) is a sub-row of its own that happens to open the page, not a half.
+    """
+    cells = {c.col: c for c in nxt.cells if c.row == row}
+    first = cells.get(0)
+    if first is None or first.col_span > 1 or first.text.strip():
         return False
-    return any(c.text.strip() for c in cells if c.col > 0)
+    texts = {col: c.text.strip() for col, c in cells.items() if col > 0}
+    if not any(texts.values()):
+        return False
+    last = prev.n_rows - 1
+    above = {c.col for c in prev.cells if c.row == last and c.row_span == 1 and c.col_span == 1 and c.col > 0
+             and c.text.strip()}  # the last row's own cells (a merged "Mục tiêu" cell above it is not)
+    if any(not texts.get(col) for col in above):
+        return True
+    opening = next((texts[col] for col in sorted(texts) if texts[col]), "")
+    return opening[:1].islower()
 
 
 def stitch(prev: Table, nxt: Table) -> Table:
@@ -71,7 +86,7 @@ def stitch(prev: Table, nxt: Table) -> Table:
     row_pages = list(prev.row_pages) or [prev.page] * prev.n_rows
     n_rows = prev.n_rows
     nxt_page = nxt.row_pages[0] if nxt.row_pages else nxt.page
-    join_first = skip < nxt.n_rows and n_rows > prev.header_rows and _is_split_row(nxt, skip)
+    join_first = skip < nxt.n_rows and n_rows > prev.header_rows and _is_split_row(prev, nxt, skip)
     if join_first:
         last = n_rows - 1
         by_col = {c.col: c for c in cells if c.row <= last < c.row + c.row_span}

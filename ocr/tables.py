@@ -303,7 +303,7 @@ def read_cells(clean: np.ndarray, grid: Grid, engine: OcrEngine, dpi: int = 300,
     numbered = _numbering_cells(grid)
     cells = []
     for cell in grid.cells:
-        words = [w for w in found.get((cell.row, cell.col), []) if not _debris(w)]
+        words = [w for w in found.get((cell.row, cell.col), []) if not _debris(w, id(cell) in numbered)]
         text = numbering.join_words([w.text for w in sorted(words, key=lambda w: w.left)]) if id(cell) in numbered \
             else _join_words(words)
         cells.append(
@@ -326,7 +326,7 @@ def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: lis
 
     Numbering-column cells are skipped: their glyphs were spread before the first reading.
     """
-    def in_numbering(w) -> bool:  # noqa: ANN001
+    def in_numbering(w) -> bool:
         cx, cy = (w.left + w.right) / 2 / scale, (w.top + w.bottom) / 2 / scale
         return any(top - _ROW_GAP / 2 <= cy < bottom + _ROW_GAP / 2 and x0 - _COL_GAP / 2 <= cx < x1 + _COL_GAP / 2
                    for top, bottom, x0, x1, cell in boxes if cell.col == 0)
@@ -344,8 +344,14 @@ def _numerals_reread(engine: OcrEngine, big: np.ndarray, words: list, boxes: lis
     return out
 
 
-def _debris(word) -> bool:  # noqa: ANN001 - TessWord
-    """A low-confidence 'word' without a letter or digit: seal or ruling-line leftovers, not text."""
+def _debris(word, numbering_cell: bool = False) -> bool:  # word: TessWord
+    """A low-confidence 'word' without a letter or digit: seal or ruling-line leftovers, not text.
+
+    In a numbering cell a lone dot is the label's own ("2.1"): the glyphs were spread apart
+    (`ocr.numbering`), so the dot stands alone and tesseract is unsure of it at 200 dpi.
+    """
+    if numbering_cell and word.text.strip() == ".":
+        return False
     return word.conf < 80 and not any(ch.isalnum() for ch in word.text)
 
 

@@ -35,19 +35,12 @@ from pdfplumber.utils import extract_text, extract_words, line_to_edge, rect_to_
 
 from ocr import layout
 from schema.document import Cell, Line, Page, Table
+from schema.vntext import is_latin_letter
 
 MIN_CHARS = 25
 """Fewer visible characters than this: no text layer worth using (a scan, or a blank page)."""
 
-_VIET_EXTRA = set("ăâđêôơưĂÂĐÊÔƠƯ")
 _CID = re.compile(r"\(cid:\d+\)")
-
-
-def _is_vietnamese_letter(ch: str) -> bool:
-    base = unicodedata.normalize("NFD", ch)[0]
-    return ch.isascii() or ch in _VIET_EXTRA or (base.isascii() and base.isalpha()) or (
-        unicodedata.normalize("NFD", ch)[0] in _VIET_EXTRA
-    )
 
 
 def text_layer_problem(text: str) -> str | None:
@@ -68,7 +61,7 @@ def text_layer_problem(text: str) -> str | None:
         return "garbage characters"
     letters = [ch for ch in visible if ch.isalpha()]
     non_ascii = [ch for ch in letters if not ch.isascii()]
-    foreign = [ch for ch in non_ascii if not _is_vietnamese_letter(ch)]
+    foreign = [ch for ch in non_ascii if not is_latin_letter(ch)]
     symbols = [ch for ch in visible if not ch.isascii() and not ch.isalpha() and ch not in "–—“”‘’…•"]
     if len(foreign) + len(symbols) > 0.03 * len(visible):
         return "legacy font encoding"
@@ -102,7 +95,7 @@ def _index(positions: list[float], v: float, tol: float = 2.0) -> int:
     return min(range(len(positions)), key=lambda i: abs(positions[i] - v))
 
 
-def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Table | None:  # noqa: ANN001
+def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Table | None:
     """pdfplumber table -> Table, spans derived from cell boxes against the grid lines.
 
     `chars`: the page's characters when `found` was made from pdfium's view of the page.
@@ -146,7 +139,7 @@ def _table(found, page_no: int, chars: list[dict[str, Any]] | None = None) -> Ta
     )
 
 
-def read_text_layer(page, page_no: int) -> tuple[Page | None, str | None]:  # noqa: ANN001
+def read_text_layer(page, page_no: int) -> tuple[Page | None, str | None]:
     """(Page, None) when the text layer is usable, else (None, reason). `page`: a pdfplumber page."""
     problem = text_layer_problem(page.extract_text() or "")
     if problem:
@@ -352,7 +345,7 @@ def _chars(page: pdfium.PdfPage, text_objects: dict[int, tuple[float, float]], h
         textpage.close()
 
 
-def _cell_texts(found, chars: list[dict[str, Any]]) -> list[list[str | None]]:  # noqa: ANN001
+def _cell_texts(found, chars: list[dict[str, Any]]) -> list[list[str | None]]:
     """`pdfplumber.table.Table.extract()` (same rule: a character belongs to the box its centre is in),
     with the centres computed once instead of once per row and per cell."""
     if not chars:

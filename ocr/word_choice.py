@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import gzip
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+
+from schema.vntext import deaccent, nfc
 
 LEXICON = Path(__file__).resolve().parent / "syllable_pairs.tsv.gz"
 LETTER_CONF = 40.0
@@ -91,7 +92,7 @@ def applies() -> bool:
 
 @lru_cache(maxsize=4096)
 def _base(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)).lower()
+    return deaccent(ch).lower()
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ class _Parts:
 
     @property
     def syllable(self) -> str | None:
-        low = unicodedata.normalize("NFC", self.core).lower()
+        low = nfc(self.core).lower()
         return low if low.isalpha() else None
 
 
@@ -120,7 +121,7 @@ def _parts(text: str) -> _Parts:
     return _Parts(text[: len(text) - len(rest)], core, rest[len(core):])
 
 
-def candidates(word) -> list[str]:  # noqa: ANN001 - TessWord
+def candidates(word) -> list[str]:  # word: TessWord
     """The word's other readings: one character replaced by one of tesseract's alternatives for it."""
     syms = word.symbols
     if not word.choices or len(word.choices) != len(word.text) or "".join(t for t, _ in syms) != word.text:
@@ -158,14 +159,14 @@ def _neighbours(words: list, k: int) -> tuple[str | None, str | None]:
     return left, right
 
 
-def _same_phrase(a, b) -> bool:  # noqa: ANN001 - TessWord
+def _same_phrase(a, b) -> bool:  # a, b: TessWord
     """`b` follows `a` on the same printed line, a word space away."""
     if (a.block, a.par, a.line) != (b.block, b.par, b.line):
         return False
     return 0 <= b.left - a.right <= MAX_GAP * max(a.height, b.height, 1)
 
 
-def choose(word, left: str | None, right: str | None, lex: Lexicon):  # noqa: ANN001, ANN201 - TessWord
+def choose(word, left: str | None, right: str | None, lex: Lexicon):  # word: TessWord
     """`word`, or the candidate its neighbours and the corpus make clear (rules in the module doc)."""
     syl = _Parts.of(word.text).syllable
     if syl is None:

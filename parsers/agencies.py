@@ -24,6 +24,7 @@ from rapidfuzz import fuzz, process
 
 from parsers.text import fold, nfc
 from schema.records import AgencyRow
+from schema.vntext import HeadUse, agency_heads, letters_for_digits
 
 _GAZETTEER = Path(__file__).with_name("data") / "agencies.tsv"
 _MAX_SPAN = 6
@@ -31,22 +32,15 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PAREN = re.compile(r"\([^)]*\)?")
 _OCR_AMP = re.compile(r"(?<=\b[A-Za-z])[&@¢](?=\s)|(?<=\bS[a-z])[&@¢](?=\s)")
 _MIXED = re.compile(r"\b(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]+\b")
-_DIGIT_AS_LETTER = str.maketrans("0136", "oiao")
 """OCR reads "ở" in "Sở" as "&" or "@" ("S& Noi vu"); elsewhere "&" means "và" ("HĐND&UBND")."""
-_HEAD_SPLIT = re.compile(
-    r"\s(?=(?:Các|Sở|UBND|Phòng|Văn phòng|Trung tâm|Cục|Chi cục|Công an|Báo|Đài|Bưu điện|Kho bạc)\s)"
-)
+_HEAD_SPLIT = re.compile(r"\s(?=(?:" + "|".join(agency_heads(HeadUse.SPLIT, printed=True)) + r")\s)")
 
-HEAD_WORDS = (
-    "so", "phong", "ban", "ubnd", "uy ban", "van phong", "trung tam", "cuc", "chi cuc", "cong an",
-    "bao", "dai", "truong", "buu dien", "ngan hang", "kho bac", "bao hiem", "hoi", "lien doan",
-    "co quan", "don vi", "cac", "thanh tra", "bo", "tinh doan", "huyen doan", "doan", "hdnd",
-    "cong chuc", "bo phan", "vien thong", "chu tich", "to", "hoi dong", "vien", "benh vien",
-)
+HEAD_WORDS = agency_heads()
 _HEAD = re.compile(r"^(?:" + "|".join(sorted((h.replace(" ", r"\s") for h in HEAD_WORDS), key=len, reverse=True)) + r")\b")
 _AND_HEAD = re.compile(
-    r"\s+(?:và|va|vả|vá)\s+(?=(?:các|cac|c\S{1,2}c|sở|so|s\S?[&@¢]|sớ|phòng|phong|ubnd|ủy|uy|văn phòng|van phong|"
-    r"trung tâm|trung tam|báo|bao|đài|dai|cục|cuc|công an|cong an)\b)",
+    r"\s+(?:và|va|vả|vá)\s+(?=(?:c\S{1,2}c|s\S?[&@¢]|sớ|"
+    + "|".join(sorted({f for h in agency_heads(HeadUse.AFTER_AND, printed=True) for f in (h.lower(), fold(h))}))
+    + r")\b)",
     re.IGNORECASE,
 )
 
@@ -55,7 +49,7 @@ def key(text: str) -> str:
     """Folded, punctuation-free form used for all agency matching ("&" reads as "và")."""
     text = _OCR_AMP.sub("o", text)
     folded = fold(text.replace("&", " và ").replace("@", "o").replace("¢", "o"))
-    folded = _MIXED.sub(lambda m: m.group(0).translate(_DIGIT_AS_LETTER), folded)
+    folded = _MIXED.sub(lambda m: letters_for_digits(m.group(0)), folded)
     return _NON_ALNUM.sub(" ", folded).strip()
 
 
@@ -76,6 +70,8 @@ class Gazetteer:
 
     by_key: dict[str, GazetteerEntry]
     keys: list[str] = field(default_factory=list)
+    by_compact: dict[str, GazetteerEntry] = field(default_factory=dict)
+    """Keys without spaces: OCR glues the words of short cells ("SởNộivụ")."""
 
     def lookup(self, text: str, joined: bool = False) -> tuple[GazetteerEntry | None, float]:
         """Best entry for a span and its score (0-100); short keys (abbreviations) must match exactly.
@@ -88,6 +84,9 @@ class Gazetteer:
             return None, 0.0
         if k in self.by_key:
             return self.by_key[k], 100.0
+        compact = k.replace(" ", "")
+        if compact in self.by_compact:
+            return self.by_compact[compact], 99.0
         if len(k) < 8:
             return None, 0.0
         cutoff = 82.0 if joined else (80.0 if len(k) < 16 else 84.0)
@@ -112,7 +111,10 @@ def gazetteer() -> Gazetteer:
             k = key(alias)
             if k and k not in by_key:
                 by_key[k] = entry
-    return Gazetteer(by_key=by_key, keys=list(by_key))
+    compact: dict[str, GazetteerEntry] = {}
+    for k, entry in by_key.items():
+        compact.setdefault(k.replace(" ", ""), entry)
+    return Gazetteer(by_key=by_key, keys=list(by_key), by_compact=compact)
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,10 @@ def _has_head(text: str) -> bool:
     return bool(_HEAD.match(key(text)))
 
 
+_GLUED_HEAD = re.compile(r"(?<=[a-zà-ỹđ])(?=(?:UBND|Sở|Phòng|Văn phòng|Trung tâm|Công an|Ban|Cục|Đài)(?:\s|$))")
+"""Two names glued where OCR lost the separator at a wrapped line ("ban ngànhUBND cấp huyện")."""
+
+
 def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]:
     """All agencies named in a cell, in order, deduplicated by canonical name.
 
@@ -166,6 +172,7 @@ def split_agencies(text: str | None, keep_unknown: bool = True) -> list[Mention]
     """
     if not text or not text.strip():
         return []
+    text = _GLUED_HEAD.sub("; ", text)
     gaz = gazetteer()
     out: list[Mention] = []
     for atoms in _atoms(text):

@@ -69,8 +69,9 @@ _OCR_FIXES: tuple[tuple[re.Pattern[str], str], ...] = (
 """OCR letter damage seen in deadline cells: "Thudng xuyén", "Trong ndm 2024", "Quy 1V/2024", "Quý II-IIH/2024"."""
 
 
-def ocr_fold(text: str) -> str:
-    """Folded text with the deadline words OCR commonly damages put back."""
+def deadline_fold(text: str) -> str:
+    """Folded text with the deadline words OCR commonly damages put back (not `schema.vntext.ocr_fold`:
+    this one repairs whole deadline words, that one single look-alike characters)."""
     folded = fold(text)
     for pattern, repl in _OCR_FIXES:
         folded = pattern.sub(repl, folded)  # type: ignore[arg-type]
@@ -158,7 +159,7 @@ def parse_deadline(text: str | None, plan_year: int | None = None) -> Deadline:
     """
     if not text:
         return Deadline()
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     recurring = bool(_RECURRING.search(folded))
     if _REFERENCE.search(folded):
         folded = _REF_DATE.sub(" ", _REFERENCE.sub(" ", folded))
@@ -177,7 +178,7 @@ _DEADLINE_HINT = re.compile(
 
 def looks_like_deadline(text: str) -> bool:
     """Whether a short text block reads as a deadline cell (used to classify scrambled OCR blocks)."""
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     if not folded or len(folded) > 90:
         return False
     if _DEADLINE_HINT.search(folded) is None:
@@ -211,6 +212,33 @@ _VALID = set(_WORDS.values()) | {"hàng", "quí", "kì"}
 _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+_QUARTER_NUMERAL = re.compile(
+    r"(?i)(?<=qu[yý] )([IVl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
+"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "1", "|"."""
+def _unglue(m: re.Match[str]) -> str:
+    """A lower-case word glued to a capitalised one ("theoKế hoạch"): OCR lost the space in a narrow cell."""
+    word = m.group(0)
+    cuts = [i for i in range(2, len(word) - 1) if word[i - 1].islower() and word[i].isupper() and word[i + 1].islower()]
+    for i in reversed(cuts):
+        word = word[:i] + " " + word[i:]
+    return word
+
+
+_QUARTER_ROMAN = re.compile(r"^(?:I{1,3}|IV)(?:[-–](?:I{1,3}|IV))?$")
+
+
+def _quarter_numeral(m: re.Match[str]) -> str:
+    """Look-alikes of I turned into I when that makes a quarter numeral ("I[I/2024" → "III/2024")."""
+    read = re.sub(r"\s+", "", m.group(1))
+    if re.fullmatch(r"[\d\-–]+", read) and all(1 <= int(p) <= 4 for p in re.split(r"[-–]", read) if p):
+        return m.group(1)  # "Quý 1/2024" printed with Arabic digits stays as printed
+    fixed = re.sub(r"[l1|!\[\]]", "I", read.replace("i", "I"))
+    if not _QUARTER_ROMAN.match(fixed):
+        return m.group(1)
+    glued = m.string[m.end() : m.end() + 2] == "20"  # the slash lost: "Quý II2024"
+    return fixed + "/" if glued else fixed
+
+
 def restore_deadline_text(text: str | None) -> str | None:
     """Deadline cell with OCR-damaged marks put back, when every word is deadline vocabulary.
 
@@ -221,8 +249,9 @@ def restore_deadline_text(text: str | None) -> str | None:
     """
     if not text:
         return text
+    text = re.sub(r"\w{4,}", _unglue, _QUARTER_NUMERAL.sub(_quarter_numeral, text))
     words = [w.lower() for w in _TOKEN.findall(text)]
-    folded = ocr_fold(text)
+    folded = deadline_fold(text)
     if all(w in _VALID or w in _ROMAN for w in words) and folded == fold(text):
         return text
     out: list[str] = []

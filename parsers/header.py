@@ -2,62 +2,66 @@
 
 The layout is fixed: issuing body top left ("ỦY BAN NHÂN DÂN / TỈNH X"),
 number ("Số: 244/QĐ-UBND") under it, place and date top right, the document
-type word (QUYẾT ĐỊNH / KẾ HOẠCH) centred, then the title. OCR of two-column
-headers runs the columns together on one line, so each field is found by
-pattern on OCR-folded text (`parsers.text.ocr_fold`) and cut from the
-original. Names come back with diacritics from the gazetteer. When the
-header date is illegible the same number is usually repeated legibly later
-("Ban hành kèm theo Quyết định số 244/QĐ-UBND ngày 29/12/2023"), so the whole
-document is searched for it.
+type word (QUYẾT ĐỊNH / KẾ HOẠCH) centred, then the title. When word
+positions are known the letterhead is first read column by column
+(`parsers.header_letterhead`); OCR dumps run the two columns together on one
+line, so each field is found by pattern on OCR-folded text
+(`parsers.text.ocr_fold`) and cut from the original. Names come back with
+diacritics from the gazetteer; issuers of every kind (councils, ministries,
+steering committees) are named by `parsers.header_issuers`, numbers keep
+their printed letters (`parsers.header_numbers`).
+
+A plan issued with a decision has no number of its own: under its title it
+says "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày ...)", and that
+decision's number and date are the plan's (CONTRACT.md). When the header date
+is illegible the same number is usually repeated legibly later ("Ban hành
+kèm theo Quyết định số 244/QĐ-UBND ngày 29/12/2023"), so the whole document
+is searched for it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
+from parsers.header_issuers import UBND, IssuerFound, issuer_of_block, issuer_of_number, unit_after
+from parsers.header_letterhead import reorder_header_lines
+from parsers.header_numbers import DOC_NO, find_number, normalise_doc_number
+from parsers.localities import KIND_WORDS, Unit, level_of
 from parsers.text import clean_line, fold, nfc, ocr_fold, strip_marks
+from schema.document import Page
 from schema.records import Header
+
+__all__ = ["DOC_TYPE_WORDS", "HEADER_LINES", "canonical_title", "normalise_doc_number", "parse_header"]
 
 HEADER_LINES = 40  # lines searched for number, date, type word and title
 
-_DOC_NO = re.compile(
-    r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:(\d{4})\s*/\s*)?([A-Za-z0-9ĐđÐ]{1,4})\s*[-–]\s*([A-Za-zĐđ&]{2,8})"
-)
-_QD = {"qd", "0d", "od", "qb", "0b", "ob", "qp", "0p", "op", "qo", "q"}
-_TYPES = {"kh": "KH", "qd": "QĐ", "tb": "TB", "bc": "BC", "ct": "CT", "nq": "NQ", "ctr": "CTr"}
 DOC_TYPE_WORDS: dict[str, str] = {
     "quyet dinh": "quyet_dinh",
     "ke hoach": "ke_hoach",
     "chuong trinh": "chuong_trinh",
     "nghi quyet": "nghi_quyet",
     "chi thi": "chi_thi",
+    "thong tu": "thong_tu",
 }
-_TYPE_OF_CODE = {"QĐ": "quyet_dinh", "KH": "ke_hoach", "NQ": "nghi_quyet", "CT": "chi_thi", "CTr": "chuong_trinh"}
+_TYPE_OF_CODE = {"QĐ": "quyet_dinh", "KH": "ke_hoach", "NQ": "nghi_quyet", "CT": "chi_thi", "CTr": "chuong_trinh",
+                 "TT": "thong_tu"}
 _DATE_WORDS = re.compile(
     r"\bng[a-z]{1,2}\W{0,2}\s*(?P<d>\w{1,4}?)\s*th[a-z]{1,3}\W{0,2}\s*(?P<m>\w{1,3}?)\s*n[a-z]{1,2}\W{0,2}\s*(?P<y>\d{4})"
 )
 _DATE_SLASH = re.compile(r"\bng[a-z]{1,2}\W{0,2}\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*[-–—]\s*(20\d\d)")
-_UBND = re.compile(r"u[yv]\s*ban\s*nh[a-z]{1,2}\s*d[a-z]{1,2}|\bubnd\b")
 _NATIONAL = re.compile(r"c[o0]ng\s*h[o0]a|d[o0]c\s*l[a-z]{1,2}p|\bdpoc\b|\bpoc\b|\bdoc\b")
 _SIGNER_ROLE = re.compile(r"^\W*(kt\.?\s*|tm\.?\s*|q\.?\s*)?(pho\s+)?chu\s*tich\W*$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
 _WORD = re.compile(r"[a-z0-9]+")
-
-
-def normalise_doc_number(num: str, year: str | None, code: str, suffix: str) -> str:
-    """'244', None, 'QD', 'UBND' -> '244/QĐ-UBND' (OCR reads Đ as D, P, B or 0);
-    legal documents keep their year: '44/2025/QĐ-UBND'."""
-    key = fold(code).replace("đ", "d")
-    code_n = "QĐ" if key in _QD or key.startswith("q") else _TYPES.get(key, code.upper())
-    suf = suffix.upper().replace("Đ", "D")
-    if fold(suf) in {"ubnd", "ubnđ", "ubnp", "ubnb"}:
-        suf = "UBND"
-    return f"{num}/{year + '/' if year else ''}{code_n}-{suf}"
+_NUMBER_LINE = re.compile(r"^\W{0,3}s[a-z0-9]{0,2}\s*:")
+# "(Ban hành kèm theo Quyết định / Nghị quyết số ...)", as OCR-folded text
+_ISSUED_WITH = re.compile(r"ban\s*h[a-z]{1,3}nh\s*k[a-z]{1,3}m\s*th[a-z]{1,3}\s*(quy[a-z]{1,3}t\s*d[a-z]{1,3}nh|"
+                          r"ngh[a-z]{1,2}\s*quy[a-z]{1,3}t)")
 
 
 def _parse_date(d: str, m: str, y: str) -> dt.date | None:
@@ -78,27 +82,10 @@ def _find_date(folded: str) -> tuple[dt.date | None, re.Match[str] | None]:
     return None, None
 
 
-def _kind_at(tokens: list[str]) -> tuple[str, int] | None:
-    """Unit word at the start of folded tokens: ('thành phố', 2)."""
-    for key, kind in KIND_WORDS.items():
-        parts = key.split()
-        if tokens[: len(parts)] == parts:
-            return kind, len(parts)
-    return None
-
-
 def _unit_after(text: str, year: int | None) -> tuple[str, Unit] | None:
     """First '<unit word> <name>' in a piece of text that names a known unit."""
-    tokens = _WORD.findall(ocr_fold(text))
-    for i in range(len(tokens)):
-        hit = _kind_at(tokens[i:])
-        if hit is None:
-            continue
-        kind, n = hit
-        found = match_prefix(tokens[i + n : i + n + 4], kind, year)
-        if found:
-            return kind, found[0]
-    return None
+    found = unit_after(text, year)
+    return (found[0], found[1]) if found else None
 
 
 class _Doc:
@@ -113,12 +100,25 @@ class _Doc:
 
 def _doc_number(doc: _Doc, stop: int) -> tuple[str | None, int | None]:
     for i in doc.nonblank(stop):
-        m = _DOC_NO.search(doc.clean[i])
-        if m and not re.search(r"c[aă]n\s*c", doc.folded[i][:12]):
-            return normalise_doc_number(*m.groups()), i
+        found = find_number(doc.clean[i])
+        if found and not re.search(r"c[aă]n\s*c", doc.folded[i][:12]) and not _ISSUED_WITH.search(doc.folded[i]):
+            return found[0], i
     return None, None
 
 
+def _issued_with(doc: _Doc, start: int, stop: int) -> tuple[str, dt.date | None, int] | None:
+    """Number and date of the decision a plan is issued with, from the line under its title."""
+    for i in range(start, min(stop, len(doc.clean))):
+        m = _ISSUED_WITH.search(doc.folded[i])
+        if m is None or m.start() > 12:
+            continue
+        text = doc.clean[i][m.end():] + " " + (doc.clean[i + 1] if i + 1 < len(doc.clean) else "")
+        no = DOC_NO.search(text)
+        if no is None:
+            continue
+        date, _ = _find_date(ocr_fold(text[no.end():]))
+        return normalise_doc_number(*no.groups()), date, i
+    return None
 def _type_word_lines(doc: _Doc, limit: int) -> list[tuple[int, str]]:
     """Centred type-word lines ('QUYẾT ĐỊNH', 'KẾ HOẠCH') near the top, in order."""
     out = []
@@ -208,7 +208,7 @@ def _period(title: str | None, doc: _Doc) -> tuple[int | None, int | None]:
 def _issuer_from_block(doc: _Doc, year: int | None) -> tuple[str, Unit] | None:
     """'ỦY BAN NHÂN DÂN' then the unit, on the same or the next line (columns run together)."""
     for i in doc.nonblank(12):
-        m = _UBND.search(doc.folded[i])
+        m = UBND.search(doc.folded[i])
         if not m or m.start() > 6:
             continue
         same = doc.clean[i][m.end() :]
@@ -244,19 +244,40 @@ def _signer(doc: _Doc, end: int) -> str | None:
     return None
 
 
-def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> Header:
-    """Header fields of one document; fields that are not legible stay None."""
-    doc = _Doc(lines)
-    types = _type_word_lines(doc, HEADER_LINES * 3)
+
+
+@dataclass
+class _Number:
+    """The document's number, the line it is on, its type, and the date of the decision it came from."""
+
+    doc_number: str | None = None
+    line: int | None = None
+    doc_type: str | None = None
+    decision_date: dt.date | None = None
+
+
+def _number_and_type(doc: _Doc, types: list[tuple[int, str]]) -> _Number:
+    """Own number in the letterhead; for a plan without one, the number of the decision it is issued with."""
     first_type = types[0][0] if types else HEADER_LINES
     doc_number, number_line = _doc_number(doc, max(first_type + 1, 4))
-
     doc_type = types[0][1] if types and types[0][0] < HEADER_LINES else None
     if doc_number:
         code = doc_number.split("/")[-1].split("-")[0]
-        doc_type = _TYPE_OF_CODE.get(code, doc_type)
+        return _Number(doc_number, number_line, _TYPE_OF_CODE.get(code, doc_type))
+    if doc_type in (None, "ke_hoach", "chuong_trinh"):
+        found = _issued_with(doc, first_type + 1 if types else 0, first_type + 10)
+        if found:
+            return _Number(found[0], found[2], doc_type, found[1])
+    elif doc_type in ("quyet_dinh", "nghi_quyet"):
+        # An illegible number of a decision that issues a plan: the plan repeats it under its title.
+        found = _issued_with(doc, first_type + 1, 400)
+        if found:
+            return _Number(found[0], None, doc_type, None)
+    return _Number(doc_type=doc_type)
 
-    # Plan title: after the KẾ HOẠCH type line; a decision's own title otherwise.
+
+def _title_of(doc: _Doc, types: list[tuple[int, str]]) -> tuple[str | None, str | None]:
+    """(raw title, plan title): after the KẾ HOẠCH type line; a decision's own title otherwise."""
     title_raw, is_plan_line = None, False
     for i, code in types:
         if code == "ke_hoach":
@@ -264,25 +285,45 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> H
             break
     if title_raw is None and types:
         title_raw = _title_after(doc, types[0][0])
-    title = _plan_title(title_raw, is_plan_line)
-    period_start, period_end = _period(title, doc)
+    return title_raw, _plan_title(title_raw, is_plan_line)
 
-    # Place and date: "Địa danh, ngày ... tháng ... năm ..." in the header, possibly over two lines.
-    issue_date, place = None, None
+
+def _place_and_date(doc: _Doc, types: list[tuple[int, str]]) -> tuple[dt.date | None, str | None]:
+    """'Địa danh, ngày ... tháng ... năm ...' in the header, possibly over two lines."""
+    first_type = types[0][0] if types else HEADER_LINES
     zone = "\n".join(doc.clean[: first_type + 2])
     d, m = _find_date(ocr_fold(zone))
-    if m is not None:
-        issue_date = d
-        line_start = max(zone.rfind("\n", 0, m.start()), zone.rfind("|", 0, m.start())) + 1
-        before = zone[line_start : m.start()]
-        no = _DOC_NO.search(before)
-        if no:
-            before = before[no.end() :]
-        place = before.strip(" ,.*_") or None
-    if issue_date is None and doc_number:
-        issue_date = _date_repeated(doc, doc_number)
+    if m is None:
+        return None, None
+    line_start = max(zone.rfind("\n", 0, m.start()), zone.rfind("|", 0, m.start())) + 1
+    before = zone[line_start : m.start()]
+    no = DOC_NO.search(before)
+    if no:
+        before = before[no.end() :]
+    return d, before.strip(" ,.*_") or None
 
-    year = issue_date.year if issue_date else period_start
+
+def _issuer_block(doc: _Doc) -> list[str]:
+    """The letterhead's issuer lines: the first lines up to the number, the national motto cut off."""
+    block: list[str] = []
+    for i in doc.nonblank(12):
+        f = doc.folded[i]
+        if _NUMBER_LINE.match(f) or DOC_NO.search(doc.clean[i]) or _find_date(f)[1] is not None:
+            break
+        cut = _NATIONAL.search(f)
+        text = doc.clean[i][: cut.start()] if cut else doc.clean[i]
+        if not text.strip(" -_*|"):
+            if block:
+                break
+            continue
+        block.append(text.strip(" -_*|"))
+        if len(block) == 4:
+            break
+    return block
+
+
+def _committee(doc: _Doc, title_raw: str | None, place: str | None, year: int | None) -> IssuerFound | None:
+    """A people's committee: its letterhead, else the unit in the title or the sentence issuing the plan."""
     found = _issuer_from_block(doc, year)
     if found is None and title_raw:
         found = _unit_after(title_raw, year)
@@ -295,45 +336,71 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None) -> H
                     break
     if found is None and place:
         found = _unit_after("tỉnh " + place, year)
-    issuer = admin_level = locality = None
-    if found:
-        kind, unit = found
-        issuer, admin_level, locality = f"UBND {kind} {unit.name}", level_of(kind, unit), unit.name
-    if place and found and fold(place) and fuzz.ratio(fold(place), fold(found[1].name)) >= 75:
-        place = found[1].name
+    if found is None:
+        return None
+    kind, unit = found
+    return IssuerFound(f"UBND {kind} {unit.name}", level_of(kind, unit), unit.name, unit)
 
-    plan_doc_number = None
-    if doc_type == "quyet_dinh":
-        # The issued plan's own header line ("Số: 12/KH-UBND" at the start of a line), not a citation.
-        for i in range(number_line + 1 if number_line is not None else 0, len(doc.clean)):
-            m = re.match(r"^\W{0,3}s[a-z0-9]{0,2}\s*:", doc.folded[i])
-            no = _DOC_NO.search(doc.clean[i]) if m else None
-            if no:
-                num = normalise_doc_number(*no.groups())
-                if "/KH-" in num:
-                    plan_doc_number = num
-                    break
 
+def _inner_plan_number(doc: _Doc, number_line: int | None) -> str | None:
+    """The issued plan's own header line ("Số: 12/KH-UBND" at the start of a line), not a citation."""
+    for i in range(number_line + 1 if number_line is not None else 0, len(doc.clean)):
+        m = _NUMBER_LINE.match(doc.folded[i])
+        no = DOC_NO.search(doc.clean[i]) if m else None
+        if no:
+            num = normalise_doc_number(*no.groups())
+            if "/KH-" in num:
+                return num
+    return None
+
+
+def parse_header(lines: list[tuple[int, str]], body_end: int | None = None,
+                 pages: list[Page] | None = None) -> Header:
+    """Header fields of one document; fields that are not legible stay None.
+
+    With `pages` (word boxes), the first page's letterhead is read column by column first.
+    """
+    if pages:
+        reordered = reorder_header_lines(pages, lines)
+        body_end = None if body_end is None else body_end + len(reordered) - len(lines)
+        lines = reordered
+    doc = _Doc(lines)
+    types = _type_word_lines(doc, HEADER_LINES * 3)
+    number = _number_and_type(doc, types)
+    title_raw, title = _title_of(doc, types)
+    period_start, period_end = _period(title, doc)
+    issue_date, place = _place_and_date(doc, types)
+    if number.decision_date is not None:
+        issue_date = number.decision_date
+    elif issue_date is None and number.doc_number:
+        issue_date = _date_repeated(doc, number.doc_number)
+    year = issue_date.year if issue_date else period_start
+    found = (issuer_of_block(_issuer_block(doc), year) or issuer_of_number(number.doc_number)
+             or _committee(doc, title_raw, place, year))
+    if place and found and found.locality and fold(place) and fuzz.ratio(fold(place), fold(found.locality)) >= 75:
+        place = found.locality
     return Header(
-        doc_number=doc_number,
-        doc_type=doc_type,
-        issuer=issuer,
-        admin_level=admin_level,  # type: ignore[arg-type]
-        locality=locality,
+        doc_number=number.doc_number,
+        doc_type=number.doc_type,
+        issuer=found.issuer if found else None,
+        admin_level=found.admin_level if found else None,  # type: ignore[arg-type]
+        locality=found.locality if found else None,
         issue_date=issue_date,
-        title=canonical_title(title, found[1] if found else None),
+        title=canonical_title(title, found.unit if found else None),
         period_start=period_start,
         period_end=period_end,
         signer=_signer(doc, body_end if body_end is not None else len(lines)),
         place=place,
-        plan_doc_number=plan_doc_number,
-        header_page=lines[number_line][0] if number_line is not None else (lines[0][0] if lines else None),
+        plan_doc_number=_inner_plan_number(doc, number.line) if number.doc_type == "quyet_dinh" else None,
+        header_page=lines[number.line][0] if number.line is not None else (lines[0][0] if lines else None),
     )
 
 
 def _date_repeated(doc: _Doc, doc_number: str) -> dt.date | None:
     """The issue date printed next to the document's own number elsewhere (appendix, closing)."""
     num, rest = doc_number.split("/", 1)
+    if not num.isdigit():
+        return None  # a party number ("1147-QĐ/BTGDVTW") is not repeated in this form
     code = rest.split("/")[-1].split("-")[0]
     code_pat = "(?:q|0|o)[a-z0-9]" if code == "QĐ" else re.escape(fold(code))
     pat = re.compile(rf"(?<!\d){int(num):d}\s*/\s*{code_pat}\s*[-–]?\s*[a-z]+\W{{0,3}}\s*(.{{0,40}})")

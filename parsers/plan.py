@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 from parsers.areas import build_outline, extract_areas
 from parsers.header import parse_header
 from parsers.targets import extract_targets
+from parsers.tasks import extract_tasks
 from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
@@ -44,7 +45,7 @@ def looks_like_plan(title: str | None, areas: int) -> bool:
 def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     lines = document_lines(pages)
     outline = build_outline(lines)
-    header = parse_header(lines, body_end=outline.body_end)
+    header = parse_header(lines, body_end=outline.body_end, pages=pages)
     areas = extract_areas(lines, plan_id, outline)
     targets = extract_targets(lines, outline, plan_id)
 
@@ -52,16 +53,11 @@ def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     out.is_plan = looks_like_plan(header.title, len({a.area for a in areas}))
 
     try:
-        from parsers.tasks import extract_tasks
-    except ImportError:  # task tables land separately
-        extract_tasks = None  # type: ignore[assignment]
-    if extract_tasks is not None:
-        try:
-            tasks = extract_tasks(pages, plan_id, areas)
-            out.tasks, out.agencies, out.task_agencies = tasks.tasks, tasks.agencies, tasks.task_agencies
-        except Exception as exc:  # noqa: BLE001 - a task-table bug must not lose the header and targets
-            log.warning("task extraction failed for %s: %s", plan_id, exc)
-            out.missing.append("tasks")
+        tasks = extract_tasks(pages, plan_id, areas)
+        out.tasks, out.agencies, out.task_agencies = tasks.tasks, tasks.agencies, tasks.task_agencies
+    except Exception as exc:  # a task-table bug must not lose the header and targets
+        log.warning("task extraction failed for %s: %s", plan_id, exc)
+        out.missing.append("tasks")
 
     out.missing += [f for f in _HEADER_FIELDS if getattr(header, f) is None]
     if not areas:

@@ -180,20 +180,21 @@ def _figures(clause: str, folded: str) -> list[_Figure]:
     return figs
 
 
+_AFTER_RULES = ((_GE_AFTER, ">="), (_LE_AFTER, "<="))
+"""Bound words right after a figure ("... trở lên", "... trở xuống"): they win."""
+_BEFORE_RULES = ((_LE_BEFORE, "<="), (_GE_BEFORE, ">="), (_GT_BEFORE, ">"), (_LT_BEFORE, "<"))
+"""Bound words before it ("tối thiểu", "không quá", "trên", "dưới"), tried in this order."""
+
+
 def _comparator(before: str, after: str) -> str | None:
+    """The comparator the words around a figure give it, or None when they give none."""
     before = before.rstrip(" :,")
-    if _GE_AFTER.match(after):
-        return ">="
-    if _LE_AFTER.match(after):
-        return "<="
-    if _LE_BEFORE.search(before):
-        return "<="
-    if _GE_BEFORE.search(before):
-        return ">="
-    if _GT_BEFORE.search(before):
-        return ">"
-    if _LT_BEFORE.search(before):
-        return "<"
+    for pattern, cmp_ in _AFTER_RULES:
+        if pattern.match(after):
+            return cmp_
+    for pattern, cmp_ in _BEFORE_RULES:
+        if pattern.search(before):
+            return cmp_
     return None
 
 
@@ -337,6 +338,122 @@ def _clauses(sentence: str) -> list[str]:
     return out
 
 
+@dataclass
+class _Clause:
+    """One ';' clause read for targets: its folded text, its figures, and who owns the words between them."""
+
+    raw: str
+    folded: str
+    figs: list[_Figure]
+    gaps: list[tuple[int, int]]
+    """Text around the figures: gap k precedes figure k, the last one follows the last figure."""
+    owned: list[tuple[int, int]]
+    """The span before figure k that leads into it ("Tỷ lệ ... đạt tối thiểu")."""
+    owned_after: list[tuple[int, int]]
+    """The span after figure k that describes it ("hồ sơ ... được số hoá")."""
+
+    @classmethod
+    def read(cls, clause: str) -> _Clause | None:
+        folded = ocr_fold(clause)
+        figs = _figures(clause, folded)
+        if not figs:
+            return None
+        bounds = [0] + [x for f in figs for x in (f.start, f.end)] + [len(clause)]
+        gaps = [(bounds[2 * k], bounds[2 * k + 1]) for k in range(len(figs) + 1)]
+        owned, owned_after = _split_gaps(folded, gaps)
+        return cls(clause, folded, figs, gaps, owned, owned_after)
+
+    def shared_tail(self) -> str:
+        """The words after the last figure, from its predicate on ("được ..."): what a list of figures shares."""
+        s, e = self.gaps[-1]
+        pred = re.search(r"\bduoc\b", self.folded[s:e])
+        return self.raw[s:e][pred.start() :] if pred else self.raw[s:e]
+
+
+def _clause_deadline(folded: str, lead_year: int | None) -> int | None:
+    """The clause's last "năm 2025" (not "so với năm ..."), else the year its paragraph led in with."""
+    dm = [m for m in _DEADLINE.finditer(folded) if "so voi" not in folded[max(0, m.start() - 8) : m.start()]]
+    return int(dm[-1].group(1)) if dm else lead_year
+
+
+def _assign_comparator(c: _Clause, k: int, chain: str | None) -> str | None:
+    """Set figure k's comparator from the words right around it, or from the comparator a list of
+    figures shares ("tối thiểu 80% ..., 40% ..."); returns that shared comparator for the next figure."""
+    fig = c.figs[k]
+    if fig.kind == "rank":
+        return chain
+    fb, fa = c.folded[slice(*c.gaps[k])], c.folded[slice(*c.gaps[k + 1])]
+    cmp_ = _comparator(fb, fa)
+    if cmp_ is None and fig.kind == "count":
+        cmp_ = _comparator(c.folded[max(0, fig.start - 20) : fig.start], fa)
+    if cmp_ is not None:
+        fig.comparator, fig.explicit = cmp_, True
+        return cmp_
+    if chain is not None and k > 0 and len(fb) < 120 and fig.value < 100:
+        fig.comparator = chain
+        return chain
+    return None
+
+
+def _own_words(c: _Clause, k: int) -> str:
+    """The words that belong to figure k: the part of the gap before it that leads in (all of it
+    for the first figure), and the gap after it up to where a lead-in to the next figure starts."""
+    parts: list[str] = []
+    b0, b1 = c.owned[k]
+    if b1 > b0:
+        parts.append(_strip_link(c.raw[b0:b1], c.folded[b0:b1]))
+    a0, a1 = c.owned_after[k]
+    if a1 > a0:
+        parts.append(_strip_after(c.raw[a0:a1], c.folded[a0:a1]))
+    return _tidy(" ".join(p.strip() for p in parts))
+
+
+def _figure_metric(c: _Clause, k: int, prev_metric: str, shared_tail: str) -> str:
+    """Figure k's metric: its own words, completed from the figure before or the predicate a list shares."""
+    metric = _own_words(c, k)
+    fm = ocr_fold(metric)
+    if len(_content_words(fm)) < 2 and prev_metric:
+        metric = prev_metric
+    elif re.match(r"^(?:tai|o)\s+cap\b", fm) and prev_metric:
+        # The counted noun is left out after the first figure: "40% hồ sơ ... tại cấp huyện, 35% ở cấp xã".
+        head = re.split(r"\s(?:tại|ở|thuộc)\s", prev_metric, maxsplit=1)[0]
+        metric = f"{head} {metric}"
+    next_leads = k + 1 < len(c.figs) and c.owned[k + 1][1] > c.owned[k + 1][0]
+    if (
+        k + 1 < len(c.figs)
+        and not next_leads
+        and not re.search(r"\bduoc\b", ocr_fold(metric))
+        and len(_content_words(c.folded[slice(*c.gaps[k + 1])])) <= 8
+        and len(_content_words(ocr_fold(shared_tail))) >= 2
+    ):
+        # A list sharing one predicate: "100% cơ quan A, 90% đơn vị B hoàn thiện ...".
+        metric = _tidy(f"{metric} {shared_tail}")
+    return metric
+
+
+def _target_rows(fig: _Figure, metric: str, scopes: list[str | None], where: dict, seen: set[tuple]) -> list[TargetRow]:
+    """One row per scope of a figure, unless the same target was already read (`seen`)."""
+    unit = fig.unit if fig.kind != "pct" else "%"
+    out: list[TargetRow] = []
+    for scope in scopes:
+        key = (where["area"], fig.value, unit, fig.comparator, scope, metric)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(
+            TargetRow(
+                **where,
+                target_id="",
+                value=fig.value,
+                unit=unit,
+                comparator=fig.comparator,  # type: ignore[arg-type]
+                scope=scope,
+                metric=metric,
+            )
+        )
+    return out
+
+
 def _clause_targets(
     clause: str,
     sentence: str,
@@ -347,87 +464,24 @@ def _clause_targets(
     seen: set[tuple],
 ) -> list[TargetRow]:
     """Targets of one ';' clause: figures, their comparators, the words that describe each, scopes."""
-    folded = ocr_fold(clause)
-    figs = _figures(clause, folded)
-    if not figs:
+    c = _Clause.read(clause)
+    if c is None:
         return []
-    dm = [m for m in _DEADLINE.finditer(folded) if "so voi" not in folded[max(0, m.start() - 8) : m.start()]]
-    deadline = int(dm[-1].group(1)) if dm else lead_year
-
-    bounds = [0] + [x for f in figs for x in (f.start, f.end)] + [len(clause)]
-    gaps = [(bounds[2 * k], bounds[2 * k + 1]) for k in range(len(figs) + 1)]  # gap k precedes figure k
-
-    owned, owned_after = _split_gaps(folded, gaps)
+    where = {
+        "plan_id": plan_id,
+        "area": area,
+        "deadline_year": _clause_deadline(c.folded, lead_year),
+        "source_text": _tidy(sentence),
+        "page": page,
+    }
+    shared_tail = c.shared_tail()
     out: list[TargetRow] = []
-    prev: _Figure | None = None
+    chain: str | None = None  # the comparator a list of figures shares
     prev_metric = ""
-    chain: str | None = None  # comparator a list of figures shares ("tối thiểu 80% ..., 40% ...")
-    tail_raw, tail_fold = clause[gaps[-1][0] : gaps[-1][1]], folded[gaps[-1][0] : gaps[-1][1]]
-    pred = re.search(r"\bduoc\b", tail_fold)
-    shared_tail = tail_raw[pred.start() :] if pred else tail_raw
-    for k, fig in enumerate(figs):
-        g_before, g_after = gaps[k], gaps[k + 1]
-        fb, fa = folded[g_before[0] : g_before[1]], folded[g_after[0] : g_after[1]]
-        if fig.kind != "rank":
-            cmp_ = _comparator(fb, fa)
-            if cmp_ is None and fig.kind == "count":
-                cmp_ = _comparator(folded[max(0, fig.start - 20) : fig.start], fa)
-            if cmp_ is not None:
-                fig.comparator, fig.explicit = cmp_, True
-                chain = cmp_
-            elif chain is not None and prev is not None and len(fb) < 120 and fig.value < 100:
-                fig.comparator = chain
-            else:
-                chain = None
-        # Which words belong to this figure: the part of the gap before it that leads in
-        # (all of it for the first figure), and the gap after it up to where a lead-in
-        # to the next figure starts.
-        parts: list[str] = []
-        b0, b1 = owned[k]
-        if b1 > b0:
-            parts.append(_strip_link(clause[b0:b1], folded[b0:b1]))
-        a0, a1 = owned_after[k]
-        if a1 > a0:
-            parts.append(_strip_after(clause[a0:a1], folded[a0:a1]))
-        next_leads = k + 1 < len(figs) and owned[k + 1][1] > owned[k + 1][0]
-        metric = _tidy(" ".join(p.strip() for p in parts))
-        fm = ocr_fold(metric)
-        if len(_content_words(fm)) < 2 and prev_metric:
-            metric = prev_metric
-        elif re.match(r"^(?:tai|o)\s+cap\b", fm) and prev_metric:
-            # The counted noun is left out after the first figure: "40% hồ sơ ... tại cấp huyện, 35% ở cấp xã".
-            head = re.split(r"\s(?:tại|ở|thuộc)\s", prev_metric, maxsplit=1)[0]
-            metric = f"{head} {metric}"
-        if (
-            k + 1 < len(figs)
-            and not next_leads
-            and not re.search(r"\bduoc\b", ocr_fold(metric))
-            and len(_content_words(fa)) <= 8
-            and len(_content_words(ocr_fold(shared_tail))) >= 2
-        ):
-            # A list sharing one predicate: "100% cơ quan A, 90% đơn vị B hoàn thiện ...".
-            metric = _tidy(f"{metric} {shared_tail}")
-        scopes = _scopes(folded[a0:a1]) or [None]
-        unit = fig.unit if fig.kind != "pct" else "%"
-        for scope in scopes:
-            key = (area, fig.value, unit, fig.comparator, scope, metric)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(
-                TargetRow(
-                    plan_id=plan_id,
-                    target_id="",
-                    area=area,  # type: ignore[arg-type]
-                    value=fig.value,
-                    unit=unit,
-                    comparator=fig.comparator,  # type: ignore[arg-type]
-                    scope=scope,
-                    deadline_year=deadline,
-                    metric=metric,
-                    source_text=_tidy(sentence),
-                    page=page,
-                )
-            )
-        prev, prev_metric = fig, metric
+    for k, fig in enumerate(c.figs):
+        chain = _assign_comparator(c, k, chain)
+        metric = _figure_metric(c, k, prev_metric, shared_tail)
+        a0, a1 = c.owned_after[k]
+        out += _target_rows(fig, metric, _scopes(c.folded[a0:a1]) or [None], where, seen)
+        prev_metric = metric
     return out

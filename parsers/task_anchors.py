@@ -29,25 +29,14 @@ from functools import lru_cache
 from rapidfuzz.distance import Levenshtein
 
 from parsers.agencies import GazetteerEntry, gazetteer, key, split_agencies
-from parsers.deadlines import ocr_fold
+from parsers.deadlines import deadline_fold
 from parsers.task_table import RawTask
+from schema.vntext import HeadUse, agency_heads
 
 # Head words that open the name of one specific body. Generic groups ("Các cơ
 # quan", "UBND các phường") are left out: in interleaved rows they are mostly
 # the partner column, or objects inside the task wording ("tham mưu UBND tỉnh").
-_HEADS: tuple[tuple[str, ...], ...] = (
-    ("van", "phong"),
-    ("trung", "tam"),
-    ("bo", "phan"),
-    ("chi", "cuc"),
-    ("cong", "an"),
-    ("buu", "dien"),
-    ("kho", "bac"),
-    ("thanh", "tra"),
-    ("phong",),
-    ("so",),
-    ("dai",),
-)
+_HEADS: tuple[tuple[str, ...], ...] = tuple(tuple(h.split()) for h in agency_heads(HeadUse.BODY))
 _SENTENCE_BEFORE = {"voi", "cho", "muu", "giao", "gui", "qua", "ho", "hd", "co"}
 """A name right after "với", "cho", "tham mưu" … is part of the task wording, not a cell; after
 "hồ", "cơ" the word "sơ/sở" is "hồ sơ", "cơ sở". ("chỉ số" is left to the name check: "chi"
@@ -191,7 +180,7 @@ _TAIL_WORDS = 2
 
 
 def _tails(lines: list[str]) -> str:
-    words = [re.sub(r"[^\w/]", " ", ocr_fold(line)).split() for line in lines]
+    words = [re.sub(r"[^\w/]", " ", deadline_fold(line)).split() for line in lines]
     return " ".join(" ".join(ws[-_TAIL_WORDS:]) for ws in words if ws)
 
 

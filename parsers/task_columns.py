@@ -23,11 +23,12 @@ ROLE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("label", ("stt", "tt", "so tt")),
     ("other", ("kinh phi", "ghi chu", "nguon")),
 )
-ROLES = tuple(role for role, _ in ROLE_KEYWORDS)
 
 
 def role_of_header(text: str) -> str | None:
     """The role a header cell names, or None when it names nothing known.
+
+    "lead_partner" is a merged "Chủ trì/phối hợp" column (`task_table.split_lead_partner`).
 
     Rules run in order: "Cơ quan phối hợp" is partner before "cơ quan" could
     read as lead; "Kết quả/Sản phẩm hoàn thành" is output, "Thời gian thực
@@ -39,17 +40,22 @@ def role_of_header(text: str) -> str | None:
     words = folded.split()
     if words and words[0] in ("stt", "tt", "so") and len(words) <= 2:
         return "label"
+    compact = folded.replace(" ", "")  # OCR glues header words ("Chủtrì", "Nhiệmvụ")
+    if "chutri" in compact and "phoihop" in compact:
+        return "lead_partner"  # one column for both: "Cơ quan chủ trì/phối hợp"
+    for text_form, squeeze in ((folded, False), (compact, True)):
+        for role, keywords in ROLE_KEYWORDS:
+            for kw in keywords:
+                if len(kw) > 3 and (kw.replace(" ", "") if squeeze else kw) in text_form:
+                    return role
+    best, best_score = None, 80.0
     for role, keywords in ROLE_KEYWORDS:
         for kw in keywords:
-            if len(kw) <= 3:
-                continue
-            if kw in folded:
-                return role
-    for role, keywords in ROLE_KEYWORDS:
-        for kw in keywords:
-            if len(kw) >= 7 and fuzz.partial_ratio(kw, folded) >= 80:
-                return role
-    return None
+            if len(kw) >= 7:
+                score = fuzz.partial_ratio(kw.replace(" ", ""), compact)
+                if score > best_score:
+                    best, best_score = role, score
+    return best
 
 
 def assign_roles(header_texts: list[str]) -> dict[str, int]:

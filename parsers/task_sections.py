@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from parsers.text import fold
 
@@ -78,3 +78,33 @@ def area_of_heading(text: str, strict: bool = False) -> str | None:
 def is_roman(label: str) -> bool:
     """Roman section numbers ("I", "IV.") mark area sections in most appendices."""
     return bool(_ROMAN.match(label.strip()))
+
+
+AREA_TITLES: dict[str, str] = {area: phrases[0] for area, phrases in AREA_PHRASES}
+"""Each area's full name (folded), for titles too damaged for `area_of_heading`."""
+AREA_ORDER: tuple[str, ...] = (
+    "the_che", "thu_tuc_hanh_chinh", "to_chuc_bo_may", "che_do_cong_vu", "tai_chinh_cong", "chinh_quyen_so",
+)
+"""The order of the six reform areas in the Government's programme (NQ 76/NQ-CP), which plans follow;
+"chỉ đạo điều hành" comes first or last."""
+
+
+def closest_area(title: str, minimum: float = 60) -> str | None:
+    """The area whose full name a damaged section title is most like (token-set ratio >= `minimum`), or None."""
+    folded = _LEAD.sub("", fold(re.sub(r"<[^>]+>", " ", title)))
+    if len(folded) < 6:
+        return None
+    best = process.extractOne(folded, AREA_TITLES, scorer=fuzz.token_set_ratio, score_cutoff=minimum)
+    return best[2] if best else None
+
+
+def next_area(seen: list[str]) -> str | None:
+    """The area a section whose row was missed most likely has: the first of the programme's order after the last seen."""
+    last = seen[-1] if seen else None
+    start = AREA_ORDER.index(last) + 1 if last in AREA_ORDER else 0
+    if last == "chi_dao_dieu_hanh" and len(seen) > 1:
+        return None  # "chỉ đạo điều hành" closed the list
+    for area in AREA_ORDER[start:]:
+        if area not in seen:
+            return area
+    return "chi_dao_dieu_hanh" if "chi_dao_dieu_hanh" not in seen else None

@@ -1,7 +1,7 @@
 """Task rows from a table grid (`schema.document.Table`): PDF text layers, OCR'd grids, tab-separated dumps.
 
-Reads row by row with a little state, the way a person reads the appendix:
-- header rows (and their repeats at each page top) give column roles;
+Reads row by row with a little state (`GridReader`), the way a person reads the appendix:
+- header rows give column roles; their repeats at each page top are skipped;
 - a row whose only text is a heading is a section: it changes the current
   area when it names one (Roman numbering, or Arabic when it starts with the
   area name), otherwise it is a sub-heading and is skipped;
@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from parsers.agencies import complete_cut_name
-from parsers.task_columns import assign_roles, header_score
-from parsers.task_sections import area_of_heading, is_roman
+from parsers.task_columns import assign_roles, header_score, role_of_header
+from parsers.task_sections import area_of_heading, closest_area, is_roman
 from parsers.text import fold
 from schema.document import Table
 
@@ -60,6 +62,8 @@ class RawTask:
     """The OCR lines the row was read from (unrestored when available), when it came from plain text."""
     interleaved: bool = False
     """Its cells were read from lines that mix several columns ("… | Phòng Nội | Các cơ quan, | Tháng")."""
+    section: int = 0
+    """Which section row (counted through the document) the task sits under: label sequences restart per section."""
 
 
 def clean_cell(text: str | None, bullets: bool = True) -> str:
@@ -85,6 +89,7 @@ def clean_cell(text: str | None, bullets: bool = True) -> str:
 def normalise_label(text: str) -> str:
     """"1." → "1", "<b>II</b>" → "II", "1.2." → "1.2"; anything that is not a label → ""."""
     label = re.sub(r"\s+", "", _ANY_TAG.sub("", text or "")).rstrip(".),;:")
+    label = re.sub(r"(?<=\d)(?:\.{2,}|,)(?=\d)", ".", label)  # OCR's "1..2" / "1,2" for 1.2
     return label if _LABEL.match(label + ".") or _LABEL.match(label) else ""
 
 
@@ -124,101 +129,177 @@ def _has_label(row: list[str]) -> bool:
     return bool(row) and bool(normalise_label(row[0]))
 
 
-def tasks_from_grid(
-    grid: list[list[str]],
-    roles: dict[str, int],
-    start: int,
-    row_pages: list[int] | None = None,
-    area: str | None = None,
-    default_page: int | None = None,
-    tasks: list[RawTask] | None = None,
-    page_break: bool = False,
-) -> tuple[list[RawTask], str | None]:
-    """Read body rows `grid[start:]`; returns the tasks and the area in force at the end.
+@dataclass
+class RowFields:
+    """One body row's cells by role (cleaned), plus what the row-kind decisions need."""
 
-    `tasks` (appended to in place) lets a table that the OCR stage could not
-    stitch to the previous page's table continue its last row; pass
-    `page_break=True` for such a follow-on table.
-    """
-    tasks = [] if tasks is None else tasks
+    label: str
+    content: str
+    objective: str
+    output: str
+    lead: str
+    partner: str
+    deadline: str
+    filled: list[str]
+    """Non-empty text cells (the unreadable label text first, when there is one)."""
+
+
+def _row_fields(row: list[str], roles: dict[str, int]) -> RowFields | None:
+    """The row's cells by role; None for an empty row."""
+    cells = [clean_cell(c) for c in row]
+    if not any(cells):
+        return None
     label_col = roles.get("label", -1)  # -1: the table has no number column
     text_cols = [c for r, c in roles.items() if r not in ("label", "other")]
-    prev_page = row_pages[start - 1] if row_pages and 0 < start <= len(row_pages) else None
-    for r in range(start, len(grid)):
-        row = grid[r]
-        page = row_pages[r] if row_pages and r < len(row_pages) else default_page
-        if prev_page is not None and page != prev_page:
-            page_break = True
-        prev_page = page
-        if header_score(row) >= 3:
-            page_break = True
-            continue
-        cells = [clean_cell(c) for c in row]
-        if not any(cells):
-            continue
-        has_label = 0 <= label_col < len(cells)
-        label = normalise_label(cells[label_col]) if has_label else ""
-        raw_label_text = cells[label_col] if has_label and not label else ""
-        if _OCR_ROMAN.match(raw_label_text) or _unread_section_number(raw_label_text, cells, text_cols):
-            label, raw_label_text = raw_label_text.strip(), ""
-        content = clean_cell(_get(row, roles, "content"))
-        objective = clean_cell(_get(row, roles, "objective"))
-        output = clean_cell(_get(row, roles, "output"))
-        lead = clean_cell(_get(row, roles, "lead"), bullets=False)
-        partner = clean_cell(_get(row, roles, "partner"), bullets=False)
-        deadline = clean_cell(_get(row, roles, "deadline"), bullets=False)
-        filled = [cells[c] for c in text_cols if c < len(cells) and cells[c]]
-        if raw_label_text:
-            filled.insert(0, raw_label_text)
-        starts_lower = bool(content) and content[:1].islower()
-        heading_like = len(filled) <= 1 and area_of_heading(content) is not None
-        continues = starts_lower or (page_break and not deadline and not heading_like)
-        if tasks and not label and content and continues:
-            prev = tasks[-1]
-            prev.content = _join(prev.content, content, starts_lower)
-            prev.output = _join(prev.output or "", output, False) or None
-            prev.lead_text = _join(prev.lead_text, lead, False, sep="; ")
-            prev.partner_text = _join(prev.partner_text, partner, False, sep="; ")
-            prev.deadline_text = _join(prev.deadline_text, deadline, False)
-            page_break = False
-            continue
-        if len(filled) <= 1 and not (lead or partner or deadline or output):
-            heading = filled[0] if filled else ""
-            roman = is_roman(label) or bool(_OCR_ROMAN.match(label)) or (not label and bool(heading))
-            lower = heading[:1].islower()
-            found = area_of_heading(heading, strict=not roman) if heading and not lower else None
-            if found is not None:
-                area = found
-            elif label and "." in label and tasks and not tasks[-1].row_label and not content:
-                tasks[-1].row_label = label
-            elif heading and tasks and not label and page_break and not content:
-                pass  # objective text continued over a page break
-            page_break = False
-            continue
-        if page_break and tasks and not label:
-            # a lead/partner cell cut by the page break after its head word ("…; Văn phòng"):
-            # the name's rest stands in the same column of the first row on the new page
-            for attr, cell in (("lead_text", lead), ("partner_text", partner)):
-                moved = complete_cut_name(getattr(tasks[-1], attr), cell)
-                if moved:
-                    setattr(tasks[-1], attr, moved[0])
-                    lead, partner = (moved[1], partner) if attr == "lead_text" else (lead, moved[1])
-        page_break = False
-        if not (content or output or lead):
-            continue
-        tasks.append(
+    has_label = 0 <= label_col < len(cells)
+    label = normalise_label(cells[label_col]) if has_label else ""
+    raw_label_text = cells[label_col] if has_label and not label else ""
+    if _OCR_ROMAN.match(raw_label_text) or _unread_section_number(raw_label_text, cells, text_cols):
+        label, raw_label_text = raw_label_text.strip(), ""
+    lead = clean_cell(_get(row, roles, "lead"), bullets=False)
+    partner = clean_cell(_get(row, roles, "partner"), bullets=False)
+    if "lead_partner" in roles:
+        lead, partner = split_lead_partner(clean_cell(_get(row, roles, "lead_partner"), bullets=False))
+    filled = [cells[c] for c in text_cols if c < len(cells) and cells[c]]
+    if raw_label_text:
+        filled.insert(0, raw_label_text)
+    return RowFields(
+        label=label,
+        content=clean_cell(_get(row, roles, "content")),
+        objective=clean_cell(_get(row, roles, "objective")),
+        output=clean_cell(_get(row, roles, "output")),
+        lead=lead,
+        partner=partner,
+        deadline=clean_cell(_get(row, roles, "deadline"), bullets=False),
+        filled=filled,
+    )
+
+
+_LEAD_MARK = re.compile(r"(?i)\bch[uủ]\s*tr[iì]\s*[:：]\s*")
+_PARTNER_MARK = re.compile(r"(?i)[.;,]?\s*\bph[oố]i\s*h[oợ]p\s*(?:v[oớ]i)?\s*[:：]\s*")
+_ROLE_NOTE = re.compile(r"(?i)\(\s*(ch[uủ]\s*tr[iì]|ph[oố]i\s*h[oợ]p)\s*\)")
+
+
+def split_lead_partner(text: str) -> tuple[str, str]:
+    """A merged "Chủ trì/phối hợp" cell → (lead, partner) text.
+
+    Marked as printed ("Chủ trì: A. Phối hợp: B", "A (chủ trì); B (phối hợp)"), else the
+    first agency named leads and the rest take part, the order such columns list them in.
+    """
+    if not text:
+        return "", ""
+    parts = _PARTNER_MARK.split(text, maxsplit=1)
+    if len(parts) == 2:
+        return _LEAD_MARK.sub("", parts[0]).strip(" .;,"), parts[1].strip(" .;,")
+    if _ROLE_NOTE.search(text):
+        lead, partner = [], []
+        for piece in re.split(r"[;\n]", text):
+            note = _ROLE_NOTE.search(piece)
+            name = _ROLE_NOTE.sub("", piece).strip(" .;,")
+            if name:
+                (partner if note and fold(note.group(1)).startswith("phoi") else lead).append(name)
+        return "; ".join(lead), "; ".join(partner)
+    text = _LEAD_MARK.sub("", text)
+    pieces = [p.strip(" .") for p in text.split(";") if p.strip(" .")]
+    return (pieces[0], "; ".join(pieces[1:])) if pieces else ("", "")
+
+
+class GridReader:
+    """Body rows of one grid read in order, appending to `tasks` (shared across the document's tables).
+
+    State: the area in force, whether a page break came just before the row, and the
+    section count (tasks of one section share `RawTask.section`).
+    """
+
+    def __init__(self, roles: dict[str, int], header: list[list[str]], tasks: list[RawTask], area: str | None,
+                 page_break: bool, section: int) -> None:
+        self.roles, self.header, self.tasks, self.area = roles, header, tasks, area
+        self.page_break, self.section = page_break, section
+
+    def read(self, grid: list[list[str]], start: int, row_pages: list[int] | None, default_page: int | None) -> None:
+        prev_page = row_pages[start - 1] if row_pages and 0 < start <= len(row_pages) else None
+        for r in range(start, len(grid)):
+            page = row_pages[r] if row_pages and r < len(row_pages) else default_page
+            if prev_page is not None and page != prev_page:
+                self.page_break = True
+            prev_page = page
+            self.read_row(grid[r], page)
+
+    def read_row(self, row: list[str], page: int | None) -> None:
+        if is_repeated_header(row, self.header):
+            self.page_break = True
+            return
+        f = _row_fields(row, self.roles)
+        if f is None:
+            return
+        if self._continues(f):
+            self._join_previous(f)
+        elif len(f.filled) <= 1 and not (f.lead or f.partner or f.deadline or f.output):
+            self._section_row(f)
+        else:
+            self._carry_cut_names(f)
+            self._add_task(f, page)
+        self.page_break = False
+
+    def _continues(self, f: RowFields) -> bool:
+        """A row without a label that goes on with the row before: lower-case start, or a page-top row without deadline."""
+        starts_lower = bool(f.content) and f.content[:1].islower()
+        heading_like = len(f.filled) <= 1 and area_of_heading(f.content) is not None
+        continues = starts_lower or (self.page_break and not f.deadline and not heading_like)
+        return bool(self.tasks) and not f.label and bool(f.content) and continues
+
+    def _join_previous(self, f: RowFields) -> None:
+        prev = self.tasks[-1]
+        tight = f.content[:1].islower()
+        prev.content = _join(prev.content, f.content, tight)
+        prev.output = _join(prev.output or "", f.output, False) or None
+        prev.lead_text = _join(prev.lead_text, f.lead, False, sep="; ")
+        prev.partner_text = _join(prev.partner_text, f.partner, False, sep="; ")
+        prev.deadline_text = _join(prev.deadline_text, f.deadline, False)
+
+    def _section_row(self, f: RowFields) -> None:
+        """A heading-only row: a new area section when it names one, a late label, or a sub-heading (skipped)."""
+        heading = f.filled[0] if f.filled else ""
+        label = f.label
+        roman = is_roman(label) or bool(_OCR_ROMAN.match(label)) or (not label and bool(heading))
+        lower = heading[:1].islower()
+        found = area_of_heading(heading, strict=not roman) if heading and not lower else None
+        if found is None and heading and not lower and (is_roman(label) or bool(_OCR_ROMAN.match(label))):
+            found = closest_area(heading)  # a numbered section whose title OCR damaged
+        if found is not None:
+            self.area = found
+            self.section += 1
+        elif label and "." in label and self.tasks and not self.tasks[-1].row_label and not f.content:
+            self.tasks[-1].row_label = label
+
+    def _carry_cut_names(self, f: RowFields) -> None:
+        """After a page break, an agency name cut after its head word ("…; Văn phòng") is completed from this row."""
+        if not (self.page_break and self.tasks and not f.label):
+            return
+        prev = self.tasks[-1]
+        moved = complete_cut_name(prev.lead_text, f.lead)
+        if moved:
+            prev.lead_text, f.lead = moved
+        moved = complete_cut_name(prev.partner_text, f.partner)
+        if moved:
+            prev.partner_text, f.partner = moved
+
+    def _add_task(self, f: RowFields, page: int | None) -> None:
+        if not (f.content or f.output or f.lead):
+            return
+        self.tasks.append(
             RawTask(
-                area=area,
-                row_label=label,
-                content=content or (objective if not output else ""),
-                output=output or None,
-                lead_text=lead,
-                partner_text=partner,
-                deadline_text=deadline,
+                area=self.area,
+                row_label=f.label,
+                content=f.content or (f.objective if not f.output else ""),
+                output=f.output or None,
+                lead_text=f.lead,
+                partner_text=f.partner,
+                deadline_text=f.deadline,
                 page=page,
+                section=self.section,
             )
         )
-    return tasks, area
 
 
 def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
@@ -230,9 +311,23 @@ def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
     return f"{a} {b}" if tight or sep == " " else f"{a}{sep}{b}"
 
 
-def tasks_from_table(table: Table, area: str | None = None) -> tuple[list[RawTask], str | None]:
-    """All tasks of one (possibly stitched) table; `area` is the area in force before it."""
-    return TableSequenceReader().read(table, area)
+def is_repeated_header(row: list[str], header: list[list[str]]) -> bool:
+    """The table's header row again (each page repeats it), read from a text layer or OCR.
+
+    Close to the header read at the table's top, or (when that is unknown) a row whose
+    every non-empty cell is a short column name, three roles at least: a task row whose
+    cells happen to hold "kết quả", "thực hiện" and "tiến độ" is not one.
+    """
+    texts = [clean_cell(c) for c in row]
+    folded = fold(" ".join(texts))
+    for head in header:
+        printed = fold(" ".join(clean_cell(c) for c in head))
+        if folded and printed and fuzz.ratio(folded, printed) >= 80:
+            return True
+    filled = [t for t in texts if t]
+    if not filled or normalise_label(texts[0]) or header_score(row) < 3:
+        return False
+    return all(len(t) <= 40 and role_of_header(t) is not None for t in filled)
 
 
 class TableSequenceReader:
@@ -246,22 +341,26 @@ class TableSequenceReader:
     def __init__(self) -> None:
         self.tasks: list[RawTask] = []
         self._roles: dict[str, int] | None = None
+        self._header: list[list[str]] = []
         self._n_cols = 0
+        self._section = 0
 
     def read(self, table: Table, area: str | None) -> tuple[list[RawTask], str | None]:
         grid = table.grid()
         start, roles = find_header(grid, table.header_rows)
-        is_tasks = "content" in roles and ("lead" in roles or "deadline" in roles)
-        if not is_tasks:
+        is_tasks = "content" in roles and ("lead" in roles or "lead_partner" in roles or "deadline" in roles)
+        if is_tasks:
+            self._header = [row for row in grid[:start] if any(row)]
+        else:
             if self._roles is None or table.n_cols != self._n_cols:
                 return self.tasks, area
             start, roles = 0, self._roles
         follow_on = bool(self.tasks)
         self._roles, self._n_cols = roles, table.n_cols
-        _, area = tasks_from_grid(
-            grid, roles, start, table.row_pages or None, area, table.page, tasks=self.tasks, page_break=follow_on
-        )
-        return self.tasks, area
+        reader = GridReader(roles, self._header, self.tasks, area, follow_on, self._section)
+        reader.read(grid, start, table.row_pages or None, table.page)
+        self._section = reader.section
+        return self.tasks, reader.area
 
 
 def folded_has_task_header(text: str) -> bool:

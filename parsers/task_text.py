@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from parsers.agencies import key, split_agencies
-from parsers.deadlines import looks_like_deadline, ocr_fold
+from parsers.deadlines import deadline_fold, looks_like_deadline
 from parsers.task_anchors import (
     agency_anchors,
     agency_side,
@@ -39,6 +39,7 @@ from parsers.task_sections import area_of_heading
 from parsers.task_table import RawTask, clean_cell, folded_has_task_header, normalise_label
 from parsers.text import fold
 from schema.document import Cell, Page, Table
+from schema.vntext import HeadUse, agency_heads
 
 _MIN_TAB_COLS = 3
 
@@ -153,7 +154,7 @@ def section_heading(line: str) -> str | None:
     return area_of_heading(folded, strict=True)
 
 
-_AGENCY_START = re.compile(r"^(?:so|phong|van phong|trung tam|bo phan|chi cuc|cong an|buu dien|kho bac|dai|ubnd)\b")
+_AGENCY_START = re.compile(r"^(?:" + "|".join(agency_heads(HeadUse.CELL_START)) + r")\b")
 _MAX_FRAGMENT = 40
 
 
@@ -305,7 +306,7 @@ class _Assembler:
         if labels:
             self.pending_label = labels[0]
         self._open(text)
-        deadline = _DEADLINE_IN_TEXT.search(ocr_fold(agency_side(lines, self.source)))
+        deadline = _DEADLINE_IN_TEXT.search(deadline_fold(agency_side(lines, self.source)))
         if deadline:
             self.tasks[-1].deadline_text = deadline.group(0)
 
@@ -348,7 +349,7 @@ class _Assembler:
             lead.append(parts[1])
             partner.extend(parts[2:])
         rest = " ".join(lead + partner)
-        deadline = _DEADLINE_IN_TEXT.search(ocr_fold(rest))
+        deadline = _DEADLINE_IN_TEXT.search(deadline_fold(rest))
         self.pending_label = label or self.pending_label
         self._open(" ".join(c for c in content if c))
         task = self.tasks[-1]

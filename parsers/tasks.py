@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from parsers.agencies import AgencyRegistry, split_agencies
 from parsers.deadlines import parse_deadline, restore_deadline_text
+from parsers.task_labels import repair_labels, split_missed_sections
 from parsers.task_table import RawTask, TableSequenceReader
 from parsers.task_text import block_tasks, tab_table
 from schema.document import Page
@@ -40,6 +41,8 @@ def raw_tasks(pages: list[Page]) -> list[RawTask]:
         for table in page.tables:
             _, area = reader.read(table, area)
     if reader.tasks:
+        repair_labels(reader.tasks)
+        split_missed_sections(reader.tasks)
         return reader.tasks
     area, reader = None, TableSequenceReader()
     for page in pages:

@@ -128,6 +128,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise SetupError(f"--gold {gold} holds no gold files (JSON with a 'source')")
     if not Path(args.db).is_file():
         raise SetupError(f"--db {args.db} does not exist")
+    if _snapshot_unreadable(args.db):
+        return EXIT_FAILED
     floors: dict[str, float] = {}
     if args.fail_under:
         try:
@@ -163,15 +165,54 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if not Path(args.db).is_file():
         raise SetupError(f"--db {args.db} does not exist")
+    if _snapshot_unreadable(args.db):
+        return EXIT_FAILED
     for path in export_parquet(args.db, args.parquet):
         print(path)
     return EXIT_OK
+
+
+def _snapshot_unreadable(db: str) -> bool:
+    """Readers open the published snapshot read-only; one line when someone holds it read-write."""
+    from pipeline.snapshot import snapshot_problem
+
+    if problem := snapshot_problem(db):
+        log.error("error: %s", problem)
+        return True
+    return False
+
+
+# -- prune ------------------------------------------------------------------------------
+
+
+def add_prune(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    pr = sub.add_parser("prune", parents=[parent],
+                        help="remove the documents whose files are gone (ingest only reports them)")
+    pr.add_argument("paths", nargs="*", metavar="PATH", help="only documents under these files or folders")
+    pr.add_argument("--db", required=True, help="the database given to ingest")
+    pr.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
+    pr.add_argument("--lock-wait", type=float, default=10.0, metavar="SECONDS",
+                    help="how long to wait for an ingest holding the same --db (default 10)")
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from pipeline.prune import main as prune_main
+    from schema.store import DatabaseBusyError
+
+    try:
+        return prune_main(args.db, args.paths, args.dry_run, args.lock_wait)
+    except FileNotFoundError as exc:
+        raise SetupError(str(exc)) from None
+    except DatabaseBusyError as exc:
+        log.error("error: %s", exc)
+        return EXIT_FAILED
 
 
 COMMANDS: dict[str, tuple[Callable[..., None], Callable[[argparse.Namespace], int]]] = {
     "ingest": (add_ingest, cmd_ingest),
     "eval": (add_eval, cmd_eval),
     "export": (add_export, cmd_export),
+    "prune": (add_prune, cmd_prune),
 }
 """Subcommand name -> (add its parser, run it)."""
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from parsers.text import fold
+from schema.vntext import fold
 
 HEADER_FIELDS = (
     "doc_number",
@@ -258,14 +258,18 @@ def load_predictions(db_path: str | Path) -> dict[str, dict]:
     """Every plan in the database as a prediction, keyed by its source file name."""
     import duckdb
 
+    from pipeline.snapshot import every_copy
+
     con = duckdb.connect(str(db_path), read_only=True)
-    try:
+    try:  # every document's own reading, the plan's other copies included (gold labels files)
         cols = ["plan_id", "source_path", *HEADER_FIELDS]
-        plans = con.execute(f"SELECT {', '.join(cols)} FROM plans ORDER BY source_path").fetchall()
-        areas = con.execute("SELECT plan_id, area FROM areas").fetchall()
-        targets = con.execute("SELECT plan_id, area, value, unit, comparator, metric, scope FROM targets").fetchall()
+        plans = con.execute(f"SELECT {', '.join(cols)} FROM {every_copy(con, 'plans')} ORDER BY source_path").fetchall()
+        areas = con.execute(f"SELECT plan_id, area FROM {every_copy(con, 'areas')}").fetchall()
+        targets = con.execute(
+            f"SELECT plan_id, area, value, unit, comparator, metric, scope FROM {every_copy(con, 'targets')}"
+        ).fetchall()
         tasks = con.execute(
-            "SELECT plan_id, area, row_label, content, lead_agencies, deadline_text FROM tasks"
+            f"SELECT plan_id, area, row_label, content, lead_agencies, deadline_text FROM {every_copy(con, 'tasks')}"
         ).fetchall()
     finally:
         con.close()

@@ -1,4 +1,7 @@
-"""Content identity: plan_id is the first 16 hex chars of the file's SHA-256."""
+"""Content identity: a document's id is the first 16 hex chars of its file's SHA-256.
+
+A plan's `plan_id` is the id of its primary document (`pipeline.snapshot`), so a plan read from
+one file keeps the id that file gives it."""
 
 from __future__ import annotations
 
@@ -15,4 +18,5 @@ def file_sha256(path: str | Path) -> str:
 
 
 def plan_id_for(sha256: str) -> str:
+    """The document id (and, for its plan's primary copy, the plan_id)."""
     return sha256[:16]

@@ -31,6 +31,7 @@ from pipeline.names import display_path, stored_path
 from pipeline.results import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
+from pipeline.snapshot import file_exists, writing
 from pipeline.workers import Budget, WorkerPool
 from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
 from schema.records import ParsedPlan
@@ -179,7 +180,7 @@ def ingest(
     return summary
 
 
-def _store_call(what: str, fn, *args):  # noqa: ANN001, ANN202
+def _store_call(what: str, fn, *args):
     """Run one write; a failure (disk full, database gone) becomes one `StoreError` line with the real cause."""
     try:
         return fn(*args)
@@ -195,9 +196,10 @@ def _cause(exc: BaseException) -> str:
     return one_line(text.splitlines()[0] if text else type(exc).__name__)
 
 
-def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,  # noqa: ANN001, PLR0913
-         summary: IngestSummary, checkpoints: Checkpoints, guard) -> None:  # noqa: ANN001
-    with Store(db_path, wait_seconds=lock_wait) as store:
+def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, lock_wait, budget,
+         summary: IngestSummary, checkpoints: Checkpoints, guard) -> None:
+    # Analysts read db_path, a snapshot published when this block ends without an error (pipeline.snapshot).
+    with writing(db_path, wait_seconds=lock_wait, report=log.warning) as store:
         remove_stale_temp_files(out)
         for path, message in problems:
             f = Failure(path, None, "discover", message)
@@ -221,6 +223,7 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
             if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)
                                  and not _has_failed_pages(store, sha)):
                 summary.skipped += 1  # same content under another name counts once
+                store.seen_at(stored_path(path), sha, file_exists)  # a moved file: its rows follow it
                 continue
             queued.add(sha)
             jobs.append((path, sha))

@@ -20,11 +20,11 @@ from pipeline.workers import PARENT_ENV, die_with_parent
 if os.environ.get(PARENT_ENV) == str(os.getppid()):  # loaded by the fork server the orchestrator started
     die_with_parent(os.getppid())
 
-import diacritics  # noqa: E402 - after the parent tie: a slow import must not outlive a killed run
-import ocr  # noqa: E402, F401 - imported for its side effect: loaded before workers fork
-import parsers  # noqa: E402
-import pipeline.process  # noqa: E402, F401
-from schema.document import Page  # noqa: E402
+import diacritics
+import ocr  # noqa: F401 - imported for its side effect: loaded before workers fork
+import parsers
+import pipeline.process  # noqa: F401
+from schema.document import Page
 
 _SAMPLE = (
     "ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI\nSố: 1/KH-UBND\nĐồng Nai, ngày 2 tháng 1 năm 2024\nKẾ HOẠCH\n"
@@ -43,7 +43,7 @@ def warm_up() -> None:
         load_plugins()  # in-process or CLI, decided here once; the API itself is built per worker
         text = diacritics.restore(_SAMPLE)
         parsers.parse_plan([Page(page_no=1, method="text", text=text)], "warmup")
-    except Exception as exc:  # noqa: BLE001 - warm-up is an optimisation, never a reason to fail
+    except Exception as exc:  # warm-up is an optimisation, never a reason to fail
         logging.getLogger(__name__).debug("warm-up incomplete: %s", exc)
 
 

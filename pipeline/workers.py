@@ -310,7 +310,7 @@ class WorkerPool:
                     w.task = None
                     events.append(Event("done", task, value=msg[2]))
                     return events
-        except Exception:  # noqa: BLE001 - EOF, or half a message from a worker that died mid-send
+        except Exception:
             eof = True
         if eof or not w.process.is_alive():
             page = w.page_no

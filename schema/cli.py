@@ -66,7 +66,7 @@ def run(main: Callable[[], int]) -> int:
         return exit_code_for(exc)
     except BrokenPipeError:  # `| head`: the reader left; nothing more to say
         return EXIT_FAILED
-    except Exception as exc:  # noqa: BLE001 - a bug must still end in one line
+    except Exception as exc:
         log.debug("traceback", exc_info=True)
         log.error("internal error: %s: %s (run with -vv for the traceback)", type(exc).__name__,
                   one_line(str(exc)))

@@ -140,6 +140,53 @@ class IngestErrorRow(BaseModel):
     at: dt.datetime
 
 
+class DocumentRow(BaseModel):
+    """`documents`: one input file's content (a copy of a plan). A file edited in place gets a new
+    row and its old one stays here as history, with `superseded_at` set and no other rows left."""
+
+    source_sha256: str = Field(json_schema_extra={"primary_key": True})
+    document_id: str = Field(description="first 16 hex chars of source_sha256; names data/parsed/<document_id>.json")
+    source_path: str
+    plan_id: str | None = Field(default=None, description="the plan this document is a copy of")
+    text_source: TextSource | None = None
+    ocr_confidence: float | None = None
+    page_count: int = 0
+    status: PlanStatus = "ok"
+    parser_version: str = ""
+    ingested_at: dt.datetime | None = None
+    superseded_at: dt.datetime | None = Field(default=None, description="set when the file changed under the same path")
+    reading_sha256: str | None = Field(default=None, description="hash of the rows read, to know an identical re-reading")
+
+
+class PlanDocumentRow(BaseModel):
+    """`plan_documents`: which documents fed a plan; the `primary` one supplied its rows."""
+
+    plan_id: str
+    source_sha256: str
+    role: Literal["primary", "copy"]
+    score: float = Field(description="copy rank: text layer 3 > mixed 2.5 > good scan 2 > text dump 1 > poor scan 0.5, + confidence/1000")
+
+
+class ConflictRow(BaseModel):
+    """`conflicts`: a field on which a plan's copies disagree; the primary copy's value was kept."""
+
+    plan_id: str
+    field: str
+    kept_value: str | None = None
+    kept_sha256: str
+    source_sha256s: list[str] = Field(default_factory=list, description="every copy, the primary first")
+    document_values: list[str | None] = Field(default_factory=list, description="each copy's value, same order")
+
+
+class SnapshotRow(BaseModel):
+    """`snapshot`: the one published run analysts are reading."""
+
+    generation: int
+    published_at: dt.datetime
+    documents: int
+    plans: int
+
+
 class Header(BaseModel):
     """Header fields a parser found; the pipeline adds file facts to make a `PlanRow`."""
 
@@ -192,4 +239,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "task_agencies": TaskAgencyRow,
     "pages": PageRow,
     "ingest_errors": IngestErrorRow,
+    "documents": DocumentRow,
+    "plan_documents": PlanDocumentRow,
+    "conflicts": ConflictRow,
 }

@@ -1,17 +1,23 @@
-"""The DuckDB file analysts query: table creation, idempotent plan writes, error rows.
+"""A DuckDB file of the pipeline: table creation, idempotent document writes, error rows, history.
 
-Every plan is written in one transaction (delete its old rows, insert the new
-ones, commit), so a crash or kill mid-run leaves either the old plan or the
-new one, never half of either. Only the orchestrating process writes; workers
-hand it validated `ParsedPlan` objects.
+Ingest writes a *working* file (`pipeline.snapshot` names it and publishes analysts' copies of
+it). In the working file every input document keeps its own rows (`plans`, `areas`, ... with
+`plan_id` = the document's id); `pipeline.snapshot` groups copies into plans when it publishes.
+
+Every document is written in one transaction (delete its old rows, insert the new ones, record
+the document, commit), so a crash or kill mid-run leaves either the old document or the new
+one, never half of either. Only the orchestrating process writes; workers hand it validated
+`ParsedPlan` objects. No SQL text is built from user input: paths and values are parameters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +25,22 @@ import duckdb
 from pydantic import BaseModel
 
 from schema.ddl import all_ddl, columns
-from schema.records import TABLES, IngestErrorRow, ParsedPlan
+from schema.records import TABLES, DocumentRow, IngestErrorRow, ParsedPlan
 
 PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages")
+"""Tables with one document's rows besides `plans` (keyed by `plan_id` = the document's id)."""
+
+CATALOG = "work"
+"""The alias the file is attached under, so SQL never names a catalog derived from a file name."""
+
+
+def document_tables() -> tuple[str, ...]:
+    """Every table whose rows belong to one document: `plans` and PLAN_TABLES."""
+    return ("plans", *PLAN_TABLES)
+
+
+def now_utc() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class DatabaseBusyError(RuntimeError):
@@ -40,14 +59,19 @@ class Store:
     the same file waits up to `wait_seconds` for the first to finish, then raises
     `DatabaseBusyError` with a message naming the holder, instead of touching the file."""
 
-    def __init__(self, path: str | Path, read_only: bool = False, wait_seconds: float = 0.0) -> None:
+    def __init__(
+        self, path: str | Path, read_only: bool = False, wait_seconds: float = 0.0, label: str | None = None
+    ) -> None:
         self.path = str(path)
+        self.label = label or self.path
+        self.read_only = read_only
+        self.changed = False
         if not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         deadline = time.monotonic() + max(0.0, wait_seconds)
         while True:
             try:
-                self.con = duckdb.connect(self.path, read_only=read_only)
+                self.con = self._attach(self.path, read_only)
                 break
             except duckdb.IOException as exc:
                 if not _is_lock_conflict(exc):
@@ -57,12 +81,25 @@ class Store:
                     who = f" (PID {holder.group(1)})" if holder else ""
                     waited = f" after waiting {wait_seconds:g} s" if wait_seconds > 0 else ""
                     raise DatabaseBusyError(
-                        f"{self.path} is in use by another process{who}{waited} (another ingest running?); "
+                        f"{self.label} is in use by another process{who}{waited} (another ingest running?); "
                         "wait for it to finish and run again"
                     ) from exc
                 time.sleep(0.25)
         if not read_only:
             self._ensure_tables()
+
+    @staticmethod
+    def _attach(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+        """An in-memory connection with the file attached as `work` (a fixed name, see CATALOG)."""
+        con = duckdb.connect()
+        try:
+            con.execute(f"ATTACH ? AS {CATALOG}" + (" (READ_ONLY)" if read_only else ""), [path])
+            con.execute(f"USE {CATALOG}")
+            con.execute("SET temp_directory = ?", [path + ".tmp"])
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def close(self) -> None:
         self.con.close()
@@ -82,6 +119,50 @@ class Store:
             for col, duck in columns(model):
                 if col not in have:
                     self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {duck}')
+        self.con.execute("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value BIGINT)")
+        self._backfill_documents()
+
+    def _backfill_documents(self) -> None:
+        """A file written before `documents` existed (or by a run killed between the two): every
+        document's `plans` row gets its `documents` row, so old databases migrate in place."""
+        self.con.execute(
+            """INSERT INTO documents (source_sha256, document_id, source_path, text_source, ocr_confidence,
+                   page_count, status, parser_version, ingested_at)
+               SELECT source_sha256, plan_id, source_path, text_source, ocr_confidence, page_count, status,
+                      parser_version, ingested_at
+               FROM plans p WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.source_sha256 = p.source_sha256)"""
+        )
+
+    # -- generations: what was changed since the last publish -----------------------------------
+
+    def _meta(self, key: str) -> int:
+        row = self.con.execute("SELECT value FROM store_meta WHERE key = ?", [key]).fetchone()
+        return int(row[0]) if row else 0
+
+    def _set_meta(self, key: str, value: int) -> None:
+        self.con.execute(
+            "INSERT INTO store_meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]
+        )
+
+    @property
+    def generation(self) -> int:
+        """Bumped by every write, inside its transaction."""
+        return self._meta("generation")
+
+    @property
+    def published_generation(self) -> int:
+        return self._meta("published_generation")
+
+    def mark_published(self, generation: int) -> None:
+        self._set_meta("published_generation", generation)
+
+    def touch(self) -> None:
+        """Mark the store changed (the next publish rewrites the snapshot)."""
+        self._bump()
+
+    def _bump(self) -> None:
+        self._set_meta("generation", self.generation + 1)
+        self.changed = True
 
     # -- reads ---------------------------------------------------------------
 
@@ -112,12 +193,15 @@ class Store:
     def write_plan(self, parsed: ParsedPlan) -> None:
         """Replace everything stored for this plan_id in a single transaction."""
         pid = parsed.plan.plan_id
+        if self._same_reading(parsed):  # e.g. --force, or a failed file read again: nothing changes
+            return
         if parsed.plan.ingested_at is None:
             parsed.plan.ingested_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self.con.execute("BEGIN TRANSACTION")
         try:
-            for table in (*PLAN_TABLES, "plans"):
-                self.con.execute(f"DELETE FROM {table} WHERE plan_id = ?", [pid])
+            self._supersede_path(parsed.plan.source_path, parsed.plan.source_sha256)
+            self._delete_rows([pid])
+            self._record_document(parsed)
             self._insert("plans", [parsed.plan])
             self._insert("areas", list(parsed.areas))
             self._insert("targets", list(parsed.targets))
@@ -130,10 +214,56 @@ class Store:
                 "DELETE FROM ingest_errors WHERE source_sha256 = ? OR source_path = ?",
                 [parsed.plan.source_sha256, parsed.plan.source_path],
             )
+            self._bump()
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
+
+    def _delete_rows(self, document_ids: list[str]) -> None:
+        for table in (*PLAN_TABLES, "plans"):
+            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, plan_id)", [document_ids])
+
+    @staticmethod
+    def _reading_sha256(parsed: ParsedPlan) -> str:
+        dump = parsed.model_dump_json(exclude={"plan": {"ingested_at"}})
+        return hashlib.sha256(dump.encode("utf-8")).hexdigest()
+
+    def _same_reading(self, parsed: ParsedPlan) -> bool:
+        row = self.con.execute(
+            "SELECT reading_sha256 FROM documents WHERE source_sha256 = ? AND source_path = ? AND superseded_at IS NULL",
+            [parsed.plan.source_sha256, parsed.plan.source_path],
+        ).fetchone()
+        return row is not None and row[0] == self._reading_sha256(parsed)
+
+    def _record_document(self, parsed: ParsedPlan) -> None:
+        p = parsed.plan
+        doc = DocumentRow(
+            source_sha256=p.source_sha256, document_id=p.plan_id, source_path=p.source_path,
+            text_source=p.text_source, ocr_confidence=p.ocr_confidence, page_count=p.page_count,
+            status=p.status, parser_version=p.parser_version, ingested_at=p.ingested_at,
+            reading_sha256=self._reading_sha256(parsed),
+        )
+        self.con.execute("DELETE FROM documents WHERE source_sha256 = ?", [p.source_sha256])
+        self._insert("documents", [doc])
+
+    def _supersede_path(self, path: str, sha256: str) -> list[str]:
+        """The file at `path` now holds `sha256`: a current document read from other content at that
+        path becomes history (`superseded_at`), and its rows go. Returns the superseded document ids."""
+        old = [
+            r[0]
+            for r in self.con.execute(
+                "SELECT document_id FROM documents WHERE source_path = ? AND source_sha256 <> ? AND superseded_at IS NULL",
+                [path, sha256],
+            ).fetchall()
+        ]
+        if old:
+            self._delete_rows(old)
+            self.con.execute(
+                "UPDATE documents SET superseded_at = ?, plan_id = NULL WHERE list_contains(?, document_id)",
+                [now_utc(), old],
+            )
+        return old
 
     def _rollback(self) -> None:
         """Roll back, never hiding the error that caused it: a failed COMMIT (disk full) has already
@@ -158,7 +288,20 @@ class Store:
                 )
 
     def record_error(self, source_path: str, sha256: str | None, stage: str, message: str) -> None:
-        """One row per failed input; replaces an earlier error row for the same file."""
+        """One row per failed input; replaces an earlier error row for the same file. The same error
+        again keeps its row (and time), so re-running over unchanged inputs changes nothing. A file
+        whose new content fails no longer counts its old content (that document becomes history)."""
+        same = self.con.execute(
+            "SELECT count(*) FROM ingest_errors WHERE source_path = ? AND source_sha256 IS NOT DISTINCT FROM ? "
+            "AND stage = ? AND message = ?",
+            [source_path, sha256, stage, message],
+        ).fetchone()
+        superseding = sha256 is not None and self.con.execute(
+            "SELECT count(*) FROM documents WHERE source_path = ? AND source_sha256 <> ? AND superseded_at IS NULL",
+            [source_path, sha256],
+        ).fetchone()[0]
+        if same and same[0] and not superseding:
+            return
         err = IngestErrorRow(
             source_path=source_path,
             source_sha256=sha256,
@@ -168,9 +311,70 @@ class Store:
         )
         self.con.execute("BEGIN TRANSACTION")
         try:
+            if sha256 is not None:
+                self._supersede_path(source_path, sha256)
             self.con.execute("DELETE FROM ingest_errors WHERE source_path = ?", [source_path])
             self._insert("ingest_errors", [err])
+            self._bump()
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
+
+    # -- sources that moved or went away ----------------------------------------------------------
+
+    def seen_at(self, source_path: str, sha256: str, exists: Callable[[str], bool] = os.path.exists) -> bool:
+        """A skipped input (content already stored) was found at `source_path`: when the stored path
+        of that content no longer `exists`, the file was moved or renamed, so its rows follow it."""
+        row = self.con.execute(
+            "SELECT source_path FROM documents WHERE source_sha256 = ? AND superseded_at IS NULL", [sha256]
+        ).fetchone()
+        if row is None or row[0] == source_path or exists(row[0]):
+            return False
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("UPDATE documents SET source_path = ? WHERE source_sha256 = ?", [source_path, sha256])
+            self.con.execute("UPDATE plans SET source_path = ? WHERE source_sha256 = ?", [source_path, sha256])
+            self._bump()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        return True
+
+    def gone_documents(
+        self, under: list[str] | None = None, exists: Callable[[str], bool] = os.path.exists
+    ) -> list[tuple[str, str]]:
+        """(source_sha256, source_path) of current documents whose file is gone (`exists` is told the
+        stored path), optionally only those under the given files or folders; sorted by path."""
+        rows = self.con.execute(
+            "SELECT source_sha256, source_path FROM documents WHERE superseded_at IS NULL ORDER BY source_path, 1"
+        ).fetchall()
+        roots = [Path(u).absolute() for u in under or []]
+
+        def inside(path: str) -> bool:
+            p = Path(path).absolute()
+            return not roots or any(p == r or r in p.parents for r in roots)
+
+        return [(sha, path) for sha, path in rows if inside(path) and not exists(path)]
+
+    def remove_documents(self, sha256s: list[str]) -> int:
+        """Delete documents (their rows, their history at the same path, their error rows) in one
+        transaction; returns how many documents were removed."""
+        if not sha256s:
+            return 0
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            rows = self.con.execute(
+                "SELECT document_id, source_path FROM documents WHERE list_contains(?, source_sha256)", [sha256s]
+            ).fetchall()
+            ids, paths = [r[0] for r in rows], [r[1] for r in rows]
+            self._delete_rows(ids)
+            self.con.execute("DELETE FROM documents WHERE list_contains(?, source_path)", [paths])
+            self.con.execute("DELETE FROM ingest_errors WHERE list_contains(?, source_path)", [paths])
+            self._bump()
+            self.con.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
+        return len(ids)

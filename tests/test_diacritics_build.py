@@ -70,3 +70,73 @@ def test_an_existing_models_confusions_can_be_reused(tmp_path: Path) -> None:
     pairs, seen, caps_title, pages = confusions_of(path)
     assert pairs == {("s6", "số"): 5, ("ctia", "của"): 2} and seen["số"] == 9
     assert caps_title == ["bo"] and pages == 7
+
+
+CRAWLED = """|
+|
+Bản dịch này thuộc quyền sở hữu của **
+THƯ VIỆN PHÁP LUẬT**. Mọi hành vi sao chép là vi phạm pháp luật.
+Đang tải văn bản...
+#
+**Số hiệu:**
+|
+5348/CT-CS
+|
+**
+Ngày hiệu lực:**
+|
+Đã biết
+|
+|
+**Tình trạng:**
+|
+Đã biết
+|
+|
+BỘ TÀI CHÍNH
+**CỤC THUẾ**
+-------
+|
+Cục Thuế có ý kiến để Thuế tỉnh biết./.
+|
+Phạm Thị Minh Hiền
+|
+Công văn 5348/CT-CS năm 2025 hướng dẫn góp vốn điều lệ do Cục Thuế ban hành
+Văn bản này chưa cập nhật nội dung Tiếng Anh
+Công văn 5348/CT-CS ngày 20/11/2025 hướng dẫn góp vốn điều lệ do Cục Thuế ban hành
+## Văn bản liên quan
+Tình trạng: Đã biết
+"""
+
+
+def test_crawl_chrome_is_cut_before_the_issuer_and_after_the_signature() -> None:
+    from tools.corpus import strip_crawl_chrome
+
+    text = strip_crawl_chrome(CRAWLED)
+    assert text.startswith("BỘ TÀI CHÍNH\n")
+    assert text.rstrip().endswith("Phạm Thị Minh Hiền\n|")
+    for chrome in ("THƯ VIỆN", "Đã biết", "Tình trạng", "ban hành", "Văn bản"):
+        assert chrome not in text
+    plain = "BỘ TÀI CHÍNH\nSố: 12/KH-UBND\nVăn bản này gửi các sở.\n"
+    assert strip_crawl_chrome(plain) == plain  # no chrome: unchanged
+
+
+def test_vendored_extra_corpus_is_split_by_the_same_rule() -> None:
+    from tools.corpus import CORPUS_DIRS, dev_files, is_dev
+
+    extra = CORPUS_DIRS[1]
+    held = [p for p in corpus_files(held_out=True) if p.parent == extra]
+    train = [p for p in corpus_files(held_out=False) if p.parent == extra]
+    assert len(held) == 39 and len(train) == 166
+    assert {p.name[0] for p in dev_files()} == set("345") and all(is_dev(p) for p in dev_files())
+    for path in held + train:  # chrome cut at vendoring: the text opens with the document
+        assert "Tình trạng" not in path.read_text(encoding="utf-8")[:2000]
+
+
+def test_ocr_cache_key_changes_with_the_page_text() -> None:
+    from tools.ocr_sim import page_key
+
+    page = [("Căn cứ Luật Tổ chức", False)]
+    assert page_key(3, page) == page_key(3, list(page))
+    assert page_key(3, page) != page_key(4, page)
+    assert page_key(3, page) != page_key(3, [("Căn cứ Luật Đất đai", False)])

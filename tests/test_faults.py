@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.snapshot import every_copy
 from tests.conftest import REPO
 from tests.fixtures import bad_inputs as bad
 
@@ -68,8 +69,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     errors = {Path(p).name: (stage, msg) for p, stage, msg in
               con.execute("SELECT source_path, stage, message FROM ingest_errors").fetchall()}
-    plans = {Path(r[0]).name: r[1:] for r in
-             con.execute("SELECT source_path, status, missing, doc_number, title, page_count FROM plans").fetchall()}
+    plans = {Path(r[0]).name: r[1:] for r in  # each file's own reading (several are copies of one plan)
+             con.execute("SELECT source_path, status, missing, doc_number, title, page_count "
+                         f"FROM {every_copy(con, 'plans')}").fetchall()}
     con.close()
     return {"proc": proc, "inbox": inbox, "errors": errors, "plans": plans, "how_unreadable": how_unreadable}
 

@@ -155,7 +155,7 @@ class _Plumber:
         self.pdf = pdfplumber.open(path)
         self.asked: list[int] = []
 
-    def page(self, n: int):  # noqa: ANN201 - pdfplumber.page.Page
+    def page(self, n: int):  # pdfplumber.page.Page
         self.asked.append(n)
         return self.pdf.pages[n]
 
@@ -180,7 +180,7 @@ def _both_ways(path: Path) -> list[tuple[object, object, object, object, bool]]:
     return out
 
 
-def _cells(page) -> list[list[tuple]]:  # noqa: ANN001
+def _cells(page) -> list[list[tuple]]:
     return [[(c.row, c.col, c.row_span, c.col_span, c.text) for c in t.cells] for t in page.tables]
 
 

@@ -98,3 +98,35 @@ def test_page_ranges() -> None:
     assert parse_pages("2,5-6", 10) == [2, 5, 6]
     assert parse_pages("8-", 10) == [8, 9, 10]
     assert parse_pages(None, 3) == [1, 2, 3]
+
+
+def test_reading_order_ends_when_a_segment_of_the_first_row_straddles_the_split() -> None:
+    """A wide line sharing a band with two short pieces: the split falls inside the wide one.
+
+    This shape (a heading line and a line cut by a wide gap, vertically overlapping on a
+    skewed scan) made the zone walk stand still on its first row for ever.
+    """
+    lines = [
+        [_tok("CẢI CÁCH THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH", 100, 100, 1400, 40)],
+        [_tok("Sở", 300, 115, 60), _tok("Nội vụ", 700, 115, 120)],
+        [_tok("Căn cứ Kế hoạch", 100, 300, 500), _tok("Quý II", 1300, 300, 120)],
+    ]
+    tokens = []
+    for n, line in enumerate(lines):  # the recogniser's own line ids, as OCR gives them
+        for t in line:
+            t.group = (n,)
+            tokens.append(t)
+    texts = _texts(tokens)
+    assert sorted(texts) == sorted(["CẢI CÁCH THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH", "Sở", "Nội vụ",
+                                    "Căn cứ Kế hoạch", "Quý II"])
+    assert texts[0] == "CẢI CÁCH THỦ TỤC HÀNH CHÍNH TRÊN ĐỊA BÀN TỈNH"
+
+
+def test_page_top_row_without_number_joined_only_when_it_is_the_rest_of_a_cut_row() -> None:
+    first = _table(4, [HEADER, ["1", "Rà soát văn bản", "Sở Tư pháp"]], 100, 950)
+    sub_row = _table(5, [HEADER, ["", "Kiểm tra văn bản sau ban hành", "Sở Tư pháp"]], 50, 400)
+    kept = stitch(first, sub_row)
+    assert kept.n_rows == 3 and kept.grid()[2] == ["", "Kiểm tra văn bản sau ban hành", "Sở Tư pháp"]
+    rest = _table(5, [HEADER, ["", "", "UBND tỉnh"]], 50, 400)  # only a long cell went on
+    joined = stitch(first, rest)
+    assert joined.n_rows == 2 and joined.grid()[1] == ["1", "Rà soát văn bản", "Sở Tư pháp UBND tỉnh"]

@@ -97,7 +97,7 @@ def test_tesserocr_gives_alternatives_per_character() -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(tesserocr_api.unusable_reason() is not None, reason="in-process tesseract not usable")
-def test_low_resolution_table_gains_cells_and_loses_none(tmp_path, monkeypatch) -> None:  # noqa: ANN001
+def test_low_resolution_table_gains_cells_and_loses_none(tmp_path, monkeypatch) -> None:
     import unicodedata
 
     from ocr import read_pdf

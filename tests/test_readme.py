@@ -26,3 +26,17 @@ def test_readme_queries_run_and_return_rows(sample_db):
         if not rows and "ingest_errors" not in sql:
             empty.append(sql.strip().splitlines()[0])
     assert not empty, f"queries returned no rows on the samples: {empty}"
+
+
+def test_readme_tour_shows_each_plan_once(sample_db):
+    """The shipped samples hold every plan in several copies; the tour must not count any twice."""
+    con = duckdb.connect(str(sample_db), read_only=True)
+    blocks = _sql_blocks()
+    plans = con.execute(blocks[0]).fetchall()  # the first query lists the plans
+    identities = [(r[1], r[2], r[4]) for r in plans]  # doc_number, issuer, issue_date
+    assert len(identities) == len(set(identities)) == 4, plans
+    for issuer, areas in con.execute(blocks[1]).fetchall():  # areas per issuer: each area once
+        assert len(areas) == len(set(areas)), (issuer, areas)
+    for sql in blocks:
+        rows = con.execute(sql).fetchall()
+        assert len(rows) == len(set(map(repr, rows))), f"duplicate rows: {sql.strip().splitlines()[0]}"

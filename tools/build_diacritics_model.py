@@ -3,8 +3,9 @@
 Run: `python -m tools.build_diacritics_model [--ocr-pages N] [--workers W]`.
 
 Sources (all in the repo or in installed packages; nothing downloaded):
-- data/corpus/legal/*.md, except the held-out files (name starts with 0, 1 or 2; see corpus.py),
-  cleaned of markdown: syllable lexicon and bigram language model;
+- data/corpus/legal/*.md and data/corpus/legal_extra/*.md, except the held-out files (name
+  starts with 0, 1 or 2; see tools/corpus.py), cleaned of markdown: syllable lexicon and
+  trigram language model;
 - data/raw/seeds/001 (clean OCR of a real CCHC plan): same;
 - pyvi's `models/words.txt` (Vietnamese word list): extra syllables for the lexicon;
 - OCR confusions: training paragraphs rendered to page images and read back with
@@ -29,7 +30,14 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word, strip_marks
-from tools.corpus import REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs, seed_paragraphs
+from tools.corpus import (
+    CORPUS_DIRS,
+    REPO_ROOT,
+    clean_markdown,
+    corpus_files,
+    iter_paragraphs,
+    seed_paragraphs,
+)
 
 MODEL_PATH = REPO_ROOT / "diacritics" / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
@@ -245,17 +253,40 @@ def confusions_of(path: Path) -> tuple[Counter, Counter, list[str], int]:
     return pairs, seen, list(old.get("caps_title", ())), int(old.get("ocr_pages", 0))
 
 
+def training_files(
+    dev_prefixes: str = "", train_fraction: float = 1.0, folders: tuple[Path, ...] = CORPUS_DIRS
+) -> list[Path]:
+    """The corpus files a model is built on: the training side of the hold-out split, less the
+    files starting with `dev_prefixes`; with `train_fraction` < 1, only whole documents, in a
+    fixed shuffled order, until that share of their words (the learning curve)."""
+    files = [p for p in corpus_files(held_out=False, folders=folders) if p.name[:1] not in dev_prefixes]
+    if train_fraction >= 1.0:
+        return files
+    words = {p: len(p.read_text(encoding="utf-8").split()) for p in files}
+    order = sorted(files, key=lambda p: p.name)
+    random.Random(17).shuffle(order)
+    budget = train_fraction * sum(words.values())
+    chosen: list[Path] = []
+    total = 0
+    for path in order:
+        if total >= budget:
+            break
+        chosen.append(path)
+        total += words[path]
+    return sorted(chosen, key=files.index)
+
+
 def build(
     max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "", confusions_from: Path | None = None,
-    extra_texts: tuple[Path, ...] = (),
+    extra_texts: tuple[Path, ...] = (), train_fraction: float = 1.0, folders: tuple[Path, ...] = CORPUS_DIRS,
 ) -> dict:
     """`dev_prefixes`: also leave out training files starting with these hex digits, to tune
     decoder settings on text the tuned model has not seen (the shipped model uses none).
-    `confusions_from`: take the OCR channel from this model instead of OCR-ing pages."""
+    `confusions_from`: take the OCR channel from this model instead of OCR-ing pages.
+    `train_fraction`, `folders`: build on part of the corpus (learning curve, before/after)."""
     paragraphs = [
         para
-        for path in corpus_files(held_out=False)
-        if path.name[:1] not in dev_prefixes
+        for path in training_files(dev_prefixes, train_fraction, folders)
         for para in clean_markdown(path.read_text(encoding="utf-8"))
     ] + seed_paragraphs()
     for extra_path in extra_texts:
@@ -335,10 +366,15 @@ def main(argv: list[str] | None = None) -> None:
         help="reuse the OCR confusion table of this model (e.g. the shipped one) instead of OCR-ing pages",
     )
     ap.add_argument("--extra-text", type=Path, action="append", default=[], help="more running text, one paragraph a line")
+    ap.add_argument("--train-fraction", type=float, default=1.0, help="share of the training words (learning curve)")
+    ap.add_argument(
+        "--folders", default=",".join(p.name for p in CORPUS_DIRS), help="corpus folders to build on (comma-separated)"
+    )
     args = ap.parse_args(argv)
+    folders = tuple(p for p in CORPUS_DIRS if p.name in args.folders.split(","))
     model = build(
         args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from,
-        extra_texts=tuple(args.extra_text),
+        extra_texts=tuple(args.extra_text), train_fraction=args.train_fraction, folders=folders,
     )
     # mtime=0: the same sources give a byte-identical file
     with open(args.out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:

@@ -1,7 +1,9 @@
 """Build `gazetteer.tsv.gz`: Vietnamese administrative units with diacritics, before and after July 2025.
 
-Run by hand when the source data changes (needs network to PyPI):
-    python tools/build_gazetteer.py
+Run when the source data changes (`make gazetteer`; needs PyPI through pip):
+    python -m tools.build_gazetteer [--out FILE]
+
+The output is byte-reproducible: sorted rows, gzip without a timestamp or file name.
 
 Why two snapshots: plans keep the name and level the issuer had when the plan
 was signed. A 2023 plan of "thành phố Từ Sơn" is a district-level city, a
@@ -19,13 +21,15 @@ huyện, quận, thị xã, xã, phường, thị trấn, đặc khu); name with
 
 from __future__ import annotations
 
-import gzip
+import argparse
 import json
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+
+from tools.reproducible import write_gzip_lines
 
 OUT = Path(__file__).resolve().parents[1] / "parsers" / "data" / "gazetteer.tsv.gz"
 OLD, NEW = "0.6.0", "2025.10.1"
@@ -52,35 +56,45 @@ def load(version: str, tmp: Path) -> list[dict]:
         return json.loads(zf.read("vietnam_provinces/data/nested-divisions.json"))
 
 
-def rows() -> list[tuple[str, str, str, str, str]]:
-    out: list[tuple[str, str, str, str, str]] = []
+Row = tuple[str, str, str, str, str]
+
+
+def _units(era: str, level: str, units: list[dict], province: str) -> list[Row]:
+    """Rows of one level's units (communes of a district, or of a post-2025 province)."""
+    return [(era, level, kind, name, province) for kind, name in (split_kind(u["name"]) for u in units)]
+
+
+def rows() -> list[Row]:
+    out: list[Row] = []
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         for prov in load(OLD, tmp):
             pk, pname = split_kind(prov["name"])
             out.append(("old", "tinh", pk or "tỉnh", pname, pname))
             for dist in prov["districts"]:
-                dk, dname = split_kind(dist["name"])
-                out.append(("old", "huyen", dk, dname, pname))
-                for ward in dist["wards"]:
-                    wk, wname = split_kind(ward["name"])
-                    out.append(("old", "xa", wk, wname, pname))
+                out += _units("old", "huyen", [dist], pname)
+                out += _units("old", "xa", dist["wards"], pname)
         for prov in load(NEW, tmp):
             pk, pname = split_kind(prov["name"])
             out.append(("new", "tinh", pk or "tỉnh", pname, pname))
-            for ward in prov["wards"]:
-                wk, wname = split_kind(ward["name"])
-                out.append(("new", "xa", wk, wname, pname))
+            out += _units("new", "xa", prov["wards"], pname)
     return sorted(set(out))
 
 
-def main() -> None:
+def write(data: list[Row], out: Path) -> None:
+    """One tab-separated line per unit; gzip without a timestamp or file name, so rebuilds are byte-identical."""
+    write_gzip_lines(out, ("\t".join(row) for row in data))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
     data = rows()
-    with gzip.open(OUT, "wt", encoding="utf-8") as fh:
-        for row in data:
-            fh.write("\t".join(row) + "\n")
-    print(f"{OUT}: {len(data)} units")
+    write(data, args.out)
+    print(f"{args.out}: {len(data)} units")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -24,11 +24,12 @@ from pathlib import Path
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from ocr import cleanup, mark_check, page_ocr, tables  # noqa: E402
-from ocr.engines import get_engine, words_many  # noqa: E402
-from ocr.pdf_source import opened, page_image  # noqa: E402
+from ocr import cleanup, mark_check, page_ocr, tables
+from ocr.engines import get_engine, words_many
+from ocr.pdf_source import opened, page_image
+from tools.reproducible import write_npz
 
 REPO = Path(__file__).resolve().parents[1]
 _PUNCT = ".,;:()[]\"'“”!?-–/"
@@ -95,7 +96,7 @@ def word_samples(image: np.ndarray, words: list, index: dict[str, set[str]]) -> 
     return feats, labels
 
 
-def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list, list]:  # noqa: ANN001
+def page_samples(engine, pixels_page, index: dict[str, set[str]]) -> tuple[list, list]:
     """Samples of one scanned page, read as the pipeline reads it: cell stacks of its ruled tables, else its body."""
     grey, dpi, _, _ = page_ocr.prepare(pixels_page, engine)
     (h, v), short = cleanup.ruling_masks_lazy(grey, max(int(0.2 * dpi), 20))
@@ -172,9 +173,9 @@ def collect(n_tables: int, seed: int, workdir: Path, n_bodies: int = 0,
             jobs: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Samples of every training document, `jobs` documents at a time (forked workers); the same
     samples whatever `jobs` is (each document draws from its own seed)."""
-    from tools.corpus import iter_paragraphs
+    from tools.corpus import CORPUS_DIR, iter_paragraphs
 
-    _PARAGRAPHS[:] = [p for p in iter_paragraphs(held_out=False) if len(p) > 200]
+    _PARAGRAPHS[:] = [p for p in iter_paragraphs(held_out=False, folders=(CORPUS_DIR,)) if len(p) > 200]
     todo = [(t, n_tables, seed, str(workdir)) for t in range(n_tables + n_bodies)]
     if jobs > 1:
         import multiprocessing
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit(X[~held], y[~held, 0])
     report(model, X[held], y[held], "held-out tables")
     final = fit(X, y[:, 0])
-    final.save(args.out)
+    write_npz(args.out, final.arrays())
     print(f"saved {args.out} ({args.out.stat().st_size} bytes, {len(y)} samples)")
     return 0
 

@@ -9,6 +9,7 @@ damage on held-out text the same way.  Results are cached as JSON lines so rerun
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -102,23 +103,39 @@ def ocr_english(img: Image.Image) -> str:
     return pytesseract.image_to_string(img, lang="eng", config="--psm 6")
 
 
+def page_key(index: int, lines: list[tuple[str, bool]]) -> str:
+    """Cache key of a page: its number (the degradation seed) and a digest of its lines, so a
+    cache filled from another corpus (other paragraphs on page N) is never served for this one."""
+    digest = hashlib.sha1(json.dumps([index, lines], ensure_ascii=False).encode("utf-8")).hexdigest()
+    return f"{index}:{digest[:16]}"
+
+
 def _job(args: tuple[int, list[tuple[str, bool]]]) -> dict:
     index, lines = args
     os.environ["OMP_THREAD_LIMIT"] = "1"
     img = render_page(lines, seed=index)
-    return {"page": index, "truth": [t for t, _ in lines], "ocr": ocr_english(img)}
+    return {"page": index, "key": page_key(index, lines), "truth": [t for t, _ in lines], "ocr": ocr_english(img)}
 
 
 def ocr_pages(
     paragraphs: Iterable[str], cache: Path, max_pages: int, workers: int = 1
 ) -> list[dict]:
-    """Render and OCR up to `max_pages` pages, reusing what `cache` (JSON lines) already holds."""
-    done: dict[int, dict] = {}
+    """Render and OCR up to `max_pages` pages, reusing what `cache` (JSON lines) already holds
+    for the same page of the same text."""
+    cached: dict[str, dict] = {}
     if cache.exists():
         for line in cache.read_text(encoding="utf-8").splitlines():
             rec = json.loads(line)
-            done[rec["page"]] = rec
-    todo = [(i, page) for i, page in enumerate(paginate(paragraphs, max_pages)) if i not in done]
+            if "key" in rec:
+                cached[rec["key"]] = rec
+    done: dict[int, dict] = {}
+    todo = []
+    for i, page in enumerate(paginate(paragraphs, max_pages)):
+        rec = cached.get(page_key(i, page))
+        if rec is None:
+            todo.append((i, page))
+        else:
+            done[i] = rec
     if todo:
         cache.parent.mkdir(parents=True, exist_ok=True)
         with cache.open("a", encoding="utf-8") as out:

@@ -42,15 +42,15 @@ class FaultEngine(TesseractEngine):
             elif kind == "abort":
                 os.abort()
 
-    def words(self, image, psm=3, dpi=300):  # noqa: ANN001, ANN201
+    def words(self, image, psm=3, dpi=300):
         self._maybe_fail()
         return super().words(image, psm=psm, dpi=dpi)
 
-    def words_many(self, images, psm=3, dpi=300, symbols=False):  # noqa: ANN001, ANN201
+    def words_many(self, images, psm=3, dpi=300, symbols=False):
         self._maybe_fail()
         return super().words_many(images, psm=psm, dpi=dpi, symbols=symbols)
 
-    def rotation(self, image):  # noqa: ANN001, ANN201
+    def rotation(self, image):
         self._maybe_fail()
         return super().rotation(image)
 

@@ -61,7 +61,7 @@ def kill_session(sid: int) -> None:
             pass
 
 
-def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:  # noqa: ANN001
+def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if cond():
@@ -141,3 +141,11 @@ def remount(target: Path, opts: str) -> None:
 
 def umount(target: Path) -> None:
     subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def query_files(db: Path, sql: str) -> list[tuple]:
+    """`query` over each input file's own rows: the working file (`pipeline.snapshot`), where copies
+    of one plan are not merged yet and an interrupted run's work is kept until the next publish."""
+    from pipeline.snapshot import working_path
+
+    return query(working_path(db), sql)

@@ -43,7 +43,7 @@ def test_diacritics_missing_file_is_one_line():
 
 
 @pytest.fixture(scope="module")
-def small_db(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def small_db(tmp_path_factory: pytest.TempPathFactory):
     work = tmp_path_factory.mktemp("cli")
     r = cli("ingest", str(SEED), "--db", str(work / "db.duckdb"), "--out", str(work / "out"), "--workers", "1", "-q")
     assert r.returncode == 0 and r.stderr == "", r.stderr  # -q: nothing to say when all is well

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.faults.helpers import DIGITAL, FAULT_ENV, SEED, cli, no_traceback, query, scan_pdf
+from tests.faults.helpers import DIGITAL, FAULT_ENV, SEED, cli, no_traceback, query, query_files, scan_pdf
 
 PAGE_TIMEOUT = 20.0
 """Generous for a real page on a busy 2-core machine; the hanging page costs it twice (alone in
@@ -39,17 +39,17 @@ def test_engine_fault_on_one_page_fails_only_that_page(tmp_path, fault, workers)
     line = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{inbox / 'faulty_scan.pdf'}: ")]
     assert len(line) == 1 and "failed pages 2" in line[0] and f"page 2: {why}" in line[0], r.stderr
 
-    pages = dict(query(db, "SELECT g.page_no, g.method FROM pages g JOIN plans p USING (plan_id) "
+    pages = dict(query_files(db, "SELECT g.page_no, g.method FROM pages g JOIN plans p USING (plan_id) "
                            "WHERE p.source_path LIKE '%faulty_scan.pdf'"))
     assert pages == {1: "ocr", 2: "failed", 3: "ocr"}
-    status = query(db, "SELECT status, missing FROM plans WHERE source_path LIKE '%faulty_scan.pdf'")
+    status = query_files(db, "SELECT status, missing FROM plans WHERE source_path LIKE '%faulty_scan.pdf'")
     assert status[0][0] in ("partial", "failed") and "failed pages 2" in status[0][1]
     errors = query(db, "SELECT source_path, stage, message FROM ingest_errors")
     assert [(p.rsplit("/", 1)[1], s) for p, s, _ in errors] == [
         ("faulty_scan.pdf", "timeout" if fault == "hang" else "crash")]
     assert "page 2" in errors[0][2]
     # every other input loads, completely
-    others = query(db, "SELECT source_path, status, page_count, (SELECT count(*) FROM pages g "
+    others = query_files(db, "SELECT source_path, status, page_count, (SELECT count(*) FROM pages g "
                        "WHERE g.plan_id = p.plan_id AND g.method <> 'failed') FROM plans p "
                        "WHERE source_path NOT LIKE '%faulty_scan.pdf' ORDER BY 1")
     assert [(p.rsplit("/", 1)[1], s) for p, s, *_ in others] == [("digital.pdf", "ok"), ("plan.txt", "ok")]

@@ -4,7 +4,7 @@ the limit named; every other input loads."""
 
 from __future__ import annotations
 
-from tests.faults.helpers import DIGITAL, SEED, bomb_pdf, cli, no_traceback, query
+from tests.faults.helpers import DIGITAL, SEED, bomb_pdf, cli, no_traceback, query, query_files
 from tests.fixtures import bad_inputs as bad
 
 
@@ -30,5 +30,5 @@ def test_bomb_big_text_and_too_many_pages_fail_alone(tmp_path):
         lines = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{inbox / name}: ")]
         assert len(lines) == 1 and reason in lines[0], (name, r.stderr)
         assert errors[name][0] == "limit" and reason in errors[name][1]
-    loaded = query(db, "SELECT source_path, status FROM plans ORDER BY 1")
+    loaded = query_files(db, "SELECT source_path, status FROM plans ORDER BY 1")
     assert [(p.rsplit("/", 1)[1], s) for p, s in loaded] == [("digital.pdf", "ok"), ("plan.txt", "ok")]

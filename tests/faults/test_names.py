@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 from pipeline.names import original_path
-from tests.faults.helpers import SEED, cli, no_traceback, query
+from tests.faults.helpers import SEED, cli, no_traceback, query, query_files
 
 
 def test_odd_names_and_utf16_dump_load(tmp_path):
@@ -28,7 +28,7 @@ def test_odd_names_and_utf16_dump_load(tmp_path):
     assert any(ln.startswith(f"{inbox}/evil\\nFORGED: injected line.txt: ok") for ln in r.stderr.splitlines())
     assert query(db, "SELECT count(*) FROM ingest_errors") == [(0,)]
     paths = {p: (status, title, n) for p, status, title, n in
-             query(db, "SELECT source_path, status, title, page_count FROM plans")}
+             query_files(db, "SELECT source_path, status, title, page_count FROM plans")}
     assert len(paths) == 4
     stored = [p for p in paths if "\\xe9" in p]
     assert len(stored) == 1 and os.fsencode(original_path(stored[0])) == latin1  # lossless

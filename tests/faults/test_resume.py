@@ -10,7 +10,7 @@ import signal
 from tests.faults.helpers import FAULT_ENV, cli, kill_session, query, scan_pdf, start, wait_for
 
 
-def _pages_logged(log) -> set[int]:  # noqa: ANN001
+def _pages_logged(log) -> set[int]:
     return {int(line.split()[-1]) for line in log.read_text().splitlines()} if log.exists() else set()
 
 

@@ -23,7 +23,7 @@ def inbox(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ro_mount(tmp_path: Path):  # noqa: ANN201
+def ro_mount(tmp_path: Path):
     target = tmp_path / "ro"
     if not mount_tmpfs(target, "4m"):
         pytest.skip("needs root to mount a read-only tmpfs")
@@ -31,7 +31,7 @@ def ro_mount(tmp_path: Path):  # noqa: ANN201
     umount(target)
 
 
-def _one_error_line(r, *words: str) -> None:  # noqa: ANN001
+def _one_error_line(r, *words: str) -> None:
     assert r.returncode == 3, (r.returncode, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
@@ -39,7 +39,7 @@ def _one_error_line(r, *words: str) -> None:  # noqa: ANN001
     assert no_traceback(r)
 
 
-def _ingest(inbox: Path, db: Path, out: Path, **env: str):  # noqa: ANN202
+def _ingest(inbox: Path, db: Path, out: Path, **env: str):
     return cli("ingest", str(inbox), "--db", str(db), "--out", str(out), "--workers", "2", extra_env=env)
 
 

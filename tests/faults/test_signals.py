@@ -15,7 +15,7 @@ from tests.faults.helpers import (
     cli,
     kill_session,
     no_traceback,
-    query,
+    query_files,
     scan_pdf,
     session_pids,
     start,
@@ -75,9 +75,9 @@ def test_sigint_stops_within_2_s_keeps_work_and_the_rerun_completes(tmp_path):
     last = err.strip().splitlines()[-1]
     assert last.startswith("interrupted by SIGINT") and "resume" in last and ".checkpoints" in last, err
     assert _checkpointed(out) >= 1  # the pages read so far are kept
-    assert query(db, "SELECT count(*) FROM plans") == [(1,)]  # the text dump, finished before the scan
+    assert query_files(db, "SELECT count(*) FROM plans") == [(1,)]  # the text dump, finished before the scan
     r = cli(*args)
     assert r.returncode == 0, r.stderr
-    assert query(db, "SELECT count(*) FROM pages g JOIN plans p USING (plan_id) WHERE p.source_path LIKE '%scan.pdf' "
+    assert query_files(db, "SELECT count(*) FROM pages g JOIN plans p USING (plan_id) WHERE p.source_path LIKE '%scan.pdf' "
                      "AND g.method = 'ocr'") == [(6,)]
     assert not (out / ".checkpoints").exists() or not list((out / ".checkpoints").iterdir())

@@ -1,0 +1,118 @@
+"""Inputs of `make bench-parse`: each case as a text-layer PDF, 300 and 200 dpi scans and an OCR text dump,
+and the pages the OCR stage reads from them, all cached under bench/cache/parse/.
+
+The text-layer PDF is drawn again on every run (a fraction of a second); the scans and the dump are
+made again only when its bytes or the scanner's code changed. Read pages are keyed by the input's bytes and the OCR stage's source
+(ocr/**/*.py and its model files): a parser change re-parses in seconds, an OCR change re-reads.
+The dump imitates the seeds' dumps: the 300 dpi scan read by tesseract's English model, one text
+block per page (`--psm 6`, which runs the letterhead columns together), pages joined by form feeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from bench.parse_cases import Case
+from schema.document import Page
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / "bench" / "cache" / "parse"
+SOURCES = ("text_layer", "scan300", "scan200", "dump")
+_SUFFIX = {"text_layer": "_text.pdf", "scan300": "_s300.pdf", "scan200": "_s200.pdf", "dump": "_dump.txt"}
+
+
+def _tree_hash(folder: Path, patterns: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(folder.glob(pattern)):
+            h.update(path.relative_to(REPO).as_posix().encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _scan_key(case: Case, text_pdf: bytes) -> str:
+    """Changes when the drawn document changes (scans are deterministic from it; `--rescan` redoes them after a
+    change to the scanner itself)."""
+    h = hashlib.sha256(text_pdf + repr((case.name, case.variation.stamp)).encode())
+    return h.hexdigest()[:12]
+
+
+def ocr_key() -> str:
+    """Changes when the OCR stage (code or shipped models) changes."""
+    return _tree_hash(REPO / "ocr", ("**/*.py", "*.npz", "*.gz", "*.tsv"))
+
+
+def input_paths(case: Case) -> dict[str, Path]:
+    return {src: CACHE / "inputs" / f"{case.name}{_SUFFIX[src]}" for src in SOURCES}
+
+
+def _stamp_text(case: Case) -> str:
+    return " ".join(case.spec().issuer.lines)
+
+
+def english_dump(scan: Path, dst: Path) -> Path:
+    """What an English-model OCR of the scan gives, as the seeds' dumps were made (pages split by \\f)."""
+    import pytesseract
+
+    from tools.pdfgen.pdf_scan import render_pages
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    pages = [pytesseract.image_to_string(img, lang="eng", config="--psm 6") for img in render_pages(scan, 300)]
+    dst.write_text("\f".join(p.strip("\n") for p in pages) + "\n", encoding="utf-8")
+    return dst
+
+
+def materialise(case: Case, rescan: bool = False) -> dict[str, Path]:
+    """Make (or reuse) the case's four inputs and its gold; returns source -> path."""
+    from tools.pdfgen.pdf_scan import scan_pdf
+    from tools.pdfgen.pdf_variety import layout_variety
+
+    paths = input_paths(case)
+    key_file = CACHE / "inputs" / f"{case.name}.key"
+    paths["text_layer"].parent.mkdir(parents=True, exist_ok=True)
+    fresh = paths["text_layer"].with_suffix(".new.pdf")
+    layout_variety(case.spec(), fresh)
+    key = _scan_key(case, fresh.read_bytes())
+    fresh.replace(paths["text_layer"])
+    if not rescan and key_file.exists() and key_file.read_text() == key and all(p.exists() for p in paths.values()):
+        return paths
+    seed = int(hashlib.sha256(case.name.encode()).hexdigest()[:6], 16)
+    for src, dpi in (("scan300", 300), ("scan200", 200)):
+        scan_pdf(paths["text_layer"], paths[src], "noisy", seed=seed + dpi, stamp=case.variation.stamp, dpi=dpi,
+                 stamp_text=_stamp_text(case))
+    english_dump(paths["scan300"], paths["dump"])
+    key_file.write_text(key)
+    return paths
+
+
+def gold_for(case: Case, source: str) -> dict:
+    """The case's gold, tied to the input file of one source."""
+    return case.spec().gold(input_paths(case)[source].name)
+
+
+def read_pages(path: Path, key: str) -> list[Page]:
+    """The OCR stage's pages of one input (cached by file content and OCR version)."""
+    import ocr
+
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    cached = CACHE / "pages" / f"{sha}_{key}.json"
+    if cached.exists():
+        return [Page.model_validate(p) for p in json.loads(cached.read_text(encoding="utf-8"))]
+    pages = list(ocr.read_document(path))
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_suffix(".tmp")
+    tmp.write_text(json.dumps([p.model_dump(mode="json") for p in pages], ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cached)
+    return pages
+
+
+def prepare(case: Case, sources: tuple[str, ...], key: str, rescan: bool = False) -> str:
+    """Worker job: make the inputs and read them once, so the cache holds everything the scoring needs."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    paths = materialise(case, rescan)
+    for src in sources:
+        read_pages(paths[src], key)
+    return case.name
