@@ -23,13 +23,12 @@ import duckdb
 from tqdm import tqdm
 
 import parsers
-from ocr import is_pdf
 from pipeline.backends import make_backend
 from pipeline.checkpoints import Checkpoints
 from pipeline.discover import discover
 from pipeline.hashing import file_sha256
 from pipeline.names import display_path, stored_path
-from pipeline.process import Failure
+from pipeline.results import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
 from pipeline.snapshot import file_exists, writing
@@ -159,7 +158,7 @@ def ingest(
     summary = IngestSummary(out_dir=str(out))
     inputs, problems = discover(paths)
     problems += _empty_folder_problems(paths, inputs)
-    check_setup(out, db_path, needs_ocr=any(is_pdf(i) for i in inputs))
+    check_setup(out, db_path, needs_ocr=any(i.lower().endswith(".pdf") for i in inputs))
     show = sys.stderr.isatty() if progress is None else progress
     checkpoints = Checkpoints(out, os.environ.get("CCHC_OCR_ENGINE") or "tesseract")
 
@@ -317,7 +316,8 @@ def store_result(done: Finished | ParsedPlan | Failure, store: Store, out: Path,
         report_failure(result)
     else:
         _store_call(str(out), write_json_atomic, result, out)
-        _store_call(db, store.write_plan, result)
+        for problem in _store_call(db, store.write_plan, result) or []:  # corrections not applied: said, not dropped
+            print(f"{result.plan.source_path}: correction not applied: {problem}", file=sys.stderr)
         summary.pages += result.plan.page_count
         if done.page_failures:
             first = done.page_failures[0]
