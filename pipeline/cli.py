@@ -218,6 +218,7 @@ def add_prune(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) 
     pr.add_argument("paths", nargs="*", metavar="PATH", help="only documents under these files or folders")
     pr.add_argument("--db", required=True, help="the database given to ingest")
     pr.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
+    pr.add_argument("--out", metavar="DIR", help="the --out of ingest: their <document_id>.json go too")
     pr.add_argument("--lock-wait", type=float, default=10.0, metavar="SECONDS",
                     help="how long to wait for an ingest holding the same --db (default 10)")
 
@@ -227,7 +228,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     from schema.store import DatabaseBusyError
 
     try:
-        return prune_main(args.db, args.paths, args.dry_run, args.lock_wait)
+        return prune_main(args.db, args.paths, args.dry_run, args.lock_wait, args.out)
     except FileNotFoundError as exc:
         raise SetupError(str(exc)) from None
     except DatabaseBusyError as exc:
