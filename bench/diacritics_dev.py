@@ -2,7 +2,8 @@
 
 Run: `python -m bench.diacritics_dev [--model PATH] [--scope doc|all|page] [--page-words N] [--errors FILE]`,
 or `python -m bench.diacritics_dev --curve 25,50,75,100 [--folders legal,legal_extra]` for the
-learning curve (dev models built in process on those shares of the training words).
+learning curve (dev models built in process on those shares of the training words), or
+`--ocr-pages N [--workers W]` for CER on N English-OCR pages of dev text.
 The model at PATH must be built with `python -m tools.build_diacritics_model --dev-prefixes 345
 --confusions-from diacritics/vi_model.json.gz --out PATH`, so the dev files (names starting
 3, 4 or 5, in both corpus folders) are unseen.  Each dev document is stripped of its marks and restored in one call
@@ -154,6 +155,34 @@ def learning_curve(fractions: list[float], folders: str) -> list[dict]:
     return rows
 
 
+def ocr_dev(n_pages: int, workers: int) -> None:
+    """English-OCR pages of dev text (cached in bench/cache/ocr_dev.jsonl): CER before and after
+    restoration with the current model, and the residual word errors by kind."""
+    import importlib
+    import random
+
+    from bench.diacritics_bench import cer, error_kinds
+    from tools.corpus import REPO_ROOT
+    from tools.ocr_sim import ocr_pages
+
+    restore_mod = importlib.import_module("diacritics.restore")
+    paras = [para for path in dev_files() for para in clean_markdown(path.read_text(encoding="utf-8"))]
+    random.Random(13).shuffle(paras)
+    pages = ocr_pages(paras, REPO_ROOT / "bench" / "cache" / "ocr_dev.jsonl", max_pages=n_pages, workers=workers)
+    truth = ["\n".join(p["truth"]) for p in pages]
+    size = sum(map(len, truth))
+    raw = sum(cer(t, p["ocr"]) * len(t) for t, p in zip(truth, pages, strict=True)) / size
+    start = time.process_time()
+    outs = [restore_mod.restore(p["ocr"]) for p in pages]
+    secs = time.process_time() - start
+    after = sum(cer(t, o) * len(t) for t, o in zip(truth, outs, strict=True)) / size
+    kinds: dict[str, int] = {}
+    for t, o in zip(truth, outs, strict=True):
+        for k, v in error_kinds(t, o).items():
+            kinds[k] = kinds.get(k, 0) + v
+    print(f"dev OCR: {len(pages)} pages, CER {raw:.2%} -> {after:.2%} ({secs:.1f} CPU s); word errors {kinds}")
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", type=Path, default=DEV_MODEL)
@@ -163,11 +192,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--errors", type=Path, default=None)
     ap.add_argument("--curve", default="", help="learning curve: percentages of the training words, e.g. 25,50,75,100")
     ap.add_argument("--folders", default="legal,legal_extra", help="corpus folders the curve's models are built on")
+    ap.add_argument("--ocr-pages", type=int, default=0, help="score English-OCR dev pages instead (renders and caches them)")
+    ap.add_argument("--workers", type=int, default=1, help="processes rendering and OCR-ing pages")
     args = ap.parse_args(argv)
     if args.curve:
         learning_curve([float(x) / 100 for x in args.curve.split(",")], args.folders)
         return
     use_model(args.model, args.set)
+    if args.ocr_pages:
+        ocr_dev(args.ocr_pages, args.workers)
+        return
     ok, total, errors, by_folder, speed = evaluate(args.scope, args.page_words)
     folders = " ".join(f"{k} {a / b:.4%}" for k, (a, b) in by_folder.items())
     print(f"{' '.join(args.set)} dev {args.scope}: {ok / total:.4%} of {total} syllables, {len(errors)} errors, "

@@ -26,9 +26,11 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.leaders import clean_leaders
 from diacritics.model import Model, load_model
 from diacritics.text import (
     GLUED_MARKS,
+    SYLLABLE_SHAPE,
     TOKEN_SPLIT,
     apply_case,
     has_marks,
@@ -38,8 +40,10 @@ from diacritics.text import (
 )
 
 CLEAN, STRIPPED, OCR = "clean", "stripped", "ocr"
-#: Letters that can spell one Vietnamese syllable (onset, vowels, coda), marks stripped.
-SYLLABLE_SHAPE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$")
+_VOWEL = re.compile(r"[aeiouy]")
+#: Dot leaders ("Họ và tên: ........") that English OCR read as letters are put back as dots
+#: on English-OCR pages (leaders.py).
+LEADERS_ENABLED = True
 #: Share of marked syllables below which a page is treated as stripped of marks.
 STRIPPED_MAX_MARKED = 0.03
 #: Share of marked syllables at and above which a page is treated as correct Vietnamese.
@@ -179,7 +183,12 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
         # A page typed without marks has no OCR look-alikes; only letters that are no
         # Vietnamese syllable at all ("s6", "ctia") are read through the confusion table there,
         # and never a word in capitals: that is an abbreviation ("TT", "SV"), not a garble.
-        forms.extend(model.confusion.get(obs, ()))
+        # Nor is, on any page, a word in capitals made of consonants only ("TT", "ND"): every
+        # syllable has a vowel, and English OCR mostly keeps the vowel letter of a capital; the
+        # few it does not ("SG" for "Sở") are the capitals the OCR pages showed to be
+        # Title-case words (`caps_title`).
+        if not (caps and obs.isalpha() and not _VOWEL.search(strip_marks(obs)) and obs not in model.caps_title):
+            forms.extend(model.confusion.get(obs, ()))
     out: dict[int, float] = {}
     for form in forms:
         lm_id = index.get(form)
@@ -466,6 +475,10 @@ def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCach
     they are decoded and written back by `DocCache.finish`."""
     parts = _split(text)
     mode = mode or _mode_of(parts, model)
+    if mode == OCR and LEADERS_ENABLED:
+        cleaned = clean_leaders(text)
+        if cleaned != text:
+            parts = _split(cleaned)
     cache = _RUN_KEYS.setdefault(mode, {})
     run: list[int] = []  # indices into parts of the current run's tokens
     keys: list[str] = []
@@ -526,8 +539,14 @@ class _Page:
 
         def fix_case(i: int, form: str) -> str:
             token = parts[i]
-            if glue and token.lower() in model.caps_title and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2)):
-                # "BO" amid ordinary words: an English OCR read the mark of "Bộ" as a capital.
+            if (
+                glue
+                and len(token) > 1
+                and token.isupper()
+                and token.lower() in model.caps_title
+                and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2))
+            ):
+                # "SG" amid ordinary words: an English OCR read the mark of "Sở" as a capital.
                 return form[:1].upper() + form[1:]
             return apply_case(token, form)
 

@@ -20,6 +20,8 @@ TOKEN_SPLIT = re.compile(r"([\w&¢©®@€£$§]+)")
 #: ("ct?" for "cứ"); the OCR side of the confusion table keeps it as part of the token.
 OCR_TOKEN_RE = re.compile(r"[\w&¢©®@€£$§]+[?’]?")
 GLUED_MARKS = "?’"
+#: Letters that can spell one Vietnamese syllable (onset, vowels, coda), marks stripped.
+SYLLABLE_SHAPE = re.compile(r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(ng|nh|ch|[cmnpt])?$")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _ALL_LETTERS = re.compile(r"^[^\W\d_]+$")
 

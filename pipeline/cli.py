@@ -172,6 +172,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- report and review (issue #20; the modules are imported on use: the report pulls in matplotlib) --
+
+
+def add_report(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    from pipeline import report
+
+    report.add_parser(sub, parent)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline import report
+
+    return report.run(args)
+
+
+def add_review(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    from pipeline import review
+
+    review.add_parser(sub, parent)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline import review
+
+    return review.run(args)
+
+
 def _snapshot_unreadable(db: str) -> bool:
     """Readers open the published snapshot read-only; one line when someone holds it read-write."""
     from pipeline.snapshot import snapshot_problem
@@ -212,6 +239,8 @@ COMMANDS: dict[str, tuple[Callable[..., None], Callable[[argparse.Namespace], in
     "ingest": (add_ingest, cmd_ingest),
     "eval": (add_eval, cmd_eval),
     "export": (add_export, cmd_export),
+    "report": (add_report, cmd_report),
+    "review": (add_review, cmd_review),
     "prune": (add_prune, cmd_prune),
 }
 """Subcommand name -> (add its parser, run it)."""

@@ -318,7 +318,8 @@ def store_result(done: Finished | ParsedPlan | Failure, store: Store, out: Path,
         report_failure(result)
     else:
         _store_call(str(out), write_json_atomic, result, out)
-        _store_call(db, store.write_plan, result)
+        for problem in _store_call(db, store.write_plan, result) or []:  # corrections not applied: said, not dropped
+            print(f"{result.plan.source_path}: correction not applied: {problem}", file=sys.stderr)
         summary.pages += result.plan.page_count
         if done.page_failures:
             first = done.page_failures[0]

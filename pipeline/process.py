@@ -23,8 +23,10 @@ import diacritics
 import ocr
 import parsers
 from ocr.page_source import PdfCache
+from parsers.provenance import scale_to_points
 from pipeline.hashing import file_sha256, plan_id_for
 from pipeline.names import stored_path
+from pipeline.pdf_pages import pdf_page_sizes
 from pipeline.results import Failure
 from schema import limits
 from schema.document import Page
@@ -95,6 +97,7 @@ def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> Parse
         agencies=ext.agencies,
         task_agencies=ext.task_agencies,
         pages=page_rows,
+        boxes=ext.boxes,
     )
 
 
@@ -106,6 +109,7 @@ def finish(path: str, sha: str, pages: list[Page]) -> ParsedPlan | Failure:
     if not any(p.text.strip() for p in pages):
         return Failure(path, sha, "read", f"no text found on any of its {len(pages)} page(s) (blank or unreadable scan)")
     ext = parsers.parse_plan(pages, plan_id_for(sha))
+    scale_to_points(ext, pages, pdf_page_sizes(path) if ocr.is_pdf(path) else {})
     parsed = build_plan(path, sha, pages, ext)
     if not ext.is_plan:
         return Failure(path, sha, "parse", "not a CCHC plan (no plan title or reform areas found)", parsed)

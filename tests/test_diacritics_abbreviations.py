@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from diacritics import restore
+from diacritics.model import load_model
 from diacritics.text import strip_marks
 
 DEFINED = (
@@ -10,6 +11,14 @@ DEFINED = (
     "Van phong DKDD tra ket qua cho to chuc, ca nhan; Chi nhanh Van phong DKDD luu tru ho so.\n"
     "Giay chung nhan dang ky kinh doanh (DKKD) do Uy ban nhan dan (UBND) cap xa xac nhan."
 )
+
+
+def test_an_abbreviation_no_lexicon_knows_is_spelled_from_its_definition() -> None:
+    text = "Du an do Trung tam Dieu phoi Do thi (TTDPDT) thuc hien; TTDPDT bao cao Uy ban nhan dan (UBND) tinh."
+    out = restore(text)
+    assert "ttđpđt" not in load_model().index  # no lexicon knows it
+    assert "Trung tâm Điều phối Đô thị (TTĐPĐT)" in out and "; TTĐPĐT báo cáo" in out
+    assert "(UBND)" in out
 
 
 def test_a_defined_abbreviation_gets_the_bar_of_its_words_everywhere() -> None:
@@ -30,6 +39,14 @@ def test_an_undefined_abbreviation_in_capitals_is_left_as_written() -> None:
 
 
 def test_an_abbreviation_is_not_spelled_from_words_whose_initials_differ() -> None:
-    text = "Cac don vi (DKDD) phoi hop voi Van phong DKDD."
+    text = "Cac don vi (TTDPDT) phoi hop voi TTDPDT."
     out = restore(text)
-    assert "DKDD" in out and "ĐKĐĐ" not in out
+    assert out.count("TTDPDT") == 2 and "Đ" not in out.replace("Đơn", "").replace("đơn", "")
+
+
+def test_without_the_rule_the_defined_abbreviation_loses_its_bar(monkeypatch) -> None:
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("diacritics.restore"), "ACRONYMS_ENABLED", False)
+    out = restore("Du an do Trung tam Dieu phoi Do thi (TTDPDT) thuc hien.")
+    assert "(TTDPDT)" in out  # guards the tests above: the language model alone cannot spell it

@@ -1,0 +1,73 @@
+"""Dot leaders read as letters by an English OCR model.
+
+Forms and templates are full of dot leaders ("Họ và tên: ..........", "ngày ... tháng ...").
+On a blurred or resampled scan, `tesseract -l eng` reads long runs of dots partly as dots and
+partly as runs of small round letters ("........esceesessesesssseses", "eee cece eeeeeeen"); the
+restorer would then "repair" those into Vietnamese words.  On the English-OCR pages of the dev
+split they were about two thirds of the character errors left after restoration.  This module
+puts such runs back as dots before decoding, within one line (line count and order are kept).
+"""
+
+from __future__ import annotations
+
+import re
+
+from diacritics.text import SYLLABLE_SHAPE
+
+_SPLIT = re.compile(r"(\w+)")
+#: Letters English OCR makes of dots: mostly e, c and s, now and then o, a, n, u, t, r or 0.
+_STRONG = re.compile(r"^[ecsnoatur0]+$")
+_WEAK = re.compile(r"^[ecso0]+$")
+_LEADER = re.compile(r"\.{3,}|…")
+_LEADER_ENDS = ("..", "…")
+LONG_GARBLE = 12
+
+
+def _is_garble(token: str) -> bool:
+    """A token of four letters or more that only dots make: round letters, at least 60% e, c
+    or s and two e's or more (no Vietnamese syllable or abbreviation looks like it)."""
+    return (
+        len(token) >= 4
+        and bool(_STRONG.match(token))
+        and sum(ch in "ecs" for ch in token) >= 0.6 * len(token)
+        and token.count("e") >= 2
+    )
+
+
+def clean_line(line: str) -> str:
+    """One line with its leader garble turned back into dots.  A short round token ("ee",
+    "cece", "0") counts as garble too when it touches garble or touches dots and cannot be a
+    syllable ("co", "so" after "..." stay: "ngày ... có"); dots separated only by blanks are
+    joined."""
+    parts = _SPLIT.split(line)
+    n = len(parts)
+    garble = [i % 2 == 1 and _is_garble(parts[i]) for i in range(n)]
+    # A line needs dots read as dots somewhere, or a run of garble too long to be anything else
+    # (a whole leader line read as letters: "cesessesseeecoceseeeceeescs...").
+    if not _LEADER.search(line) and not any(g and len(parts[i]) >= LONG_GARBLE for i, g in enumerate(garble)):
+        return line
+    changed = True
+    while changed:
+        changed = False
+        for i in range(1, n, 2):
+            token = parts[i]
+            if garble[i] or not _WEAK.match(token):
+                continue
+            left, right = parts[i - 1], parts[i + 1] if i + 1 < n else ""
+            by_garble = (i >= 2 and garble[i - 2] and not left.strip(" .")) or (
+                i + 2 < n and garble[i + 2] and not right.strip(" .")
+            )
+            by_dots = left.rstrip(" ").endswith(_LEADER_ENDS) or right.lstrip(" ").startswith(_LEADER_ENDS)
+            if by_garble or (by_dots and (not SYLLABLE_SHAPE.match(token) or set(token) == {"e"})):
+                garble[i] = changed = True
+    if not any(garble):
+        return line
+    for i in range(1, n, 2):
+        if garble[i]:
+            parts[i] = "." * len(parts[i])
+    return re.sub(r"(?<=\.) +(?=\.)", "", "".join(parts))
+
+
+def clean_leaders(text: str) -> str:
+    """`clean_line` on every line of a page (line breaks kept)."""
+    return "\n".join(clean_line(line) for line in text.split("\n"))
