@@ -31,7 +31,7 @@ from pipeline.names import display_path, stored_path
 from pipeline.results import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
-from pipeline.snapshot import file_exists, writing
+from pipeline.snapshot import file_exists, working_path, writing
 from pipeline.workers import Budget, WorkerPool
 from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
 from schema.records import ParsedPlan
@@ -56,6 +56,7 @@ class IngestSummary:
     interrupted: str | None = None
     out_dir: str = ""
     pending_checkpoints: int = 0
+    work_db: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -67,7 +68,8 @@ class IngestSummary:
         if self.interrupted:
             kept = (f"; pages of {self.pending_checkpoints} unfinished file(s) kept in "
                     f"{Path(self.out_dir) / '.checkpoints'}" if self.pending_checkpoints else "")
-            return (f"{self.interrupted}: {self.ok + self.partial + self.failed} file(s) stored{kept}; "
+            where = f" in {self.work_db} (published by the next run)" if self.work_db else ""
+            return (f"{self.interrupted}: {self.ok + self.partial + self.failed} file(s) stored{where}{kept}; "
                     "run the same command again to resume")
         pages_failed = f", {self.failed_pages} pages failed" if self.failed_pages else ""
         return (
@@ -155,7 +157,7 @@ def ingest(
     started = time.monotonic()
     workers = workers or default_workers()
     out = Path(out_dir)
-    summary = IngestSummary(out_dir=str(out))
+    summary = IngestSummary(out_dir=str(out), work_db=str(working_path(db_path)))
     inputs, problems = discover(paths)
     problems += _empty_folder_problems(paths, inputs)
     check_setup(out, db_path, needs_ocr=any(i.lower().endswith(".pdf") for i in inputs))

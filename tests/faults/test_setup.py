@@ -25,7 +25,7 @@ def inbox(tmp_path: Path) -> Path:
 @pytest.fixture
 def ro_mount(tmp_path: Path):
     target = tmp_path / "ro"
-    if not mount_tmpfs(target, "4m"):
+    if not mount_tmpfs(target, "64m"):
         pytest.skip("needs root to mount a read-only tmpfs")
     yield target
     umount(target)
