@@ -19,6 +19,8 @@ from typing import Any
 
 import duckdb
 
+from schema.vntext import fold
+
 KEY_COLUMN = {"plans": "plan_id", "areas": "area", "targets": "target_id", "tasks": "task_id"}
 LIST_SEPARATOR = ";"
 
@@ -66,9 +68,7 @@ def typed(value: str | None, duck_type: str) -> Any:
 
 
 def _agency_slug(name: str) -> str:
-    folded = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    folded = "".join(c for c in folded if unicodedata.category(c) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
 
 
 def _relink_agencies(con: duckdb.DuckDBPyConnection, plan_id: str, task_id: str, role: str, names: list[str]) -> None:
