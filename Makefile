@@ -8,16 +8,25 @@ DB ?= data/plans.duckdb
 OUT ?= data/parsed
 RAW ?= data/raw
 WORKERS ?=
+REPORT ?= data/report
 # libtesseract-dev, libleptonica-dev, pkg-config, g++: to build tesserocr against the CLI's own libtesseract.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-dejavu-core \
-	fonts-liberation fonts-liberation2 libtesseract-dev libleptonica-dev pkg-config g++
+	fonts-liberation fonts-liberation2 libtesseract-dev libleptonica-dev pkg-config g++ chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: ingest test lint bench bench-ocr bench-diacritics bench-throughput bench-parse system-deps install samples clean \
+.PHONY: report bench-calibration ingest test lint bench bench-ocr bench-diacritics bench-throughput bench-parse system-deps install samples clean \
 	models model-diacritics model-marks model-pairs gazetteer
 
 ingest: install
 	$(BIN)/python -m pipeline ingest $(RAW) --db $(DB) --out $(OUT) $(if $(WORKERS),--workers $(WORKERS))
+
+# Static HTML report of $(DB) (ingests first when needed): $(REPORT)/index.html opens from disk.
+report: ingest
+	$(BIN)/python -m pipeline report --db $(DB) --out $(REPORT)
+
+# Is `confidence` honest? Share of wrong values per confidence band against tests/gold (issue #20 goals).
+bench-calibration: ingest
+	$(BIN)/python -m bench.calibration --db $(DB) --gold tests/gold --json bench/results/calibration.json
 
 test: install
 	$(BIN)/ruff check .
@@ -41,6 +50,8 @@ system-deps:
 	command -v pdftoppm >/dev/null || missing=1; \
 	pkg-config --exists tesseract lept 2>/dev/null || missing=1; \
 	command -v g++ >/dev/null || missing=1; \
+	command -v chromium >/dev/null || missing=1; \
+	command -v chromedriver >/dev/null || missing=1; \
 	[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf ] || missing=1; \
 	[ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || missing=1; \
 	if [ -n "$$missing" ]; then \

@@ -154,6 +154,19 @@ def print_split(name: str, result: dict, seeds: dict | None) -> None:
         print(f"{group:30s} {cells}")
 
 
+def confidence_calibration(cases: Iterable[Case], sources: tuple[str, ...]) -> dict:
+    """Issue 20: share of wrong values per confidence band, over every case and source and the seeds."""
+    from bench.calibration import band_table, format_table, judge_docs
+
+    judged = judge_docs([gold_for(c, s) for c in cases for s in sources], CACHE / "parse.duckdb")
+    seeds = [json.loads((GOLD / f"{p.stem}.json").read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
+    judged += judge_docs(seeds, CACHE / "seeds.duckdb")
+    table = band_table([(j.right, j.confidence) for j in judged])
+    print("\n== confidence calibration (generated cases and seeds) ==")
+    print(format_table(table))
+    return table
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="dev cases, text layer and 300 dpi scans only")
@@ -180,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     preds = ingest_inputs([input_paths(c)[s] for c in cases for s in sources], CACHE / "parse.duckdb", key,
                           args.workers)
     seeds = score_seeds(key, 1)
+    calibration = confidence_calibration(cases, sources)
     report = {"command": "python -m bench.parse_bench " + " ".join(argv if argv is not None else sys.argv[1:]),
               "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "seeds": seeds,
               "cases": {k: [c.name for c in v] for k, v in splits.items()}}
@@ -187,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         report[name] = score_groups(group, sources, preds)
         report[name]["wrong_values"] = wrong_values(group, sources, preds)
         print_split(name, report[name], seeds)
+    report["calibration"] = calibration
     if not args.case:
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / ("parse_quick.json" if args.quick else "parse.json")

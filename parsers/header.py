@@ -54,7 +54,10 @@ _DATE_WORDS = re.compile(
 )
 _DATE_SLASH = re.compile(r"\bng[a-z]{1,2}\W{0,2}\s*(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4})")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*[-–—]\s*(20\d\d)")
-_NATIONAL = re.compile(r"c[o0]ng\s*h[o0]a|d[o0]c\s*l[a-z]{1,2}p|\bdpoc\b|\bpoc\b|\bdoc\b")
+# The national motto, to cut it off the issuer's lines when the columns run together; "Độc lập" may come
+# back from OCR and restoration as "Được lập", so "… lập - Tự do" is enough.
+_NATIONAL = re.compile(r"c[o0]ng\s*h[o0]a|d[o0]c\s*l[a-z]{1,2}p|\bdpoc\b|\bpoc\b|\bdoc\b|"
+                       r"\b[a-z]{1,5}\s+l[a-z]{1,2}p\s*[-–]\s*t[a-z]{1,2}\s*d[o0]\b")
 _SIGNER_ROLE = re.compile(r"^\W*(kt\.?\s*|tm\.?\s*|q\.?\s*)?(pho\s+)?chu\s*tich\W*$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ]*(?:\s+[A-ZĐÀ-Ỹ][\wÀ-ỹ]*){1,4}$")
 _WORD = re.compile(r"[a-z0-9]+")

@@ -17,14 +17,16 @@ import logging
 from rapidfuzz import fuzz
 
 from parsers.areas import build_outline, extract_areas
+from parsers.confidence import score_values
 from parsers.header import parse_header
+from parsers.provenance import attach_provenance
 from parsers.targets import extract_targets
 from parsers.tasks import extract_tasks
 from parsers.text import document_lines, ocr_fold
 from schema.document import Page
 from schema.records import Extraction
 
-PARSER_VERSION = "0.8.9"
+PARSER_VERSION = "0.9.0"
 
 log = logging.getLogger(__name__)
 
@@ -62,4 +64,4 @@ def parse_plan(pages: list[Page], plan_id: str) -> Extraction:
     out.missing += [f for f in _HEADER_FIELDS if getattr(header, f) is None]
     if not areas:
         out.missing.append("areas")
-    return out
+    return score_values(attach_provenance(out, pages, plan_id), pages)

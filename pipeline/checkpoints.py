@@ -34,10 +34,10 @@ class Checkpoints:
     def _path(self, sha: str) -> Path:
         return self.folder / f"{sha}.{self.engine}.jsonl"
 
-    def load(self, sha: str) -> dict[int, Page]:
-        """Pages already read for this content (by this engine); a cut last line is skipped."""
+    def load(self, sha: str) -> dict[int, str]:
+        """Pages already read for this content (by this engine), as their JSON; a cut last line is skipped."""
         path = self._path(sha)
-        pages: dict[int, Page] = {}
+        pages: dict[int, str] = {}
         try:
             with path.open(encoding="utf-8") as fh:
                 for line in fh:
@@ -45,15 +45,16 @@ class Checkpoints:
                         page = Page.model_validate_json(line)
                     except ValidationError:
                         continue  # the line a kill cut short
-                    pages[page.page_no] = page
+                    pages[page.page_no] = line.rstrip("\n")
         except FileNotFoundError:
             return {}
         except OSError as exc:
             log.warning("cannot read checkpoint %s: %s", path, exc)
         return pages
 
-    def add(self, sha: str, page: Page) -> None:
-        if page.method != "ocr":
+    def add(self, sha: str, page_json: str) -> None:
+        """Append one page (its JSON, as the worker sent it) if it was OCR'd."""
+        if '"method":"ocr"' not in page_json[:60]:
             return
         fh = self._files.get(sha)
         if fh is None:
@@ -61,7 +62,7 @@ class Checkpoints:
             fh = self._files[sha] = self._path(sha).open("a", encoding="utf-8")
             if fh.tell():
                 fh.write("\n")  # after a cut line, start a fresh one
-        fh.write(page.model_dump_json() + "\n")
+        fh.write(page_json + "\n")
         fh.flush()
 
     def drop(self, sha: str) -> None:

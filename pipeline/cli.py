@@ -172,6 +172,33 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# -- report and review (issue #20; the modules are imported on use: the report pulls in matplotlib) --
+
+
+def add_report(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    from pipeline import report
+
+    report.add_parser(sub, parent)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline import report
+
+    return report.run(args)
+
+
+def add_review(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -> None:
+    from pipeline import review
+
+    review.add_parser(sub, parent)
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from pipeline import review
+
+    return review.run(args)
+
+
 def _snapshot_unreadable(db: str) -> bool:
     """Readers open the published snapshot read-only; one line when someone holds it read-write."""
     from pipeline.snapshot import snapshot_problem
@@ -191,6 +218,7 @@ def add_prune(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) 
     pr.add_argument("paths", nargs="*", metavar="PATH", help="only documents under these files or folders")
     pr.add_argument("--db", required=True, help="the database given to ingest")
     pr.add_argument("--dry-run", action="store_true", help="list them, remove nothing")
+    pr.add_argument("--out", metavar="DIR", help="the --out of ingest: their <document_id>.json go too")
     pr.add_argument("--lock-wait", type=float, default=10.0, metavar="SECONDS",
                     help="how long to wait for an ingest holding the same --db (default 10)")
 
@@ -200,7 +228,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     from schema.store import DatabaseBusyError
 
     try:
-        return prune_main(args.db, args.paths, args.dry_run, args.lock_wait)
+        return prune_main(args.db, args.paths, args.dry_run, args.lock_wait, args.out)
     except FileNotFoundError as exc:
         raise SetupError(str(exc)) from None
     except DatabaseBusyError as exc:
@@ -212,6 +240,8 @@ COMMANDS: dict[str, tuple[Callable[..., None], Callable[[argparse.Namespace], in
     "ingest": (add_ingest, cmd_ingest),
     "eval": (add_eval, cmd_eval),
     "export": (add_export, cmd_export),
+    "report": (add_report, cmd_report),
+    "review": (add_review, cmd_review),
     "prune": (add_prune, cmd_prune),
 }
 """Subcommand name -> (add its parser, run it)."""

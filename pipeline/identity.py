@@ -5,8 +5,8 @@ unreadable, its title, issuer and period do. Copies of one act arrive as a text-
 scan, an old OCR dump; each is parsed on its own, so the identity fields of copies agree only
 up to OCR damage (a mark lost, a digit misread, a field not found at all). The match here is
 therefore lenient where OCR errs and strict where two acts really differ:
-- text is compared accent- and case-folded (`parsers.text.fold`), numbers after mapping the
-  letters OCR reads for digits (O -> 0, l -> 1, ...);
+- text is compared accent- and case-folded (`schema.vntext.fold`), numbers after mapping the
+  letters OCR reads for digits (`schema.vntext.LETTER_AS_DIGIT`) (O -> 0, l -> 1, ...);
 - a field missing on one side neither confirms nor refutes;
 - one wrong character in a number or date is tolerated only when the rest agrees (title).
 Copies are grouped by connected components of the match, so the grouping does not depend on
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from parsers.text import fold
+from schema.vntext import LETTER_AS_DIGIT, fold
 
 GOOD_SCAN_CONFIDENCE = 80.0
 """Mean OCR word confidence from which a scan counts as good (outranks a text dump)."""
@@ -29,8 +29,7 @@ GOOD_SCAN_CONFIDENCE = 80.0
 ISSUER_SIMILARITY = 85.0
 TITLE_SIMILARITY = 90.0
 
-_DIGIT_LOOKALIKES = str.maketrans({"o": "0", "q": "0", "d": "0", "l": "1", "i": "1", "|": "1", "z": "2",
-                                   "s": "5", "b": "8", "g": "9"})
+_DIGIT_LOOKALIKES = str.maketrans(LETTER_AS_DIGIT)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,15 @@ import duckdb
 from tqdm import tqdm
 
 import parsers
-from ocr import is_pdf
 from pipeline.backends import make_backend
 from pipeline.checkpoints import Checkpoints
 from pipeline.discover import discover
 from pipeline.hashing import file_sha256
 from pipeline.names import display_path, stored_path
-from pipeline.process import Failure
+from pipeline.results import Failure
 from pipeline.runtime import check_setup, interrupts
 from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
-from pipeline.snapshot import file_exists, writing
+from pipeline.snapshot import file_exists, working_path, writing
 from pipeline.workers import Budget, WorkerPool
 from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
 from schema.records import ParsedPlan
@@ -57,6 +56,7 @@ class IngestSummary:
     interrupted: str | None = None
     out_dir: str = ""
     pending_checkpoints: int = 0
+    work_db: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -68,7 +68,8 @@ class IngestSummary:
         if self.interrupted:
             kept = (f"; pages of {self.pending_checkpoints} unfinished file(s) kept in "
                     f"{Path(self.out_dir) / '.checkpoints'}" if self.pending_checkpoints else "")
-            return (f"{self.interrupted}: {self.ok + self.partial + self.failed} file(s) stored{kept}; "
+            where = f" in {self.work_db} (published by the next run)" if self.work_db else ""
+            return (f"{self.interrupted}: {self.ok + self.partial + self.failed} file(s) stored{where}{kept}; "
                     "run the same command again to resume")
         pages_failed = f", {self.failed_pages} pages failed" if self.failed_pages else ""
         return (
@@ -156,10 +157,10 @@ def ingest(
     started = time.monotonic()
     workers = workers or default_workers()
     out = Path(out_dir)
-    summary = IngestSummary(out_dir=str(out))
+    summary = IngestSummary(out_dir=str(out), work_db=str(working_path(db_path)))
     inputs, problems = discover(paths)
     problems += _empty_folder_problems(paths, inputs)
-    check_setup(out, db_path, needs_ocr=any(is_pdf(i) for i in inputs))
+    check_setup(out, db_path, needs_ocr=any(i.lower().endswith(".pdf") for i in inputs))
     show = sys.stderr.isatty() if progress is None else progress
     checkpoints = Checkpoints(out, os.environ.get("CCHC_OCR_ENGINE") or "tesseract")
 
@@ -317,7 +318,8 @@ def store_result(done: Finished | ParsedPlan | Failure, store: Store, out: Path,
         report_failure(result)
     else:
         _store_call(str(out), write_json_atomic, result, out)
-        _store_call(db, store.write_plan, result)
+        for problem in _store_call(db, store.write_plan, result) or []:  # corrections not applied: said, not dropped
+            print(f"{result.plan.source_path}: correction not applied: {problem}", file=sys.stderr)
         summary.pages += result.plan.page_count
         if done.page_failures:
             first = done.page_failures[0]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import statistics
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -24,26 +23,17 @@ import diacritics
 import ocr
 import parsers
 from ocr.page_source import PdfCache
+from parsers.provenance import scale_to_points
 from pipeline.hashing import file_sha256, plan_id_for
 from pipeline.names import stored_path
+from pipeline.pdf_pages import pdf_page_sizes
+from pipeline.results import Failure
 from schema import limits
 from schema.document import Page
 from schema.errors import CchcError, InputError, stage_for
 from schema.records import Extraction, PageRow, ParsedPlan, PlanRow
 
 T = TypeVar("T")
-
-
-@dataclass
-class Failure:
-    """Why an input could not be loaded; `message` is the one line the user sees."""
-
-    source_path: str
-    sha256: str | None
-    stage: str
-    message: str
-    partial: ParsedPlan | None = None  # what was read, kept so nothing is lost (e.g. not a plan)
-    page_no: int | None = None  # set when only this page failed (the document may still load)
 
 
 def _text_source(pages: list[Page]) -> str:
@@ -107,6 +97,7 @@ def build_plan(path: str, sha: str, pages: list[Page], ext: Extraction) -> Parse
         agencies=ext.agencies,
         task_agencies=ext.task_agencies,
         pages=page_rows,
+        boxes=ext.boxes,
     )
 
 
@@ -118,6 +109,7 @@ def finish(path: str, sha: str, pages: list[Page]) -> ParsedPlan | Failure:
     if not any(p.text.strip() for p in pages):
         return Failure(path, sha, "read", f"no text found on any of its {len(pages)} page(s) (blank or unreadable scan)")
     ext = parsers.parse_plan(pages, plan_id_for(sha))
+    scale_to_points(ext, pages, pdf_page_sizes(path) if ocr.is_pdf(path) else {})
     parsed = build_plan(path, sha, pages, ext)
     if not ext.is_plan:
         return Failure(path, sha, "parse", "not a CCHC plan (no plan title or reform areas found)", parsed)
@@ -235,6 +227,52 @@ def read_one_page(path: str, sha: str, page_no: int) -> Page | Failure:
         got.page_no = page_no
         got.message = f"page {page_no}: {got.message}"
     return got
+
+
+def read_page_json(path: str, sha: str, page_no: int, keep_text: bool = True) -> str | Failure | None:
+    """`read_one_page` as the JSON the orchestrator keeps (and checkpoints as it is); the page object
+    stays in this worker for the `assemble` that usually follows here (`assemble_json`).
+
+    Without `keep_text` (one worker: the assemble runs here), a page that was not OCR'd comes back
+    as None: it is read again, cheaply and identically, should this worker's copy be gone."""
+    got = read_one_page(path, sha, page_no)
+    if isinstance(got, Failure):
+        return got
+    _remember(sha, got)
+    return got.model_dump_json() if keep_text or got.method == "ocr" else None
+
+
+# Pages this worker read, kept for the document's `assemble`: with one worker (and for most pages
+# with two) the pages need not be rebuilt from JSON there, which cost a tenth of a text-layer
+# page's reading time. Bounded; a page that is not here is rebuilt from its JSON, identically.
+_READ: dict[str, dict[int, Page]] = {}
+_READ_MAX_PAGES = 400
+
+
+def _remember(sha: str, page: Page) -> None:
+    _READ.setdefault(sha, {})[page.page_no] = page
+    _READ[sha] = _READ.pop(sha)  # most recent last
+    while sum(map(len, _READ.values())) > _READ_MAX_PAGES and len(_READ) > 1:
+        del _READ[next(iter(_READ))]
+
+
+def assemble_json(path: str, sha: str, pages: list[tuple[int, str | None]],
+                  failed: dict[int, str] | None = None) -> ParsedPlan | Failure:
+    """`assemble` of pages sent as JSON (page number, JSON), using this worker's own reads where it has them."""
+    mine = _READ.pop(sha, {})
+
+    def page(n: int, js: str | None) -> Page:
+        if n in mine:
+            return mine[n]
+        if js is not None:
+            return Page.model_validate_json(js)
+        again = read_one_page(path, sha, n)  # a text-layer page this worker no longer holds
+        if isinstance(again, Failure):
+            raise InputError(again.message)
+        return again
+
+    got = guarded(path, sha, "read", lambda: [page(n, js) for n, js in pages])
+    return got if isinstance(got, Failure) else assemble(path, sha, got, failed)
 
 
 def process_text(path: str, sha: str) -> ParsedPlan | Failure:

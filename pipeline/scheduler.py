@@ -33,18 +33,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ocr import is_pdf
 from pipeline.backends import Backend, WorkerDied
 from pipeline.checkpoints import Checkpoints
-from pipeline.process import (
-    Failure,
-    assemble,
-    count_pages,
-    page_count,
-    process_file,
-    process_text,
-    read_range,
-)
+from pipeline.results import Failure
 from pipeline.workers import Event, Task, WorkerPool, call_task
 from schema.document import Page
 from schema.records import ParsedPlan
@@ -100,6 +91,10 @@ class _Task:
 Result = ParsedPlan | Failure
 
 
+def is_pdf(path: str) -> bool:
+    return path.lower().endswith(".pdf")
+
+
 class Scheduler:
     def __init__(self, backend: Backend) -> None:
         self.backend = backend
@@ -107,6 +102,7 @@ class Scheduler:
 
     def run(self, jobs: list[tuple[str, str]]) -> Iterator[Result]:
         """Yield one result per job, in completion order."""
+        from pipeline.process import page_count, process_file, process_text
         new_docs = deque(_Doc(path, sha) for path, sha in jobs)
         ready: deque[_Task] = deque()  # tasks of documents already started
         running: dict[Any, _Task] = {}
@@ -142,6 +138,8 @@ class Scheduler:
                 yield from self._on_result(task, value, ready)
 
     def _on_result(self, task: _Task, value: Any, ready: deque[_Task]) -> Iterator[Result]:
+        from pipeline.process import assemble, page_count, read_range
+
         doc = task.doc
         if task.fn is page_count:
             if isinstance(value, Failure):
@@ -203,7 +201,7 @@ class _PDoc:
     path: str
     sha: str
     n_pages: int | None = None
-    pages: dict[int, Page] = field(default_factory=dict)
+    pages: dict[int, str | None] = field(default_factory=dict)  # page number -> its JSON (None: in the worker)
     failed: dict[int, Failure] = field(default_factory=dict)
     reads: int = 0  # read tasks queued or running
     started: float = field(default_factory=time.monotonic)
@@ -230,18 +228,19 @@ class PageScheduler:
     def _task(self, ref: _Ref) -> Task:
         doc, budget = ref.doc, self.pool.budget
         if ref.step == "read":
-            return Task("read", (doc.path, doc.sha, ref.pages), budget.page_seconds, ref, fresh=ref.alone)
+            keep_text = self.pool.size > 1  # else the assemble runs in the worker holding the pages
+            return Task("read", (doc.path, doc.sha, ref.pages, keep_text), budget.page_seconds, ref, fresh=ref.alone)
         if ref.step == "count":
-            return call_task(count_pages, (doc.path, doc.sha), budget.page_seconds, ref, ref.attempts > 1)
+            return call_task("count_pages", (doc.path, doc.sha), budget.page_seconds, ref, ref.attempts > 1)
         if ref.step == "text":
             try:
                 size = os.stat(doc.path).st_size
             except OSError:
                 size = 0
-            return call_task(process_text, (doc.path, doc.sha), budget.for_bytes(size), ref, ref.attempts > 1)
-        raw = [doc.pages[n] for n in sorted(doc.pages)]
+            return call_task("process_text", (doc.path, doc.sha), budget.for_bytes(size), ref, ref.attempts > 1)
+        raw = [(n, doc.pages[n]) for n in sorted(doc.pages)]
         failed = {n: f.message for n, f in doc.failed.items()}
-        return call_task(assemble, (doc.path, doc.sha, raw, failed), budget.for_pages(len(raw)), ref,
+        return call_task("assemble_json", (doc.path, doc.sha, raw, failed), budget.for_pages(len(raw)), ref,
                          ref.attempts > 1)
 
     def run(self, jobs: list[tuple[str, str]]) -> Iterator[Progress | Finished]:
@@ -268,11 +267,9 @@ class PageScheduler:
                 doc.failed[ev.page_no] = ev.value
             else:
                 doc.pages[ev.page_no] = ev.value
-                if self.checkpoints is not None:
+                if self.checkpoints is not None and ev.value is not None:
                     self.checkpoints.add(doc.sha, ev.value)
             yield Progress("page", doc.path, 1)
-            return
-        if ev.kind == "start":
             return
         if ev.kind == "lost":
             yield from self._on_lost(ev, ref)

@@ -5,9 +5,9 @@ fails with it ("worker process died", a healthy text file included), it cannot k
 and it cannot say which task killed it. Here each worker is a separate process with its own pipe
 and one task at a time, so the orchestrator always knows which page a worker is on:
 
-- a read task streams its pages back one by one (`page`), announcing each first (`start`, and
-  `pixels` once the page image's size is known from its header), so the page's deadline scales
-  with its pixels and every finished page can be checkpointed at once;
+- a read task streams its pages back one by one (`page`; each one sent starts the next page's
+  clock, and `pixels` comes once a page image's size is known from its header), so the page's
+  deadline scales with its pixels and every finished page can be checkpointed at once;
 - a worker past its deadline is killed (SIGKILL) and a worker that dies (abort, segfault, OOM
   killer) is noticed through its process sentinel; either way only its own task is affected, and
   the scheduler decides what to retry (`pipeline.scheduler`);
@@ -96,13 +96,14 @@ def worker_main(conn: Connection, env: dict[str, str]) -> None:
         kind, task_id = msg[0], msg[1]
         try:
             if kind == "read":
-                _, _, path, sha, pages = msg
-                for page_no in pages:
-                    conn.send(("start", task_id, page_no))
-                    conn.send(("page", task_id, page_no, process.read_one_page(path, sha, page_no)))
+                _, _, path, sha, pages, keep_text = msg
+                for page_no in pages:  # each page sent marks the start of the next one
+                    conn.send(("page", task_id, page_no, process.read_page_json(path, sha, page_no, keep_text)))
                 conn.send(("done", task_id, None))
             else:
                 _, _, fn, args = msg
+                if isinstance(fn, str):  # a `pipeline.process` task by name: the orchestrator need not import it
+                    fn = getattr(process, fn)
                 conn.send(("done", task_id, fn(*args)))
         except (BrokenPipeError, EOFError, OSError):
             break
@@ -126,7 +127,7 @@ class Task:
 
 @dataclass
 class Event:
-    """`start`/`pixels`/`page`/`done` from a worker, or `lost` when its worker was killed or died."""
+    """`page`/`done` from a worker, or `lost` when its worker was killed or died."""
 
     kind: str
     task: Task
@@ -143,6 +144,7 @@ class _Worker:
     task: Task | None = None
     deadline: float = float("inf")
     page_no: int | None = None
+    pos: int = -1  # index of `page_no` in a read task's pages
     used: bool = False
     started_page: float = field(default_factory=time.monotonic)
 
@@ -229,9 +231,21 @@ class WorkerPool:
                 used = next(w for w in self._workers if w.task is None)
                 self._retire(used)
             w = self._spawn()
-        w.task, w.used, w.page_no = task, True, None
-        w.deadline = time.monotonic() + task.budget
+        w.task, w.used, w.page_no, w.pos = task, True, None, -1
+        w.started_page = time.monotonic()
+        w.deadline = w.started_page + task.budget
+        if task.kind == "read":
+            self._next_page(w)
         w.conn.send((task.kind, task.id, *task.payload))
+
+    def _next_page(self, w: _Worker) -> None:
+        """The worker is now on the next page of its read task (or finishing it): a fresh page budget."""
+        assert w.task is not None
+        pages = w.task.payload[2]
+        w.pos += 1
+        w.page_no = pages[w.pos] if w.pos < len(pages) else None
+        w.started_page = time.monotonic()
+        w.deadline = w.started_page + self.budget.page_seconds
 
     def _retire(self, w: _Worker) -> None:
         try:
@@ -287,14 +301,11 @@ class WorkerPool:
                 kind, task_id = msg[0], msg[1]
                 if task_id != task.id:
                     continue
-                if kind == "start":
-                    w.page_no, w.started_page = msg[2], time.monotonic()
-                    w.deadline = w.started_page + self.budget.page_seconds
-                    events.append(Event("start", task, msg[2]))
-                elif kind == "pixels":
+                if kind == "pixels":
                     w.deadline = w.started_page + self.budget.for_pixels(msg[2])
                 elif kind == "page":
                     events.append(Event("page", task, msg[2], msg[3]))
+                    self._next_page(w)
                 elif kind == "done":
                     w.task = None
                     events.append(Event("done", task, value=msg[2]))
@@ -319,6 +330,7 @@ class WorkerPool:
                 self._retire(w)
 
 
-def call_task(fn: Callable[..., Any], args: tuple[Any, ...], budget: float, ref: Any = None,
+def call_task(fn: Callable[..., Any] | str, args: tuple[Any, ...], budget: float, ref: Any = None,
               fresh: bool = False) -> Task:
+    """`fn(*args)` in a worker; `fn` a picklable function or the name of a `pipeline.process` task."""
     return Task("call", (fn, args), budget, ref, fresh)

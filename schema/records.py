@@ -55,6 +55,7 @@ class PlanRow(BaseModel):
     missing: list[str] = Field(default_factory=list, description="parts not found (why status is partial)")
     header_page: int | None = None
     ingested_at: dt.datetime | None = None
+    header_confidence: float | None = Field(default=None, description="0-1, lowest confidence of the header fields found")
 
 
 class AreaRow(BaseModel):
@@ -82,6 +83,12 @@ class TargetRow(BaseModel):
     metric: str = ""
     source_text: str = ""
     page: int | None = None
+    bbox_page: int | None = Field(default=None, description="page of the box (parsers.provenance)")
+    bbox_x0: float | None = Field(default=None, description="PDF points, origin top-left; NULL for text dumps")
+    bbox_y0: float | None = None
+    bbox_x1: float | None = None
+    bbox_y1: float | None = None
+    confidence: float | None = Field(default=None, description="0-1, parsers.confidence")
 
 
 class TaskRow(BaseModel):
@@ -99,6 +106,12 @@ class TaskRow(BaseModel):
     deadline_date: dt.date | None = None
     recurring: bool = False
     page: int | None = None
+    bbox_page: int | None = Field(default=None, description="page of the box (parsers.provenance)")
+    bbox_x0: float | None = Field(default=None, description="PDF points, origin top-left; NULL for text dumps")
+    bbox_y0: float | None = None
+    bbox_x1: float | None = None
+    bbox_y1: float | None = None
+    confidence: float | None = Field(default=None, description="0-1, parsers.confidence")
 
 
 class AgencyRow(BaseModel):
@@ -116,6 +129,45 @@ class TaskAgencyRow(BaseModel):
     task_id: str
     agency_id: str
     role: Literal["lead", "partner"]
+
+
+class ValueBoxRow(BaseModel):
+    """`value_boxes`: where one extracted value was printed and how sure the parser is of it.
+
+    `record` is the table (`plans`, `areas`, `targets`, `tasks`), `key` the row's id there (plan_id,
+    area code, target_id, task_id) and `field` the column (a header field; `heading` for an area;
+    `value` for a target; a task cell: `row_label`, `content`, `output`, `lead_agencies`,
+    `partner_agencies`, `deadline_text`).
+    Boxes are PDF points with the origin at the page's top-left; NULL when the page has no
+    geometry (text dumps) or the value was not found on the page.
+    """
+
+    plan_id: str
+    record: str
+    key: str
+    field: str
+    page: int | None = None
+    x0: float | None = None
+    y0: float | None = None
+    x1: float | None = None
+    y1: float | None = None
+    confidence: float | None = None
+    ocr_confidence: float | None = Field(default=None, description="0-1 mean word confidence of the source words")
+    restoration_change: float | None = Field(default=None, description="0-1 share changed by restoration")
+    match_score: float | None = Field(default=None, description="0-1 how well the value was found on its page")
+    source_text: str | None = None
+
+
+class CorrectionRow(BaseModel):
+    """`corrections`: an analyst's fix, re-applied after every re-ingest (pipeline.review)."""
+
+    plan_id: str
+    record: str
+    key: str
+    field: str
+    old: str | None = None
+    new: str | None = None
+    at: dt.datetime
 
 
 class PageRow(BaseModel):
@@ -203,6 +255,7 @@ class Header(BaseModel):
     place: str | None = None
     plan_doc_number: str | None = None
     header_page: int | None = None
+    header_confidence: float | None = None
 
 
 class Extraction(BaseModel):
@@ -215,6 +268,7 @@ class Extraction(BaseModel):
     agencies: list[AgencyRow] = Field(default_factory=list)
     task_agencies: list[TaskAgencyRow] = Field(default_factory=list)
     missing: list[str] = Field(default_factory=list)
+    boxes: list[ValueBoxRow] = Field(default_factory=list, description="provenance boxes and confidence per value")
     is_plan: bool = Field(default=True, description="False when the text is not a CCHC plan at all")
 
 
@@ -228,6 +282,7 @@ class ParsedPlan(BaseModel):
     agencies: list[AgencyRow] = Field(default_factory=list)
     task_agencies: list[TaskAgencyRow] = Field(default_factory=list)
     pages: list[PageRow] = Field(default_factory=list)
+    boxes: list[ValueBoxRow] = Field(default_factory=list)
 
 
 TABLES: dict[str, type[BaseModel]] = {
@@ -239,6 +294,8 @@ TABLES: dict[str, type[BaseModel]] = {
     "task_agencies": TaskAgencyRow,
     "pages": PageRow,
     "ingest_errors": IngestErrorRow,
+    "value_boxes": ValueBoxRow,
+    "corrections": CorrectionRow,
     "documents": DocumentRow,
     "plan_documents": PlanDocumentRow,
     "conflicts": ConflictRow,

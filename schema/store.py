@@ -24,10 +24,12 @@ from typing import Any
 import duckdb
 from pydantic import BaseModel
 
+from schema.corrections import apply_corrections
 from schema.ddl import all_ddl, columns
 from schema.records import TABLES, DocumentRow, IngestErrorRow, ParsedPlan
+from schema.views import view_ddl
 
-PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages")
+PLAN_TABLES = ("areas", "targets", "tasks", "task_agencies", "pages", "value_boxes")
 """Tables with one document's rows besides `plans` (keyed by `plan_id` = the document's id)."""
 
 CATALOG = "work"
@@ -119,6 +121,8 @@ class Store:
             for col, duck in columns(model):
                 if col not in have:
                     self.con.execute(f'ALTER TABLE {name} ADD COLUMN "{col}" {duck}')
+        for sql in view_ddl():  # after the migration: views read the newest columns
+            self.con.execute(sql)
         self.con.execute("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value BIGINT)")
         self._backfill_documents()
 
@@ -190,11 +194,12 @@ class Store:
         sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
         self.con.executemany(sql, self._values(model, rows))
 
-    def write_plan(self, parsed: ParsedPlan) -> None:
-        """Replace everything stored for this plan_id in a single transaction."""
+    def write_plan(self, parsed: ParsedPlan) -> list[str]:
+        """Replace everything stored for this plan_id in a single transaction; the analysts'
+        corrections are re-applied inside it. Returns the corrections that could not be applied."""
         pid = parsed.plan.plan_id
         if self._same_reading(parsed):  # e.g. --force, or a failed file read again: nothing changes
-            return
+            return []  # (the rows, corrections applied, stay as they are)
         if parsed.plan.ingested_at is None:
             parsed.plan.ingested_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
         self.con.execute("BEGIN TRANSACTION")
@@ -208,7 +213,9 @@ class Store:
             self._insert("tasks", list(parsed.tasks))
             self._insert("task_agencies", list(parsed.task_agencies))
             self._insert("pages", list(parsed.pages))
+            self._insert("value_boxes", list(parsed.boxes))
             self._upsert_agencies(parsed)
+            unapplied = apply_corrections(self.con, pid)
             # A file that now loads is no longer an open error.
             self.con.execute(
                 "DELETE FROM ingest_errors WHERE source_sha256 = ? OR source_path = ?",
@@ -219,6 +226,7 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+        return unapplied
 
     def _delete_rows(self, document_ids: list[str]) -> None:
         for table in (*PLAN_TABLES, "plans"):

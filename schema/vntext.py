@@ -11,8 +11,9 @@
   it turns punctuation into spaces, and the rules match on "/", "%", "-" and ".".)
 - **OCR look-alikes**: English-model OCR prints marked vowels as digits and symbols inside words
   ("s6" for "số", "1én" for "lên", "hi¢u" for "hiệu"); `letters_for_digits` maps them back and
-  `ocr_fold` is `fold_keep` with that applied to mixed tokens. Roman numerals have their own
-  look-alikes (`ROMAN_LOOKALIKES`: "II" read "H", "11", "ll").
+  `ocr_fold` is `fold_keep` with that applied to mixed tokens. Inside a number the other way
+  round (`LETTER_AS_DIGIT`: "3OO" is 300). Roman numerals have their own look-alikes
+  (`ROMAN_LOOKALIKES`: "II" read "H", "11", "ll").
 - **Agency head words** (`AGENCY_HEADS`): the words an agency's name opens with ("Sở", "Phòng",
   "Trung tâm"), one table that says which rule uses each.
 
@@ -31,6 +32,7 @@ from vn_text import deaccent, strip_stroke
 __all__ = [
     "AGENCY_HEADS",
     "DIGIT_AS_LETTER",
+    "LETTER_AS_DIGIT",
     "ROMAN_LETTERS",
     "ROMAN_LOOKALIKES",
     "HeadUse",
@@ -106,6 +108,11 @@ DIGIT_AS_LETTER: dict[str, str] = {"0": "o", "3": "a", "4": "a", "6": "o", "8": 
 """A digit or symbol inside a word → the letter English-model OCR most often printed it for
 ("s6" số, "x4" xã, "hi¢u" hiệu, "d0i" đổi). "1" depends on where it stands, see `letters_for_digits`."""
 _DIGITS = str.maketrans(DIGIT_AS_LETTER)
+
+LETTER_AS_DIGIT: dict[str, str] = {"o": "0", "q": "0", "d": "0", "l": "1", "i": "1", "|": "1", "z": "2",
+                                   "s": "5", "b": "8", "g": "9"}
+"""The other direction, inside a number (a field known to be digits, the "300" of "300/KH-UBND",
+folded): a letter or symbol → the digit OCR read it for."""
 _VOWELS = frozenset("aeiouy")
 
 ROMAN_LETTERS = "IVXL"

@@ -37,7 +37,8 @@ def spy(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any]]:
         if task.kind == "read":
             calls.append(("read", list(task.payload[2])))
         else:
-            calls.append((task.payload[0].__name__, None))
+            fn = task.payload[0]
+            calls.append((fn if isinstance(fn, str) else fn.__name__, None))
         real(self, task)
 
     monkeypatch.setattr(WorkerPool, "submit", submit)
@@ -103,7 +104,7 @@ def test_second_run_with_pages_split_over_workers_gives_identical_rows(reference
     assert summary.failed == 0
     ranges = [pages for name, pages in spy if name == "read"]
     assert len(ranges) >= 2, spy  # the PDF really was read in parallel page lists
-    assert [n for n, _ in spy].count("assemble") == 1  # ... and parsed once
+    assert [n for n, _ in spy].count("assemble_json") == 1  # ... and parsed once
     assert bad.db_snapshot(tmp_path / "db.duckdb") == reference["rows"]
     assert _json_without_timestamps(tmp_path / "out") == reference["json"]
 
@@ -146,3 +147,21 @@ def test_300_page_pdf_is_split_over_workers_and_loads_every_page(spy, tmp_path):
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     assert con.execute("SELECT page_count, text_source FROM plans").fetchall() == [(300, "text_layer")]
     assert [r[0] for r in con.execute("SELECT page_no FROM pages ORDER BY page_no").fetchall()] == list(range(1, 301))
+
+
+def test_assemble_reads_again_the_text_pages_its_worker_no_longer_holds():
+    """With one worker, text-layer pages stay in the worker (None is sent); a replaced worker reads
+    them again, with the same result."""
+    from pipeline import process
+    from pipeline.hashing import file_sha256
+
+    sha = file_sha256(DIGITAL)
+    sent = [(n, process.read_page_json(str(DIGITAL), sha, n, keep_text=False)) for n in range(1, 7)]
+    assert all(js is None for _, js in sent)
+    held = process.assemble_json(str(DIGITAL), sha, sent)
+    for n in range(1, 7):
+        process.read_page_json(str(DIGITAL), sha, n, keep_text=False)
+    process._READ.clear()  # as in a fresh worker
+    again = process.assemble_json(str(DIGITAL), sha, sent)
+    assert again.model_dump(exclude={"plan": {"ingested_at"}}) == held.model_dump(exclude={"plan": {"ingested_at"}})
+    assert again.plan.page_count == 6

@@ -226,3 +226,13 @@ def test_decision_with_an_illegible_number_takes_it_from_the_plan_it_issues(tmp_
     pages[0] = pages[0].model_copy(update={"text": first, "lines": []})
     got = parse_header(document_lines(pages), pages=pages)
     assert (got.doc_number, got.doc_type, got.issue_date) == (spec.decision.number, "quyet_dinh", spec.decision.date)
+
+
+def test_motto_misrestored_is_still_cut_off_the_issuer():
+    """Columns run together and restoration turned "Độc lập" into "Được lập": the motto is still not
+    part of the steering committee's name."""
+    text = ("UBND TỈNH NINH BÌNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH Được lập - Tự do - Hạnh phúc\n"
+            "Số: 54/KH-BCĐ Ninh Bình, ngày 11 tháng 8 năm 2025\nKẾ HOẠCH\n")
+    got = parse_header(document_lines([Page(page_no=1, method="text", text=text)]))
+    assert got.issuer == "Ban Chỉ đạo cải cách hành chính tỉnh Ninh Bình"

@@ -118,8 +118,10 @@ def test_edit_then_reingest_and_delete_then_prune_leave_no_stale_rows(tmp_path):
     dry = _cli("prune", "--db", str(db), "--dry-run")
     assert dry.returncode == 0 and dry.stdout.splitlines() == [str(files[2])], (dry.stdout, dry.stderr)
     assert table_hashes(db) == before
-    pruned = _cli("prune", "--db", str(db), str(inbox))
+    assert (out / f"{gone_id}.json").exists()
+    pruned = _cli("prune", "--db", str(db), str(inbox), "--out", str(out))
     assert pruned.returncode == 0 and pruned.stdout.splitlines() == [str(files[2])]
+    assert not (out / f"{gone_id}.json").exists()
     assert _count(db, "SELECT count(*) FROM plans") == 2
     assert _ids_everywhere(db, gone_id) == {}
     assert _ids_everywhere(working_path(db), gone_id) == {}

@@ -122,3 +122,12 @@ def test_latin_letters_of_vietnamese_and_not_of_legacy_encodings():
     assert all(vntext.is_latin_letter(ch) for ch in "aĂâĐđêÔơƯưếỮỹ")
     # letters a legacy font encoding or another script puts where Vietnamese ones should be
     assert not any(vntext.is_latin_letter(ch) for ch in "µþðЖжΩλ")
+
+
+def test_the_two_look_alike_directions_agree_on_zero_and_one():
+    """A "0" or "1" inside a word is read as a letter ("s0" so, "1ap" lap, "th1" thi); inside a number
+    each of those letters is read back as the digit. (3, 4, 6, 8 read as "a"/"o" in words; in a
+    number "o" is taken for 0, the likeliest.)"""
+    for digit in "01":
+        readings = {letters_for_digits("x" + digit)[-1], letters_for_digits(digit + "a")[0]}
+        assert {vntext.LETTER_AS_DIGIT[ch] for ch in readings} == {digit}, (digit, readings)

@@ -25,7 +25,8 @@ def inbox(tmp_path: Path) -> Path:
 @pytest.fixture
 def ro_mount(tmp_path: Path):
     target = tmp_path / "ro"
-    if not mount_tmpfs(target, "4m"):
+    # room for the working file, the snapshot and the one being published (each ~4 MB on one seed)
+    if not mount_tmpfs(target, "64m"):
         pytest.skip("needs root to mount a read-only tmpfs")
     yield target
     umount(target)

@@ -90,7 +90,7 @@ def steering_committee(kind: str, name: str) -> Issuer:
     unit = f"{kind} {name}"
     return Issuer(
         key="bcd", lines=(f"UBND {_KIND_UPPER[kind]} {name.upper()}", "BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH"),
-        suffix="BCĐ", place=name, issuer=f"Ban Chỉ đạo cải cách hành chính {unit}", admin_level=_LEVEL[kind],
+        suffix="BCĐ", place=name, issuer=f"Ban Chỉ đạo cải cách hành chính {unit}", admin_level=_LEVEL.get(kind, "tinh"),
         locality=name, unit_phrase=unit, authority=f"TRƯỞNG BAN CHỈ ĐẠO CẢI CÁCH HÀNH CHÍNH {_KIND_UPPER[kind]} "
         f"{name.upper()}", signer_lines=("TM. BAN CHỈ ĐẠO", "TRƯỞNG BAN"),
     )
