@@ -15,7 +15,7 @@ A plan issued with a decision has no number of its own: under its title it
 says "(Ban hành kèm theo Quyết định số 12/QĐ-UBND ngày ...)", and that
 decision's number and date are the plan's (CONTRACT.md). When the header date
 is illegible the same number is usually repeated legibly later ("Ban hành
-kèm theo Quyết định số 244/QĐ-UBND ngày 29/12/2023"), so the whole document
+kèm theo Quyết định số 12/QĐ-UBND ngày 08/12/2021"), so the whole document
 is searched for it.
 """
 

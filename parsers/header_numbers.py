@@ -63,7 +63,7 @@ def printed_code(read: str) -> str:
 
 
 def normalise_doc_number(num: str, year: str | None, code: str, suffix: str) -> str:
-    """'244', None, 'QD', 'UBND' -> '244/QĐ-UBND'; '12', '2024', 'TT', 'BGDDT' -> '12/2024/TT-BGDĐT'.
+    """'12', None, 'QD', 'UBND' -> '12/QĐ-UBND'; '12', '2024', 'TT', 'BGDDT' -> '12/2024/TT-BGDĐT'.
 
     The type code of a decision is read liberally (OCR turns "QĐ" into "0D", "Qb", "op"...);
     legal documents keep their year.

@@ -52,7 +52,7 @@ class Copy:
 
 
 def number_key(doc_number: str | None) -> tuple[str, str] | None:
-    """(digits, folded rest) of a document number: `300/KH-UBND` -> ("300", "kh-ubnd")."""
+    """(digits, folded rest) of a document number: `45/KH-UBND` -> ("45", "kh-ubnd")."""
     if not doc_number:
         return None
     text = fold(doc_number).replace(" ", "")

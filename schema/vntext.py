@@ -111,7 +111,7 @@ _DIGITS = str.maketrans(DIGIT_AS_LETTER)
 
 LETTER_AS_DIGIT: dict[str, str] = {"o": "0", "q": "0", "d": "0", "l": "1", "i": "1", "|": "1", "z": "2",
                                    "s": "5", "b": "8", "g": "9"}
-"""The other direction, inside a number (a field known to be digits, the "300" of "300/KH-UBND",
+"""The other direction, inside a number (a field known to be digits, the "45" of "45/KH-UBND",
 folded): a letter or symbol → the digit OCR read it for."""
 _VOWELS = frozenset("aeiouy")
 
