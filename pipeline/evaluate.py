@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -167,85 +168,108 @@ def match_tasks(gold_rows: list[dict], pred: list[dict]) -> list[tuple[dict, dic
     return pairs
 
 
+@dataclass
+class _Tally:
+    """Counts over every gold document; each section of a gold file adds to its own counters."""
+
+    h_ok: int = 0
+    h_all: int = 0
+    per_field: dict[str, list[int]] = field(default_factory=dict)
+    areas: list[int] = field(default_factory=lambda: [0, 0, 0])  # tp, fp, fn
+    targets: list[int] = field(default_factory=lambda: [0, 0, 0])
+    tasks: list[int] = field(default_factory=lambda: [0, 0, 0])
+    lead_ok: int = 0
+    dl_ok: int = 0
+    matched_rows: int = 0
+    scope_ok: int = 0
+    scope_all: int = 0
+    have: set[str] = field(default_factory=set)
+
+    def header(self, gold: dict, pred: dict) -> None:
+        for f, v in gold.items():
+            if f not in HEADER_FIELDS:
+                continue
+            self.have.add("header")
+            ok = norm(v) == norm(pred.get(f))
+            self.h_ok += ok
+            self.h_all += 1
+            self.per_field.setdefault(f, [0, 0])
+            self.per_field[f][0] += ok
+            self.per_field[f][1] += 1
+
+    def area_codes(self, gold: list, pred: list) -> None:
+        self.have.add("areas")
+        gs, ps = set(gold), set(pred)
+        self.areas[0] += len(gs & ps)
+        self.areas[1] += len(ps - gs)
+        self.areas[2] += len(gs - ps)
+
+    def target_rows(self, gold: list[dict], pred: list[dict]) -> None:
+        self.have.add("targets")
+        pairs = target_pairs(gold, pred)
+        for gt, pt in pairs:
+            if "scope" in gt:
+                self.scope_all += 1
+                self.scope_ok += gt["scope"] == pt.get("scope")
+        self.targets[0] += len(pairs)
+        self.targets[1] += len(pred) - len(pairs)
+        self.targets[2] += len(gold) - len(pairs)
+
+    def task_rows(self, gold: dict, pred: list[dict]) -> None:
+        self.have.add("tasks")
+        rows = gold.get("rows") or []
+        count = int(gold.get("count", len(rows)))
+        pairs = match_tasks(rows, pred)
+        self.tasks[0] += len(pairs)
+        self.tasks[2] += len(rows) - len(pairs)
+        self.tasks[1] += (len(pred) - len(pairs)) if count == len(rows) else max(0, len(pred) - count)
+        for gr, pr in pairs:
+            self.matched_rows += 1
+            if "lead_agencies" in gr:
+                self.lead_ok += _agencies_equal(gr["lead_agencies"], pr.get("lead_agencies") or [])
+            if "deadline_text" in gr:
+                self.dl_ok += norm(gr["deadline_text"]) == norm(pr.get("deadline_text")) or (
+                    similar(gr["deadline_text"], pr.get("deadline_text")) >= 95
+                )
+
+    def metrics(self, m: dict[str, float]) -> dict[str, float]:
+        m["header_accuracy"] = self.h_ok / self.h_all if self.h_all else 0.0
+        for f in HEADER_FIELDS:
+            if f in self.per_field:
+                m[f"header_{f}_accuracy"] = self.per_field[f][0] / self.per_field[f][1]
+        for name, c in (("areas", self.areas), ("targets", self.targets), ("tasks", self.tasks)):
+            p_, r_, f_ = _prf(*c)
+            m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"] = p_, r_, f_
+            if name == "targets" and self.scope_all:
+                m["targets_scope_accuracy"] = self.scope_ok / self.scope_all
+        m["task_lead_agency_accuracy"] = self.lead_ok / self.matched_rows if self.matched_rows else 0.0
+        m["task_deadline_accuracy"] = self.dl_ok / self.matched_rows if self.matched_rows else 0.0
+        parts = [m["header_accuracy"]] if "header" in self.have else []
+        parts += [m[f"{n}_f1"] for n in ("areas", "targets", "tasks") if n in self.have]
+        m["overall_f1"] = sum(parts) / len(parts) if parts else 0.0
+        return m
+
+
 def score(gold_docs: list[dict], predicted: dict[str, dict]) -> dict[str, float]:
     """Metrics for gold documents against predictions keyed by source file name.
 
     A prediction is {"header": {...}, "areas": [codes], "targets": [dicts], "tasks": [dicts]};
     a gold document whose plan is missing counts as all wrong.
     """
-    h_ok = h_all = 0
-    per_field: dict[str, list[int]] = {}
-    a = [0, 0, 0]
-    t = [0, 0, 0]
-    k = [0, 0, 0]
-    lead_ok = dl_ok = matched_rows = 0
-    scope_ok = scope_all = 0
+    tally = _Tally()
     found = 0
-    have = {"header": False, "areas": False, "targets": False, "tasks": False}
     for g in gold_docs:
         p = predicted.get(g.get("source", ""))
         found += p is not None
         p = p or {"header": {}, "areas": [], "targets": [], "tasks": []}
-        for f, v in (g.get("header") or {}).items():
-            if f not in HEADER_FIELDS:
-                continue
-            have["header"] = True
-            ok = norm(v) == norm(p["header"].get(f))
-            h_ok += ok
-            h_all += 1
-            per_field.setdefault(f, [0, 0])
-            per_field[f][0] += ok
-            per_field[f][1] += 1
+        tally.header(g.get("header") or {}, p["header"])
         if "areas" in g:
-            have["areas"] = True
-            gs, ps = set(g["areas"]), set(p["areas"])
-            a[0] += len(gs & ps)
-            a[1] += len(ps - gs)
-            a[2] += len(gs - ps)
+            tally.area_codes(g["areas"], p["areas"])
         if "targets" in g:
-            have["targets"] = True
-            pairs = target_pairs(g["targets"], p["targets"])
-            tp = len(pairs)
-            for gt, pt in pairs:
-                if "scope" in gt:
-                    scope_all += 1
-                    scope_ok += gt["scope"] == pt.get("scope")
-            t[0] += tp
-            t[1] += len(p["targets"]) - tp
-            t[2] += len(g["targets"]) - tp
+            tally.target_rows(g["targets"], p["targets"])
         if "tasks" in g:
-            have["tasks"] = True
-            rows = g["tasks"].get("rows") or []
-            count = int(g["tasks"].get("count", len(rows)))
-            pairs = match_tasks(rows, p["tasks"])
-            k[0] += len(pairs)
-            k[2] += len(rows) - len(pairs)
-            k[1] += (len(p["tasks"]) - len(pairs)) if count == len(rows) else max(0, len(p["tasks"]) - count)
-            for gr, pr in pairs:
-                matched_rows += 1
-                if "lead_agencies" in gr:
-                    lead_ok += _agencies_equal(gr["lead_agencies"], pr.get("lead_agencies") or [])
-                if "deadline_text" in gr:
-                    dl_ok += norm(gr["deadline_text"]) == norm(pr.get("deadline_text")) or (
-                        similar(gr["deadline_text"], pr.get("deadline_text")) >= 95
-                    )
-
-    m: dict[str, float] = {"gold_files": float(len(gold_docs)), "plans_found": float(found)}
-    m["header_accuracy"] = h_ok / h_all if h_all else 0.0
-    for f in HEADER_FIELDS:
-        if f in per_field:
-            m[f"header_{f}_accuracy"] = per_field[f][0] / per_field[f][1]
-    for name, c in (("areas", a), ("targets", t), ("tasks", k)):
-        p_, r_, f_ = _prf(*c)
-        m[f"{name}_precision"], m[f"{name}_recall"], m[f"{name}_f1"] = p_, r_, f_
-        if name == "targets" and scope_all:
-            m["targets_scope_accuracy"] = scope_ok / scope_all
-    m["task_lead_agency_accuracy"] = lead_ok / matched_rows if matched_rows else 0.0
-    m["task_deadline_accuracy"] = dl_ok / matched_rows if matched_rows else 0.0
-    parts = [m["header_accuracy"]] if have["header"] else []
-    parts += [m[f"{n}_f1"] for n in ("areas", "targets", "tasks") if have[n]]
-    m["overall_f1"] = sum(parts) / len(parts) if parts else 0.0
-    return m
+            tally.task_rows(g["tasks"], p["tasks"])
+    return tally.metrics({"gold_files": float(len(gold_docs)), "plans_found": float(found)})
 
 
 def load_gold(gold_dir: str | Path) -> list[dict]:

@@ -203,33 +203,7 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
     # Analysts read db_path, a snapshot published when this block ends without an error (pipeline.snapshot).
     with writing(db_path, wait_seconds=lock_wait, report=log.warning) as store:
         remove_stale_temp_files(out)
-        for path, message in problems:
-            f = Failure(path, None, "discover", message)
-            _store_call(str(db_path), store.record_error, stored_path(path), None, "discover", message)
-            summary.failures.append(f)
-            summary.failed += 1
-            report_failure(f)
-
-        jobs: list[tuple[str, str]] = []
-        queued: set[str] = set()
-        for path in inputs:
-            try:
-                sha = file_sha256(path)
-            except OSError as exc:
-                f = Failure(path, None, "read", f"cannot read file: {exc.strerror or exc}")
-                _store_call(str(db_path), store.record_error, stored_path(path), None, f.stage, f.message)
-                summary.failures.append(f)
-                summary.failed += 1
-                report_failure(f)
-                continue
-            if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)
-                                 and not _has_failed_pages(store, sha)):
-                summary.skipped += 1  # same content under another name counts once
-                store.seen_at(stored_path(path), sha, file_exists)  # a moved file: its rows follow it
-                continue
-            queued.add(sha)
-            jobs.append((path, sha))
-
+        jobs = _queue(problems, inputs, store, db_path, force, summary)
         if not jobs:
             return
         bar = tqdm(total=0, unit="page", desc="ingest", disable=not show, file=sys.stderr, dynamic_ncols=True)
@@ -262,6 +236,35 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
                 log.removeHandler(handler)
                 log.propagate = True
             bar.close()
+
+
+def _queue(problems, inputs, store: Store, db_path, force: bool, summary: IngestSummary) -> list[tuple[str, str]]:
+    """(path, sha) of the inputs to read: discovery problems and unreadable files are recorded as
+    failures, and content already stored with this parser version (and no failed page) is skipped."""
+    def failed(f: Failure) -> None:
+        _store_call(str(db_path), store.record_error, stored_path(f.source_path), None, f.stage, f.message)
+        summary.failures.append(f)
+        summary.failed += 1
+        report_failure(f)
+
+    for path, message in problems:
+        failed(Failure(path, None, "discover", message))
+    jobs: list[tuple[str, str]] = []
+    queued: set[str] = set()
+    for path in inputs:
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            failed(Failure(path, None, "read", f"cannot read file: {exc.strerror or exc}"))
+            continue
+        if sha in queued or (not force and store.is_current(sha, parsers.PARSER_VERSION)
+                             and not _has_failed_pages(store, sha)):
+            summary.skipped += 1  # same content under another name counts once
+            store.seen_at(stored_path(path), sha, file_exists)  # a moved file: its rows follow it
+            continue
+        queued.add(sha)
+        jobs.append((path, sha))
+    return jobs
 
 
 def _has_failed_pages(store: Store, sha: str) -> bool:

@@ -64,7 +64,16 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) 
 
 
 def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
+    """Everything the templates show: one page per plan (each value with its box and crop) and the charts."""
     data = ReportData()
+    targets = _rows(con, "SELECT * FROM targets ORDER BY plan_id, target_id")
+    data.plans = _plan_pages(con, data, targets)
+    _chart_data(con, data, targets)
+    return data
+
+
+def _plan_pages(con: duckdb.DuckDBPyConnection, data: ReportData, targets: list[dict]) -> list[dict]:
+    """Plans with their header, areas, targets and tasks, every shown value linked to its box."""
     plans = _rows(con, "SELECT * FROM plans ORDER BY locality, source_path")
     boxes = _rows(con, "SELECT * FROM value_boxes")
     box = {(b["plan_id"], b["record"], b["key"], b["field"]): b for b in boxes}
@@ -74,7 +83,6 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
     }
     data.corrections = len(corrected)
     areas = _rows(con, "SELECT * FROM areas ORDER BY plan_id, page_start NULLS LAST, area")
-    targets = _rows(con, "SELECT * FROM targets ORDER BY plan_id, target_id")
     tasks = _rows(con, "SELECT * FROM tasks ORDER BY plan_id, task_id")
 
     def value(p: dict, record: str, key: str, fld: str, raw: Any) -> Value:
@@ -89,6 +97,7 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         data._values.append(v)
         return v
 
+    copies = dict(con.execute("SELECT plan_id, count(*) FROM plan_documents GROUP BY 1").fetchall())
     for p in plans:
         pid = p["plan_id"]
         p["header_values"] = [value(p, "plans", pid, f, p.get(f)) for f in HEADER_SHOWN if p.get(f) is not None]
@@ -104,10 +113,12 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             t["cells"] = {c: value(p, "tasks", t["task_id"], c, t.get(c)) for c in TASK_CELLS}
             p["tasks"].append(t)
         p["low"] = sum(1 for b in boxes if b["plan_id"] == pid and (b["confidence"] or 0) < LOW_CONFIDENCE)
-    copies = dict(con.execute("SELECT plan_id, count(*) FROM plan_documents GROUP BY 1").fetchall())
-    for p in plans:
-        p["copies"] = copies.get(p["plan_id"], 1)
-    data.plans = plans
+        p["copies"] = copies.get(pid, 1)
+    return plans
+
+
+def _chart_data(con: duckdb.DuckDBPyConnection, data: ReportData, targets: list[dict]) -> None:
+    """The overview tables and the four charts' series, from the views analysts query too."""
     data.by_locality = con.execute(
         "SELECT coalesce(locality, '?'), coalesce(admin_level, '?'), count(*), min(period_start), max(period_end) "
         "FROM plans GROUP BY ALL ORDER BY 1"
@@ -122,12 +133,12 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
             "SELECT area, admin_level, sum(targets) FROM v_targets_by_area GROUP BY ALL"
         ).fetchall()
     ]
+    locality = {p["plan_id"]: p["locality"] for p in data.plans}
     data.metric_values = []
     for t in targets:
         group = metric_group(fold(t["metric"] or ""))
         if group and t["unit"] == "%":
-            loc = next((p["locality"] for p in plans if p["plan_id"] == t["plan_id"]), None)
-            data.metric_values.append((group, loc or "?", float(t["value"])))
+            data.metric_values.append((group, locality.get(t["plan_id"]) or "?", float(t["value"])))
     data.agency_load = [
         (a, int(n)) for a, n in con.execute("SELECT agency, tasks_led FROM v_agency_load ORDER BY 2 DESC, 1").fetchall()
     ]
@@ -136,4 +147,3 @@ def load_report_data(con: duckdb.DuckDBPyConnection) -> ReportData:
         .fetchall()
     ]
     data.low_count = con.execute("SELECT count(*) FROM v_low_confidence").fetchone()[0]
-    return data
