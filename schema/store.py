@@ -113,6 +113,17 @@ class Store:
         self.close()
 
     def _ensure_tables(self) -> None:
+        """Create or migrate the schema in one transaction: a kill while a new file is being set up
+        leaves it with every table or with none, never with some."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._create_and_migrate()
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def _create_and_migrate(self) -> None:
         for sql in all_ddl():
             self.con.execute(sql)
         # Additive migration: columns added to a model after the file was created.
