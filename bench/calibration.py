@@ -26,6 +26,7 @@ from pipeline.evaluate import (
     similar,
     target_pairs,
 )
+from pipeline.snapshot import every_copy
 
 BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.0001))
 
@@ -81,15 +82,6 @@ def format_table(table: dict) -> str:
     return "\n".join(lines)
 
 
-def _every_reading(con: duckdb.DuckDBPyConnection, table: str) -> str:
-    """`table`, plus `copies.table` when the database keeps other copies' readings there: gold files
-    label files, and every labelled file's own reading is judged."""
-    has = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'copies' AND table_name = ?", [table]
-    ).fetchone()[0]
-    return f"(SELECT * FROM main.{table} UNION ALL BY NAME SELECT * FROM copies.{table})" if has else table
-
-
 def judge(gold_dir: str | Path, db_path: str | Path) -> list[Judged]:
     """Every predicted value the gold files of a folder can judge, with its stored confidence."""
     return judge_docs(load_gold(gold_dir), db_path)
@@ -99,7 +91,7 @@ def judge_docs(gold_docs: list[dict], db_path: str | Path) -> list[Judged]:
     """Every predicted value these gold documents can judge (plans tied by file name), with its confidence."""
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        src = {t: _every_reading(con, t) for t in ("plans", "value_boxes", "targets", "tasks")}
+        src = {t: every_copy(con, t) for t in ("plans", "value_boxes", "targets", "tasks")}
         plans = con.execute(f"SELECT plan_id, source_path, {', '.join(HEADER_FIELDS)} FROM {src['plans']}").fetchall()
         boxes = con.execute(f"SELECT plan_id, record, key, field, confidence FROM {src['value_boxes']}").fetchall()
         targets = con.execute(
