@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from parsers.text import fold
 from schema.document import Page
-from schema.records import Extraction, ValueBoxRow
+from schema.records import AreaRow, Extraction, TargetRow, TaskRow, ValueBoxRow
 
 TEXT_DUMP_OCR = 0.9
 """Assumed word confidence for a text dump, which carries none (its OCR is unknown)."""
@@ -95,17 +95,41 @@ def _structure_factor(box: ValueBoxRow, page: Page | None) -> float:
     """Task cells from a table grid or tab-separated rows are read as columns; others are not."""
     if box.record != "tasks" or page is None:
         return 1.0
-    if page.tables:
-        return 1.0
-    if sum(1 for line in (page.text or "").split("\n") if "\t" in line) >= 3:
-        return 1.0
-    return UNSTRUCTURED_TASK
+    return 1.0 if _has_columns(page) else UNSTRUCTURED_TASK
 
 
-def _rule_factor(ext: Extraction, box: ValueBoxRow) -> float:
+def _has_columns(page: Page) -> bool:
+    """A table grid, or three tab-separated lines at least; decided once a page per scoring pass."""
+    key = id(page)
+    if key not in _COLUMNS:
+        _COLUMNS[key] = bool(page.tables) or sum(1 for line in (page.text or "").split("\n") if "\t" in line) >= 3
+    return _COLUMNS[key]
+
+
+_COLUMNS: dict[int, bool] = {}
+
+
+class _Records:
+    """The extraction's targets, tasks and areas by key (the first of each, as a scan in order finds),
+    so scoring a box is not a scan of every record (boxes x tasks grew with the document squared)."""
+
+    def __init__(self, ext: Extraction) -> None:
+        self.targets: dict[str, TargetRow] = {}
+        self.tasks: dict[str, TaskRow] = {}
+        self.areas: dict[str, AreaRow] = {}
+        for t in ext.targets:
+            self.targets.setdefault(t.target_id, t)
+        for t in ext.tasks:
+            self.tasks.setdefault(t.task_id, t)
+        for a in ext.areas:
+            self.areas.setdefault(a.area, a)
+
+
+def _rule_factor(ext: Extraction, box: ValueBoxRow, records: _Records | None = None) -> float:
     """How well the parser's own rule held for this kind of value."""
+    records = records or _Records(ext)
     if box.record == "targets":
-        t = next((t for t in ext.targets if t.target_id == box.key), None)
+        t = records.targets.get(box.key)
         if t is None:
             return 1.0
         f = 1.0
@@ -115,7 +139,7 @@ def _rule_factor(ext: Extraction, box: ValueBoxRow) -> float:
             f *= 0.5
         return f
     if box.record == "tasks":
-        t = next((t for t in ext.tasks if t.task_id == box.key), None)
+        t = records.tasks.get(box.key)
         if t is None:
             return 1.0
         if box.field == "lead_agencies" and not t.lead_agencies:
@@ -126,17 +150,19 @@ def _rule_factor(ext: Extraction, box: ValueBoxRow) -> float:
     return 1.0
 
 
-def value_text(ext: Extraction, box: ValueBoxRow) -> str:
+def value_text(ext: Extraction, box: ValueBoxRow, records: _Records | None = None) -> str:
     """The stored value as text, to compare with the raw OCR."""
     if box.record == "plans":
         v = getattr(ext.header, box.field, None)
         return "" if v is None or not isinstance(v, str) else v
+    records = records or _Records(ext)
     if box.record == "targets":
-        t = next((t for t in ext.targets if t.target_id == box.key), None)
+        t = records.targets.get(box.key)
         return t.metric if t else ""
     if box.record == "areas":
-        return next((a.heading for a in ext.areas if a.area == box.key), "")
-    t = next((t for t in ext.tasks if t.task_id == box.key), None)
+        a = records.areas.get(box.key)
+        return a.heading if a is not None else ""
+    t = records.tasks.get(box.key)
     v = getattr(t, box.field, None) if t else None
     return "; ".join(v) if isinstance(v, list) else (v or "")
 
@@ -144,12 +170,14 @@ def value_text(ext: Extraction, box: ValueBoxRow) -> str:
 def score_values(ext: Extraction, pages: list[Page]) -> Extraction:
     """Set `confidence` (and its inputs) on every box row, on targets and tasks, and the header's."""
     by_no = {p.page_no: p for p in pages}
+    records = _Records(ext)
     _CASEFOLDED.clear()
+    _COLUMNS.clear()
     for box in ext.boxes:
         page = by_no.get(box.page) if box.page is not None else None
-        change = restoration_change(value_text(ext, box), page)
+        change = restoration_change(value_text(ext, box, records), page)
         box.restoration_change = round(change, 3)
-        conf = _ocr_factor(box, page) * _match_factor(box.match_score) * _rule_factor(ext, box)
+        conf = _ocr_factor(box, page) * _match_factor(box.match_score) * _rule_factor(ext, box, records)
         conf *= _structure_factor(box, page)
         conf *= 1.0 - 0.5 * change
         box.confidence = round(max(0.0, min(1.0, conf)), 3)
@@ -162,6 +190,7 @@ def score_values(ext: Extraction, pages: list[Page]) -> Extraction:
     for t in ext.tasks:
         t.confidence = lowest.get(("tasks", t.task_id))
     _CASEFOLDED.clear()
+    _COLUMNS.clear()
     header = [b.confidence for b in ext.boxes if b.record == "plans" and b.confidence is not None]
     ext.header.header_confidence = min(header) if header else None
     return ext

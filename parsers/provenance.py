@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from parsers.text import fold, nfc
 from schema.document import BBox, Page
@@ -272,32 +272,63 @@ def _task_field_text(task: object, field: str) -> str:
     return nfc(str(value)) if value else ""
 
 
+class _GridCandidates:
+    """The table cells a task may sit in: those of rows on its page or the pages beside it, in grid
+    order, flattened once per page (a task's search was over every row of the document)."""
+
+    def __init__(self, grid: list[_GridRow]) -> None:
+        self.grid = grid
+        self._by_page: dict[int | None, tuple[list[str], list[int]]] = {}
+
+    def near(self, page: int | None) -> tuple[list[str], list[int]]:
+        """(cell texts of 3 characters or more, the grid row of each), rows within a page of `page`."""
+        if page not in self._by_page:
+            texts: list[str] = []
+            owners: list[int] = []
+            for i, row in enumerate(self.grid):
+                if page is not None and abs(row.page - page) > 1:
+                    continue
+                for t, _, _ in row.cells:
+                    if len(t) >= 3:
+                        texts.append(t)
+                        owners.append(i)
+            self._by_page[page] = (texts, owners)
+        return self._by_page[page]
+
+    def best_row(self, content: str, page: int | None) -> _GridRow | None:
+        """The row holding the cell most like the task's text (the first such row on a tie), if it scores 70+."""
+        texts, owners = self.near(page)
+        # No score_cutoff: the 70 is checked here, on the score itself, exactly as a loop over the cells would.
+        found = process.extractOne(content[:120], texts, scorer=fuzz.partial_ratio)
+        return self.grid[owners[found[2]]] if found is not None and found[1] >= 70 else None
+
+
+def _best_cell(text: str, row: _GridRow) -> tuple[float, str, BBox | None, float | None] | None:
+    """The row's cell most like `text` (the first on a tie) when it scores 50 or more."""
+    # an empty cell scores 0 (None: skipped), whatever the scorer makes of two empty strings
+    found = process.extractOne(text[:120], [t or None for t, _, _ in row.cells], scorer=fuzz.partial_ratio)
+    if found is None or found[1] < 50:
+        return None
+    _, b, c = row.cells[found[2]]
+    return found[1], found[0], b, c
+
+
 def _task_boxes(ext: Extraction, pages: list[Page], doc: DocumentIndex, plan_id: str) -> list[ValueBoxRow]:
-    grid = _grid_rows(pages)
+    grid = _GridCandidates(_grid_rows(pages))
     out: list[ValueBoxRow] = []
     for task in ext.tasks:
         content = fold(task.content or task.output or "")
-        best: _GridRow | None = None
-        best_score = 0.0
-        if content and grid:
-            probe = content[:120]
-            for row in grid:
-                if task.page is not None and abs(row.page - task.page) > 1:
-                    continue
-                score = max((fuzz.partial_ratio(probe, t) for t, _, _ in row.cells if len(t) >= 3), default=0.0)
-                if score > best_score:
-                    best, best_score = row, score
+        best = grid.best_row(content, task.page) if content and grid.grid else None
         rows: list[ValueBoxRow] = []
-        if best is not None and best_score >= 70:
+        if best is not None:
             for field in TASK_FIELDS:
                 text = fold(_task_field_text(task, field))
                 if not text:
                     continue
-                scored = [(fuzz.partial_ratio(text[:120], t) if t else 0.0, t, b, c) for t, b, c in best.cells]
-                score, t, b, c = max(scored, key=lambda s: s[0])
-                hit = Hit(best.page, b, c, score / 100.0, t) if score >= 50 else None
+                cell = _best_cell(text, best)
+                hit = Hit(best.page, cell[2], cell[3], cell[0] / 100.0, cell[1]) if cell else None
                 if hit and hit.word_confidence is None:
-                    hit.word_confidence = _words_confidence(doc, best.page, b)
+                    hit.word_confidence = _words_confidence(doc, best.page, hit.bbox)
                 rows.append(_box_row(plan_id, "tasks", task.task_id, field, hit, best.page))
             row_box, row_page = best.bbox, best.page
         else:
@@ -359,6 +390,7 @@ def scale_to_points(ext: object, pages: list[Page], sizes: dict[int, tuple[float
             factor[p.page_no] = (w / p.width, h / p.height)
         else:
             factor[p.page_no] = None
+    unit = {n for n, f in factor.items() if f == (1.0, 1.0)}  # boxes there stay as they are
 
     def conv(page: int | None, box: tuple) -> tuple | None:
         f = factor.get(page) if page is not None else None
@@ -367,8 +399,12 @@ def scale_to_points(ext: object, pages: list[Page], sizes: dict[int, tuple[float
         return (box[0] * f[0], box[1] * f[1], box[2] * f[0], box[3] * f[1])
 
     for b in ext.boxes:  # type: ignore[attr-defined]
+        if b.page in unit:
+            continue
         new = conv(b.page, (b.x0, b.y0, b.x1, b.y1))
         b.x0, b.y0, b.x1, b.y1 = new if new else (None, None, None, None)
     for r in [*ext.targets, *ext.tasks]:  # type: ignore[attr-defined]
+        if r.bbox_page in unit:
+            continue
         new = conv(r.bbox_page, (r.bbox_x0, r.bbox_y0, r.bbox_x1, r.bbox_y1))
         r.bbox_x0, r.bbox_y0, r.bbox_x1, r.bbox_y1 = new if new else (None, None, None, None)

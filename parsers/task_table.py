@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -29,6 +30,10 @@ _ANY_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _OCR_ROMAN = re.compile(r"^\s*(?=[IVXLHl1|vxhn]*[VXHvxh])[IVXLHl1|ivxlhn]{1,4}\.?\s*$")
 """Roman section numbers as OCR reads them ("HI" for III, "H" for II, "vn" for VII)."""
 _LABEL = re.compile(r"^(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]?$")
+_RUN_OF_SPACES = re.compile(r" {2,}")
+_SPACES = re.compile(r"\s+")
+_PARAGRAPHS = re.compile(r"\n{2,}")
+_BULLETS_OR_PARAGRAPHS = re.compile(r"\n\s*(?=[-–•+]\s)|(?:^|\s)[-–•+]\s+(?=[A-ZĐÀ-Ỹ])|\n{2,}")
 
 
 def _unread_section_number(label_text: str, cells: list[str], text_cols: list[int]) -> bool:
@@ -76,11 +81,10 @@ def clean_cell(text: str | None, bullets: bool = True) -> str:
         return ""
     text = _TAGS.sub("\n\n", text)
     text = _ANY_TAG.sub(" ", text)
-    text = re.sub(r" {2,}", "\n\n", text)
+    text = _RUN_OF_SPACES.sub("\n\n", text)
     parts: list[str] = []
-    pattern = r"\n\s*(?=[-–•+]\s)|(?:^|\s)[-–•+]\s+(?=[A-ZĐÀ-Ỹ])|\n{2,}" if bullets else r"\n{2,}"
-    for chunk in re.split(pattern, text):
-        chunk = re.sub(r"\s+", " ", chunk).strip(" ;-–•+")
+    for chunk in (_BULLETS_OR_PARAGRAPHS if bullets else _PARAGRAPHS).split(text):
+        chunk = _SPACES.sub(" ", chunk).strip(" ;-–•+")
         if chunk and chunk not in parts:
             parts.append(chunk)
     return "; ".join(parts)
@@ -144,9 +148,9 @@ class RowFields:
     """Non-empty text cells (the unreadable label text first, when there is one)."""
 
 
-def _row_fields(row: list[str], roles: dict[str, int]) -> RowFields | None:
-    """The row's cells by role; None for an empty row."""
-    cells = [clean_cell(c) for c in row]
+def _row_fields(row: list[str], roles: dict[str, int], cells: list[str] | None = None) -> RowFields | None:
+    """The row's cells by role; None for an empty row. `cells`: the row's cells already `clean_cell`ed."""
+    cells = [clean_cell(c) for c in row] if cells is None else cells
     if not any(cells):
         return None
     label_col = roles.get("label", -1)  # -1: the table has no number column
@@ -165,9 +169,9 @@ def _row_fields(row: list[str], roles: dict[str, int]) -> RowFields | None:
         filled.insert(0, raw_label_text)
     return RowFields(
         label=label,
-        content=clean_cell(_get(row, roles, "content")),
-        objective=clean_cell(_get(row, roles, "objective")),
-        output=clean_cell(_get(row, roles, "output")),
+        content=_get(cells, roles, "content"),
+        objective=_get(cells, roles, "objective"),
+        output=_get(cells, roles, "output"),
         lead=lead,
         partner=partner,
         deadline=clean_cell(_get(row, roles, "deadline"), bullets=False),
@@ -226,10 +230,11 @@ class GridReader:
             self.read_row(grid[r], page)
 
     def read_row(self, row: list[str], page: int | None) -> None:
-        if is_repeated_header(row, self.header):
+        cells = [clean_cell(c) for c in row]  # once a row: the header check and the fields share them
+        if is_repeated_header(row, self.header, cells):
             self.page_break = True
             return
-        f = _row_fields(row, self.roles)
+        f = _row_fields(row, self.roles, cells)
         if f is None:
             return
         if self._continues(f):
@@ -311,23 +316,29 @@ def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
     return f"{a} {b}" if tight or sep == " " else f"{a}{sep}{b}"
 
 
-def is_repeated_header(row: list[str], header: list[list[str]]) -> bool:
+def is_repeated_header(row: list[str], header: list[list[str]], cells: list[str] | None = None) -> bool:
     """The table's header row again (each page repeats it), read from a text layer or OCR.
 
     Close to the header read at the table's top, or (when that is unknown) a row whose
     every non-empty cell is a short column name, three roles at least: a task row whose
-    cells happen to hold "kết quả", "thực hiện" and "tiến độ" is not one.
+    cells happen to hold "kết quả", "thực hiện" and "tiến độ" is not one. `cells`: the row `clean_cell`ed.
     """
-    texts = [clean_cell(c) for c in row]
+    texts = [clean_cell(c) for c in row] if cells is None else cells
     folded = fold(" ".join(texts))
     for head in header:
-        printed = fold(" ".join(clean_cell(c) for c in head))
+        printed = _printed_header(tuple(head))
         if folded and printed and fuzz.ratio(folded, printed) >= 80:
             return True
     filled = [t for t in texts if t]
     if not filled or normalise_label(texts[0]) or header_score(row) < 3:
         return False
     return all(len(t) <= 40 and role_of_header(t) is not None for t in filled)
+
+
+@lru_cache(maxsize=64)
+def _printed_header(head: tuple[str, ...]) -> str:
+    """A header row's text as `is_repeated_header` compares it, made once a header (not once a body row)."""
+    return fold(" ".join(clean_cell(c) for c in head))
 
 
 class TableSequenceReader:

@@ -109,7 +109,8 @@ def finish(path: str, sha: str, pages: list[Page]) -> ParsedPlan | Failure:
     if not any(p.text.strip() for p in pages):
         return Failure(path, sha, "read", f"no text found on any of its {len(pages)} page(s) (blank or unreadable scan)")
     ext = parsers.parse_plan(pages, plan_id_for(sha))
-    scale_to_points(ext, pages, pdf_page_sizes(path) if ocr.is_pdf(path) else {})
+    scanned = any(p.method == "ocr" for p in pages)  # text-layer boxes are in points already
+    scale_to_points(ext, pages, pdf_page_sizes(path) if scanned and ocr.is_pdf(path) else {})
     parsed = build_plan(path, sha, pages, ext)
     if not ext.is_plan:
         return Failure(path, sha, "parse", "not a CCHC plan (no plan title or reform areas found)", parsed)
