@@ -57,10 +57,7 @@ def _is_lock_conflict(exc: Exception) -> bool:
 
 
 _PARAMS_PER_STATEMENT = 2000
-"""Parameters bound in one INSERT of many rows; more rows than that are scanned as columns."""
-
-_SCAN_VIEW = "_cchc_rows_to_insert"
-"""The name rows being inserted are scanned under (`Store._insert_scan`)."""
+"""Parameters bound in one INSERT of a few rows; more rows than that go in as one list a column."""
 
 
 class Store:
@@ -220,24 +217,18 @@ class Store:
         self.con.execute(sql, [v for r in values for v in r])
 
     def _insert_scan(self, table: str, cols: list[tuple[str, str]], values: list[list[Any]]) -> None:
-        """Many rows in one statement that scans them as columns (numpy object arrays, each value
-        cast to its column's type): binding parameters costs ~15 us each, which made storing a
+        """Many rows in one statement with one parameter a column (a list, unnested and cast to the
+        column's type): binding a parameter a value costs ~15 us each, which made storing a
         120-page plan's ~3,700 rows (50,000 values) cost a third of reading its text layer."""
-        import numpy as np  # only for big documents: the orchestrator's start-up stays without it
-
-        data = {}
+        params = []
         for j, (_, duck) in enumerate(cols):
             column = [r[j] for r in values]
-            if duck == "DOUBLE":  # one Python type a column: ints among floats are not guessed at
+            if duck == "DOUBLE":  # one Python type a list: ints among floats are not guessed at
                 column = [None if v is None else float(v) for v in column]
-            data[f"c{j}"] = np.fromiter(column, dtype=object, count=len(column))
+            params.append(column)
         quoted = ", ".join(f'"{n}"' for n, _ in cols)
-        picked = ", ".join(f"c{j}::{duck}" for j, (_, duck) in enumerate(cols))
-        self.con.register(_SCAN_VIEW, data)
-        try:
-            self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {picked} FROM {_SCAN_VIEW}")
-        finally:
-            self.con.unregister(_SCAN_VIEW)
+        picked = ", ".join(f"unnest(?::{duck}[])" for _, duck in cols)  # unnested side by side: row i of each
+        self.con.execute(f"INSERT INTO {table} ({quoted}) SELECT {picked}", params)
 
     def write_plan(self, parsed: ParsedPlan) -> list[str]:
         """Replace everything stored for this plan_id in a single transaction; the analysts'

@@ -64,9 +64,12 @@ def _contents(store: Store, table: str) -> list[tuple]:
 def test_scanned_rows_are_stored_exactly_as_bound_rows(tmp_path: Path) -> None:
     rng = random.Random(0)
     cases = {"plans": _plans(rng, 400), "tasks": _tasks(rng, 600), "value_boxes": _boxes(rng, 900)}
+    # columns with nothing but NULLs or empty lists: no value to tell their type from
+    blank = [TaskRow(plan_id="q", task_id=f"b{i}") for i in range(300)]
+    blank_boxes = [ValueBoxRow(plan_id="q", record="tasks", key=f"b{i}", field="content") for i in range(300)]
     at_once = Store(tmp_path / "at_once.duckdb")
     one_by_one = Store(tmp_path / "one_by_one.duckdb")
-    for table, rows in cases.items():
+    for table, rows in [*cases.items(), ("tasks", blank), ("value_boxes", blank_boxes)]:
         n_cols = len(columns(type(rows[0])))
         assert len(rows) * n_cols > store_module._PARAMS_PER_STATEMENT  # the column scan
         assert n_cols <= store_module._PARAMS_PER_STATEMENT  # one row: bound parameters
@@ -75,7 +78,7 @@ def test_scanned_rows_are_stored_exactly_as_bound_rows(tmp_path: Path) -> None:
             one_by_one._insert(table, [row])
         got = _contents(at_once, table)
         assert got == _contents(one_by_one, table)
-        assert len(got) == len(rows)
+    assert len(_contents(at_once, "tasks")) == 900
     # and what comes back is what went in (NULLs, lists, dates, floats, text with NUL or quotes)
     names = list(PlanRow.model_fields)
     back = {r[0]: dict(zip(names, r, strict=True)) for r in _contents(at_once, "plans")}
