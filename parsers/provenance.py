@@ -279,16 +279,21 @@ class _GridCandidates:
     def __init__(self, grid: list[_GridRow]) -> None:
         self.grid = grid
         self._by_page: dict[int | None, tuple[list[str], list[int]]] = {}
+        self._rows_on: dict[int, list[int]] = {}  # page -> its rows' indexes, in grid order
+        for i, row in enumerate(grid):
+            self._rows_on.setdefault(row.page, []).append(i)
 
     def near(self, page: int | None) -> tuple[list[str], list[int]]:
         """(cell texts of 3 characters or more, the grid row of each), rows within a page of `page`."""
         if page not in self._by_page:
+            if page is None:
+                rows = range(len(self.grid))
+            else:
+                rows = sorted(i for p in (page - 1, page, page + 1) for i in self._rows_on.get(p, ()))
             texts: list[str] = []
             owners: list[int] = []
-            for i, row in enumerate(self.grid):
-                if page is not None and abs(row.page - page) > 1:
-                    continue
-                for t, _, _ in row.cells:
+            for i in rows:
+                for t, _, _ in self.grid[i].cells:
                     if len(t) >= 3:
                         texts.append(t)
                         owners.append(i)
