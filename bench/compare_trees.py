@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
                 row = {}
                 for label in configs:
                     kind, workers = label[:-1], int(label[-1])
-                    x = tb.run_ingest(pdfs[kind], workers, "process", work / name, {"PYTHONPATH": str(tree)})
+                    # A database of its own each round: the store skips rewriting an identical reading
+                    # (`Store._same_reading`), so a re-used one leaves storing out of every round but the first.
+                    fresh = work / name / str(r)
+                    fresh.mkdir(parents=True, exist_ok=True)
+                    x = tb.run_ingest(pdfs[kind], workers, "process", fresh, {"PYTHONPATH": str(tree)})
                     row[label] = {"wall": round(x["wall_s"], 2), "cpu": round(x["cpu_s"], 2)}
                 res[name].append(row)
                 print(name, r, row, f"load {os.getloadavg()[0]:.1f}", flush=True)
