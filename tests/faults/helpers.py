@@ -27,9 +27,11 @@ def env(**extra: str) -> dict[str, str]:
     return out
 
 
-def cli(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout, env=env(**(extra_env or {})))
+def cli(*args: str, extra_env: dict[str, str] | None = None, timeout: float = 600,
+        prefix: list[str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m pipeline ARGS`; `prefix`: a wrapper command (e.g. `unshare -n`, no network)."""
+    return subprocess.run([*(prefix or []), sys.executable, "-m", "pipeline", *args], cwd=REPO, capture_output=True,
+                          text=True, timeout=timeout, env=env(**(extra_env or {})))
 
 
 def start(*args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
