@@ -121,6 +121,33 @@ def big_scan_pdf(dst: Path, n_pages: int, dpi: int = 200) -> Path:
     return dst
 
 
+def fill_db(db: Path, parsed_json: Path, n: int, folder: Path) -> None:
+    """A database as after an earlier run over `n` plans: the plan of `parsed_json` (a real parse)
+    stored `n` times as different documents (own file in `folder`, content hash, plan id and
+    number), then published."""
+    import hashlib
+    import json
+
+    from pipeline.snapshot import open_working, publish
+    from schema.records import ParsedPlan
+
+    text = parsed_json.read_text(encoding="utf-8")
+    plan = ParsedPlan.model_validate_json(text).plan
+    number = json.dumps(plan.doc_number or "")[1:-1]
+    folder.mkdir(parents=True, exist_ok=True)
+    with open_working(db) as store:
+        for i in range(n):
+            path = folder / f"prior_{i:04d}.txt"
+            path.write_text(f"{i}\n", encoding="utf-8")
+            sha = hashlib.sha256(f"{plan.source_sha256} {i}".encode()).hexdigest()
+            copy = text.replace(plan.source_sha256, sha).replace(plan.plan_id, sha[:len(plan.plan_id)])
+            copy = copy.replace(json.dumps(plan.source_path)[1:-1], json.dumps(str(path))[1:-1])
+            if number:
+                copy = copy.replace(number, f"{9000 + i}/KH-UBND")
+            store.write_plan(ParsedPlan.model_validate_json(copy))
+        publish(store, db)
+
+
 def bomb_pdf(dst: Path, side: int = 30000) -> Path:
     """One page whose scan is `side` x `side` pixels (900 megapixels by default) in a 0.1 MB file:
     a 1-bit all-white image, Flate-compressed row block by row block, so making it costs no memory."""
