@@ -26,6 +26,7 @@ from typing import Any
 
 from pipeline.backends import ExecutorUnavailable
 from pipeline.workers import Budget, Event, Task
+from schema.errors import Interrupted
 
 
 def _read_pages(path: str, sha: str, pages: list[int]) -> Iterator[tuple[Any, ...]]:
@@ -163,7 +164,9 @@ class RayPool:
             self._slots.remove(s)
         try:
             self._ray.cancel(s.stream, force=True)
-        except Exception:
+        except Interrupted:
+            raise
+        except Exception:  # already finished or gone: nothing left to stop
             pass
 
     def close(self, kill: bool = False) -> None:
