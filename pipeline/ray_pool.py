@@ -20,7 +20,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -119,13 +119,13 @@ class RayPool:
         now = time.monotonic()
         wait_for = max(0.0, min(timeout, *(s.deadline - now for s in self._slots)))
         streams = {id(s.stream): s for s in self._slots}
-        ready, _ = self._ray.wait([s.stream for s in self._slots], num_returns=1, timeout=wait_for)
+        ready, _ = _unwrapped(self._ray.wait, [s.stream for s in self._slots], num_returns=1, timeout=wait_for)
         events: list[Event] = []
         while ready:
             for stream in ready:
                 events.extend(self._take(streams[id(stream)]))
             live = [s.stream for s in self._slots if s in streams.values()]
-            ready = self._ray.wait(live, num_returns=len(live), timeout=0)[0] if live else []
+            ready = _unwrapped(self._ray.wait, live, num_returns=len(live), timeout=0)[0] if live else []
         now = time.monotonic()
         for s in [s for s in self._slots if s.deadline < now]:
             self._drop(s)
@@ -138,7 +138,7 @@ class RayPool:
         from ray.exceptions import RayError
 
         try:
-            item = self._ray.get(next(s.stream))
+            item = _unwrapped(lambda: self._ray.get(next(s.stream)))
         except StopIteration:
             item = ("done", None)
         except RayError as exc:
@@ -170,6 +170,22 @@ class RayPool:
             pass
 
     def close(self, kill: bool = False) -> None:
-        for s in list(self._slots):
+        """Stop: on an interrupt or error (`kill`) Ray's shutdown kills the workers, task by task
+        cancels would only delay it."""
+        for s in [] if kill else list(self._slots):
             self._drop(s)
+        self._slots.clear()
         self._backend.close()
+
+
+def _unwrapped(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`call(*args, **kwargs)`; Ray's compiled calls turn an exception raised by a signal handler while they wait
+    (our `Interrupted`) into a SystemError "returned a result with an exception set": raise the
+    interrupt itself, so Ctrl-C under Ray is the same one line and exit 130."""
+    try:
+        return call(*args, **kwargs)
+    except SystemError as exc:
+        cause = exc.__cause__ or exc.__context__
+        if isinstance(cause, Interrupted):
+            raise cause from None
+        raise
