@@ -7,8 +7,9 @@ confidences for an image, and which way up a page is (`OcrEngine`). Engines:
   instead of one per call) when tesserocr is installed and links the same libtesseract as the
   CLI, else the CLI, saying so once in the log. `CCHC_TESSERACT=cli` forces the CLI.
 - `tesseract-cli`: the same recogniser through the `tesseract` program (pytesseract).
-- `trueocr`: TrueOCR (PyPI `trueocr`, ONNX; measured ~1.1 s/page but CER 1.6% against
-  tesseract's 0.1-0.5%, so not the default); a setup error when it is not installed.
+- `trueocr`: TrueOCR (PyPI `trueocr`, extra `trueocr`; ONNX models in the wheel, runs offline;
+  measured ~1.1 s/page but CER 1.6% against tesseract's 0.1-0.5%, so not the default); a setup
+  error when it is not installed.
 
 The registry is open: `register_engine(name, factory)`, and modules named in `CCHC_OCR_PLUGINS`
 (comma-separated) are imported on first lookup so they can register theirs; `CCHC_OCR_ENGINE`
@@ -155,9 +156,21 @@ class TesseractCliEngine(TesseractEngine):
         super().__init__(lang, backend=tesseract)
 
 
+TRUEOCR_LINE_PSMS = frozenset({7, 8, 13})
+"""Tesseract page-segmentation modes meaning "one line" or "one word": TrueOCR reads such an image
+as one line (its `line` mode) instead of looking for lines in it."""
+
+
 class TrueOcrEngine:
-    """TrueOCR (ONNX, one thread). It reads text lines, not words with boxes: each recognised line
-    becomes one word spanning the image, in reading order, so layout code still gets lines."""
+    """TrueOCR 0.1.1 (PyPI `trueocr`: ONNX models inside the wheel, nothing downloaded at run time),
+    one thread.
+
+    It gives text lines with boxes, not words: each line is split at its spaces and the line's box
+    shared among the words in proportion to their characters (an estimate, so layout and table code
+    get words on the right lines and about the right place). TrueOCR straightens the image before
+    reading it; its boxes are turned back into the caller's image. Quarter turns are the caller's
+    (`rotation`, from TrueOCR's own orientation model), so it is told not to turn pages itself.
+    """
 
     name = "trueocr"
 
@@ -166,21 +179,69 @@ class TrueOcrEngine:
             import trueocr
         except ImportError as exc:
             raise SetupError(f"OCR engine 'trueocr' is not installed ({exc}); pip install trueocr") from None
-        self._model = trueocr.load_model(threads=1)
+        self._model = trueocr.load_model(threads=1, auto_rotate=False)
 
     def words(self, image: np.ndarray, psm: int = 3, dpi: int = 300) -> list[TessWord]:
         from PIL import Image
 
-        pil = Image.fromarray(image[:, :, ::-1] if image.ndim == 3 else image)
-        text = self._model.predict(pil).text
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        h, w = image.shape[:2]
-        step = max(1, h // max(1, len(lines)))
-        return [TessWord(text=ln, left=0, top=i * step, width=w, height=step, conf=90.0,
-                         block=1, par=1, line=i + 1) for i, ln in enumerate(lines)]
+        grey = _grey(image)
+        mode = "line" if psm in TRUEOCR_LINE_PSMS else "page"
+        data = self._model.predict(Image.fromarray(grey), mode=mode, save=False).data
+        back = _unskew(grey.shape, float(data.get("skew_degrees") or 0.0))
+        out: list[TessWord] = []
+        for n, line in enumerate(data["lines"], start=1):
+            out.extend(_line_words(line["text"], line["bbox"], 100.0 * line["confidence"], n, back, grey.shape))
+        return out
 
     def rotation(self, image: np.ndarray) -> tuple[int, float]:
-        return 0, 0.0  # TrueOCR has no orientation detection; upright pages are assumed
+        """Clockwise quarter turns that make the page upright, from TrueOCR's orientation model
+        (it answers only above 95% probability, so a turn is reported with confidence 95)."""
+        from trueocr.page import VERTICAL
+
+        turns = self._model._get_page_engine().orientation(_grey(image))
+        if turns in (0, VERTICAL):  # vertical columns: not a turned page
+            return 0, 0.0
+        return 90 * turns, 95.0
+
+
+def _grey(image: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def _unskew(shape: tuple[int, ...], degrees: float) -> np.ndarray | None:
+    """The affine map from TrueOCR's straightened image back to its input (None: not turned).
+    TrueOCR turns by `degrees` counter-clockwise about the centre, keeping the size."""
+    if not degrees:
+        return None
+    import cv2
+
+    h, w = shape[:2]
+    return cv2.invertAffineTransform(cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0))
+
+
+def _line_words(text: str, bbox: list[int], conf: float, line_no: int, back: np.ndarray | None,
+                shape: tuple[int, ...]) -> list[TessWord]:
+    """One TrueOCR line as words: x shared by character count, each box mapped by `back`."""
+    x0, y0, x1, y1 = bbox
+    per_char = (x1 - x0) / max(1, len(text))
+    h, w = shape[:2]
+    out: list[TessWord] = []
+    pos = 0
+    for word in text.split(" "):
+        if word:
+            box = [x0 + pos * per_char, y0, x0 + (pos + len(word)) * per_char, y1]
+            if back is not None:
+                corners = np.array([[box[0], box[1], 1], [box[2], box[1], 1], [box[0], box[3], 1],
+                                    [box[2], box[3], 1]], np.float64) @ back.T
+                box = [*corners.min(axis=0), *corners.max(axis=0)]
+            left, top = max(0, round(box[0])), max(0, round(box[1]))
+            right, bottom = min(w, round(box[2])), min(h, round(box[3]))
+            out.append(TessWord(text=word, left=left, top=top, width=max(1, right - left),
+                                height=max(1, bottom - top), conf=conf, block=1, par=1, line=line_no))
+        pos += len(word) + 1
+    return out
 
 
 ENGINES: dict[str, Callable[[], OcrEngine]] = {

@@ -62,7 +62,7 @@ def add_ingest(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser)
                      help="how long to wait for another ingest holding the same --db (default 10)")
     ing.add_argument("--page-timeout", type=_positive, default=120.0, metavar="SECONDS",
                      help="time budget of one A4 page at 300 dpi, scaled by the page's pixels; a page over it "
-                          "is retried alone, then marked failed (default 120)")
+                          "is marked failed (default 120)")
     ing.add_argument("--max-page-pixels", type=_count, default=DEFAULT_MAX_PAGE_PIXELS, metavar="N",
                      help=f"refuse page images over N pixels (decompression bombs; default {DEFAULT_MAX_PAGE_PIXELS:,}; 0: none)")
     ing.add_argument("--max-pages", type=_count, default=DEFAULT_MAX_PAGES, metavar="N",

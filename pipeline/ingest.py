@@ -23,14 +23,14 @@ import duckdb
 from tqdm import tqdm
 
 import parsers
-from pipeline.backends import make_backend
+from pipeline.backends import ExecutorUnavailable
 from pipeline.checkpoints import Checkpoints
 from pipeline.discover import discover
 from pipeline.hashing import file_sha256
 from pipeline.names import display_path, stored_path
 from pipeline.results import Failure
 from pipeline.runtime import check_setup, interrupts
-from pipeline.scheduler import Finished, PageScheduler, Progress, Scheduler
+from pipeline.scheduler import Finished, PageScheduler, Progress
 from pipeline.snapshot import file_exists, working_path, writing
 from pipeline.workers import Budget, WorkerPool
 from schema.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, CchcError, Interrupted, StoreError, one_line
@@ -212,14 +212,10 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
             log.addHandler(handler)
             log.propagate = False
         try:
-            if executor == "process":
-                pool = WorkerPool(workers, budget)
-                results = PageScheduler(pool, checkpoints).run(jobs)
-                closer = pool.close
-            else:
-                backend = make_backend(executor, workers)
-                results = (Finished(r, [], 0.0, 0) for r in Scheduler(backend).run(jobs))
-                closer = lambda kill=False: backend.close()  # noqa: E731
+            # Ray gets the same scheduler, so the same page budgets, retries and checkpoints.
+            pool = WorkerPool(workers, budget) if executor == "process" else ray_pool(executor, workers, budget)
+            results = PageScheduler(pool, checkpoints).run(jobs)
+            closer = pool.close
             killed = True
             try:
                 for item in results:
@@ -236,6 +232,17 @@ def _run(paths, inputs, problems, db_path, out, workers, force, executor, show, 
                 log.removeHandler(handler)
                 log.propagate = True
             bar.close()
+
+
+def ray_pool(executor: str, workers: int, budget: Budget | None):
+    """The pool of `--executor ray` (`pipeline.ray_pool`); Ray is an optional dependency."""
+    if executor != "ray":
+        raise ValueError(f"unknown executor {executor!r} (expected 'process' or 'ray')")
+    try:
+        from pipeline.ray_pool import RayPool
+    except ImportError as exc:
+        raise ExecutorUnavailable(f"--executor ray needs Ray ({exc}); install it with: pip install -e '.[ray]'") from None
+    return RayPool(workers, budget)
 
 
 def _queue(problems, inputs, store: Store, db_path, force: bool, summary: IngestSummary) -> list[tuple[str, str]]:

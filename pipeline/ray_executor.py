@@ -1,4 +1,6 @@
-"""`--executor ray`: the same worker tasks as the process pool, run as Ray tasks.
+"""`--executor ray`: starting and stopping Ray (`RayBackend`); `pipeline.ray_pool` runs the
+process pool's tasks on it through the same scheduler (`PageScheduler`). The submit/wait methods
+serve the earlier range scheduler (`pipeline.scheduler.Scheduler`).
 
 Locally (no `RAY_ADDRESS`) this starts a private Ray instance with `workers`
 CPUs and stops it at the end. With `RAY_ADDRESS` set (e.g. `ray://head:10001`
@@ -22,7 +24,9 @@ SHIPPED_PACKAGES = ("pipeline", "ocr", "diacritics", "parsers", "schema")
 
 
 def _runtime_env(remote: bool) -> dict[str, Any]:
-    env: dict[str, Any] = {"env_vars": dict(WORKER_ENV)}
+    # This run's settings (limits, engine choice) travel with the tasks, as to the process pool's workers.
+    settings = {k: v for k, v in os.environ.items() if k.startswith("CCHC_")}
+    env: dict[str, Any] = {"env_vars": {**WORKER_ENV, **settings}}
     if remote:
         import importlib
 

@@ -3,9 +3,13 @@
 `PageScheduler` (the process pool, any number of workers, `pipeline.workers`): a `.txt` dump is
 one task; a PDF is a page count, then page lists read in isolated workers that stream each page
 back (checkpointed at once, `pipeline.checkpoints`; pages checkpointed by an earlier run are not
-read again), then one `assemble` task. A page whose worker timed out or died is retried alone in
-a fresh worker; if it fails again only that page fails (the document loads `partial`), and the
-rest of its page list is read again by another task; other workers' tasks are never touched.
+read again), then one `assemble` task. A page that ran out of its time budget fails at once: its
+own clock ran out, so a second full budget would only double the wait. A page whose worker died
+(abort, segfault) is retried alone in a fresh worker, as the crash may have been left behind by
+an earlier page of the same process; if it dies again only that page fails. Either way the
+document loads `partial`, the rest of the page list is read again by another task, and other
+workers' tasks are never touched. A count/text/assemble task is retried once after a crash, never
+after a timeout.
 
 `Scheduler` (Ray, `pipeline.ray_executor`), the earlier design below:
 
@@ -322,12 +326,13 @@ class PageScheduler:
     def _on_lost(self, ev: Event, ref: _Ref) -> Iterator[Progress | Finished]:
         doc = ref.doc
         if ref.step != "read":
-            if ref.attempts < CALL_ATTEMPTS:
+            if ref.attempts < CALL_ATTEMPTS and ev.reason != "timeout":  # a timeout is its own: no second budget
                 self.ready.appendleft(self._task(_Ref(doc, ref.step, attempts=ref.attempts + 1)))
                 return
             what = {"count": "opening the PDF", "text": "reading the text", "assemble": "parsing the pages"}
+            twice = " (twice)" if ref.attempts > 1 else ""
             yield self._finished(doc, Failure(doc.path, doc.sha, ev.reason,
-                                              f"{what.get(ref.step, ref.step)}: {ev.detail} (twice)"))
+                                              f"{what.get(ref.step, ref.step)}: {ev.detail}{twice}"))
             return
         left = [n for n in ref.pages if n not in doc.pages and n not in doc.failed]
         doc.reads -= 1
@@ -345,7 +350,10 @@ class PageScheduler:
         if rest:  # the pages after the culprit: read again, never failed with it
             doc.reads += 1
             self.ready.appendleft(self._task(_Ref(doc, "read", rest)))
-        if ref.alone:  # it failed alone, in a fresh worker: it is the page
+        # Failed alone in a fresh worker, or its own clock ran out (a timeout is this page's, never
+        # another's): it is the page, and it gets no second budget. A crash may be another page's
+        # doing (in flight in the same process before), so the page is first retried alone.
+        if ref.alone or ev.reason == "timeout":
             doc.failed[culprit] = Failure(doc.path, doc.sha, ev.reason, f"page {culprit}: {ev.detail}",
                                           page_no=culprit)
             yield Progress("page", doc.path, 1)

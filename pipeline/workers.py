@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from schema.errors import Interrupted
 from schema.threads import THREAD_ENV
 
 log = logging.getLogger(__name__)
@@ -310,6 +311,8 @@ class WorkerPool:
                     w.task = None
                     events.append(Event("done", task, value=msg[2]))
                     return events
+        except Interrupted:  # Ctrl-C while reading a message: the run stops, the worker is not "dead"
+            raise
         except Exception:
             eof = True
         if eof or not w.process.is_alive():

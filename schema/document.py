@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 PageMethod = Literal["text_layer", "ocr", "text", "failed"]
 """How a page's text was obtained: a PDF text layer, OCR of an image, or a
 plain-text OCR dump supplied by the user; `failed`: the page could not be read (its worker timed
-out or crashed twice, or it is over a limit), so it is an empty placeholder and the plan `partial`."""
+out, or crashed twice, or it is over a limit), so it is an empty placeholder and the plan `partial`."""
 
 BBox = tuple[float, float, float, float]
 """(x0, y0, x1, y1) in page pixels (OCR) or PDF points (text layer), origin top-left."""

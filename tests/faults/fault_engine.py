@@ -8,6 +8,9 @@ Loaded through the engine registry's plugin hook: the test runs the real CLI wit
 - `abort:<file name part>:<page>` abort the process there (SIGABRT, as a crashing C library does);
 - `log:<path>`                    fail nowhere; append "<file name> <page>" for every page read.
 
+`CCHC_FAULT_PACE=<seconds>` adds a sleep once per page read (any mode): a floor under a run's
+length on any machine, so a test can be sure a big scan is still running when it kills it.
+
 Everything else is the real tesseract engine, so every other page is read for real.
 """
 
@@ -20,14 +23,20 @@ from pathlib import Path
 from ocr.engines import TesseractEngine, current_page, register_engine
 
 FAULT_ENV = "CCHC_FAULT"
+PACE_ENV = "CCHC_FAULT_PACE"
 
 
 class FaultEngine(TesseractEngine):
     name = "fault"
 
+    _paced: tuple[str, int] | None = None
+
     def _maybe_fail(self) -> None:
         spec = os.environ.get(FAULT_ENV, "")
         ctx = current_page()
+        if ctx is not None and os.environ.get(PACE_ENV) and self._paced != (ctx.source, ctx.page_no):
+            self._paced = (ctx.source, ctx.page_no)
+            time.sleep(float(os.environ[PACE_ENV]))
         if not spec or ctx is None:
             return
         kind, _, rest = spec.partition(":")

@@ -14,9 +14,9 @@ import pytest
 from tests.faults.helpers import DIGITAL, FAULT_ENV, SEED, cli, no_traceback, query, query_files, scan_pdf
 
 PAGE_TIMEOUT = 20.0
-"""Generous for a real page on a busy 2-core machine. The hanging page costs it twice (alone in a
-fresh worker the second time), so a run with the hang must end within 2 x timeout + 30 s of the
-same run without it (timed just before, as the machine is shared)."""
+"""Generous for a real page on a busy 2-core machine. A page that runs out of its budget fails at
+once (no second budget), so a run with the fault must end within timeout + 30 s of the same run
+without it (timed just before, as the machine is shared)."""
 
 
 @pytest.mark.parametrize("fault", ["hang", "abort"])
@@ -30,16 +30,16 @@ def test_engine_fault_on_one_page_fails_only_that_page(tmp_path, fault, workers)
     db = tmp_path / "db.duckdb"
     args = ("ingest", str(inbox), "--out", str(tmp_path / "out"), "--workers", str(workers),
             "--page-timeout", str(PAGE_TIMEOUT))
-    clean = 0.0
-    if fault == "hang":  # the same run without the fault, now: this machine's pace (it is shared)
-        started = time.monotonic()
-        assert cli(*args, "--db", str(tmp_path / "clean.duckdb"), "--out", str(tmp_path / "clean")).returncode == 0
-        clean = time.monotonic() - started
+    # the same run without the fault, now: this machine's pace (it is shared)
+    started = time.monotonic()
+    assert cli(*args, "--db", str(tmp_path / "clean.duckdb"), "--out", str(tmp_path / "clean")).returncode == 0
+    clean = time.monotonic() - started
     started = time.monotonic()
     r = cli(*args, "--db", str(db), extra_env={**FAULT_ENV, "CCHC_FAULT": f"{fault}:faulty_scan:2"})
     elapsed = time.monotonic() - started
     assert r.returncode == 1, r.stderr
-    assert elapsed < clean + 2 * PAGE_TIMEOUT + 30, (elapsed, clean)
+    print(f"{fault}, {workers} worker(s): clean run {clean:.1f} s, with the fault {elapsed:.1f} s")
+    assert elapsed < clean + PAGE_TIMEOUT + 30, (elapsed, clean)
     assert no_traceback(r), r.stderr
     why = "timed out" if fault == "hang" else "worker process killed by SIGABRT"
     line = [ln for ln in r.stderr.splitlines() if ln.startswith(f"{inbox / 'faulty_scan.pdf'}: ")]
