@@ -1,6 +1,5 @@
 """`--executor ray`: starting and stopping Ray (`RayBackend`); `pipeline.ray_pool` runs the
-process pool's tasks on it through the same scheduler (`PageScheduler`). The submit/wait methods
-serve the earlier range scheduler (`pipeline.scheduler.Scheduler`).
+process pool's tasks on it through the same scheduler (`PageScheduler`).
 
 Locally (no `RAY_ADDRESS`) this starts a private Ray instance with `workers`
 CPUs and stops it at the end. With `RAY_ADDRESS` set (e.g. `ray://head:10001`
@@ -15,10 +14,9 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Collection
 from typing import Any
 
-from pipeline.backends import WORKER_ENV, WorkerDied
+from pipeline.backends import WORKER_ENV
 
 SHIPPED_PACKAGES = ("pipeline", "ocr", "diacritics", "parsers", "schema")
 
@@ -35,14 +33,13 @@ def _runtime_env(remote: bool) -> dict[str, Any]:
 
 
 class RayBackend:
-    """Submit/wait/result over Ray object refs; one CPU per task, like one process-pool worker."""
+    """A Ray instance (private, or the cluster at `RAY_ADDRESS`) and its worker count."""
 
     def __init__(self, workers: int) -> None:
-        import ray  # ImportError is turned into a clear message by `make_backend`
+        import ray  # ImportError is turned into a clear message by `RayPool`
 
         self._ray = ray
         self.workers = workers
-        self._remote: dict[Callable[..., Any], Any] = {}
         self._owns_ray = not ray.is_initialized()
         if self._owns_ray:
             address = os.environ.get("RAY_ADDRESS") or None
@@ -56,26 +53,6 @@ class RayBackend:
             ray.init(address=address, **kwargs)
         if not self._owns_ray or os.environ.get("RAY_ADDRESS"):
             self.workers = max(workers, int(ray.cluster_resources().get("CPU", workers)))
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> Any:
-        remote = self._remote.get(fn)
-        if remote is None:
-            remote = self._remote[fn] = self._ray.remote(num_cpus=1)(fn)
-        return remote.remote(*args)
-
-    def wait_any(self, handles: Collection[Any]) -> list[Any]:
-        refs = list(handles)
-        ready, _ = self._ray.wait(refs, num_returns=1)
-        more, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0)
-        return list({r: None for r in [*ready, *more]})
-
-    def result(self, handle: Any) -> Any:
-        from ray.exceptions import RayError
-
-        try:
-            return self._ray.get(handle)
-        except RayError as exc:
-            raise WorkerDied(f"Ray task failed: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
 
     def close(self) -> None:
         if self._owns_ray:

@@ -11,20 +11,10 @@ document loads `partial`, the rest of the page list is read again by another tas
 workers' tasks are never touched. A count/text/assemble task is retried once after a crash, never
 after a timeout.
 
-`Scheduler` (Ray, `pipeline.ray_executor`), the earlier design below:
+`--executor ray` runs the same scheduler over `pipeline.ray_pool.RayPool`.
 
-A `.txt` dump, or any document when there is one worker, is one task
-(`process_file`). A PDF with several workers is split: a `page_count` task,
-then one `read_range` task per page range (OCR or text layer, in parallel on
-all workers; ranges shrink towards the end, so no worker idles while another
-reads a long last range), then one `assemble` task that parses the pages once.
-So a single 300-page scan keeps every core busy, and a folder of small files
-is spread over the workers document by document.
-
-Memory stays bounded: at most `2 × workers` tasks are in flight; ranges of
-documents already started go before new documents; only text (never page
-images) travels back from a range; a document's pages are dropped as soon as
-its `assemble` task is submitted.
+PDFs are split into shrinking page chunks (`page_chunks`), so a single 300-page scan keeps every
+core busy, and a folder of small files is spread over the workers document by document.
 """
 
 from __future__ import annotations
@@ -33,23 +23,17 @@ import math
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
-from pipeline.backends import Backend, WorkerDied
 from pipeline.checkpoints import Checkpoints
 from pipeline.results import Failure
 from pipeline.workers import Event, Task, WorkerPool, call_task
-from schema.document import Page
 from schema.records import ParsedPlan
 
 MAX_RANGE_PAGES = 16
 """Pages per range at most: small enough to balance a big scan over the workers, large enough that
 opening the PDF again per range (milliseconds) stays negligible next to OCR (seconds per page)."""
-
-MAX_ATTEMPTS = 2
-"""A task whose worker died is run once more (the death may have been another task's fault)."""
 
 
 def page_ranges(n_pages: int, workers: int, max_pages: int = MAX_RANGE_PAGES) -> list[tuple[int, int]]:
@@ -75,102 +59,8 @@ def page_ranges(n_pages: int, workers: int, max_pages: int = MAX_RANGE_PAGES) ->
     return out
 
 
-@dataclass
-class _Doc:
-    path: str
-    sha: str
-    ranges_left: int = 0
-    parts: dict[int, list[Page]] = field(default_factory=dict)
-    failed: Failure | None = None
-
-
-@dataclass
-class _Task:
-    fn: Callable[..., Any]
-    args: tuple[Any, ...]
-    doc: _Doc
-    attempts: int = 0
-
-
-Result = ParsedPlan | Failure
-
-
 def is_pdf(path: str) -> bool:
     return path.lower().endswith(".pdf")
-
-
-class Scheduler:
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-        self.capacity = 2 * max(1, backend.workers)
-
-    def run(self, jobs: list[tuple[str, str]]) -> Iterator[Result]:
-        """Yield one result per job, in completion order."""
-        from pipeline.process import page_count, process_file, process_text
-        new_docs = deque(_Doc(path, sha) for path, sha in jobs)
-        ready: deque[_Task] = deque()  # tasks of documents already started
-        running: dict[Any, _Task] = {}
-
-        def next_task() -> _Task | None:
-            if ready:
-                return ready.popleft()
-            if new_docs:
-                doc = new_docs.popleft()
-                if is_pdf(doc.path) and self.backend.workers > 1:
-                    return _Task(page_count, (doc.path, doc.sha), doc)
-                return _Task(process_text if not is_pdf(doc.path) else process_file, (doc.path, doc.sha), doc)
-            return None
-
-        while True:
-            while len(running) < self.capacity:
-                task = next_task()
-                if task is None:
-                    break
-                task.attempts += 1
-                running[self.backend.submit(task.fn, *task.args)] = task
-            if not running:
-                return
-            for handle in self.backend.wait_any(list(running)):
-                task = running.pop(handle)
-                try:
-                    value = self.backend.result(handle)
-                except WorkerDied as exc:
-                    if task.attempts < MAX_ATTEMPTS:
-                        ready.appendleft(task)
-                        continue
-                    value = Failure(task.doc.path, task.doc.sha, "worker", f"worker process died: {exc}")
-                yield from self._on_result(task, value, ready)
-
-    def _on_result(self, task: _Task, value: Any, ready: deque[_Task]) -> Iterator[Result]:
-        from pipeline.process import assemble, page_count, read_range
-
-        doc = task.doc
-        if task.fn is page_count:
-            if isinstance(value, Failure):
-                yield value
-                return
-            ranges = page_ranges(value, self.backend.workers)
-            doc.ranges_left = len(ranges)
-            # Ranges go to the front so a started document finishes before new ones begin.
-            for first, last in reversed(ranges):
-                ready.appendleft(_Task(read_range, (doc.path, doc.sha, first, last), doc))
-            return
-        if task.fn is read_range:
-            doc.ranges_left -= 1
-            if isinstance(value, Failure):
-                doc.failed = doc.failed or value
-                doc.parts.clear()
-            elif doc.failed is None:
-                doc.parts[task.args[2]] = value
-            if doc.ranges_left == 0:
-                if doc.failed is not None:
-                    yield doc.failed
-                    return
-                pages = [p for first in sorted(doc.parts) for p in doc.parts[first]]
-                doc.parts.clear()
-                ready.appendleft(_Task(assemble, (doc.path, doc.sha, pages), doc))
-            return
-        yield value  # process_file or assemble: a finished document
 
 
 # -- the isolated process pool ----------------------------------------------------------
@@ -181,14 +71,7 @@ CALL_ATTEMPTS = 2
 
 def page_chunks(pages: list[int], workers: int, max_pages: int = MAX_RANGE_PAGES) -> list[list[int]]:
     """`page_ranges` over any list of pages (those a resumed run still lacks): shrinking chunks."""
-    if workers <= 1:
-        return [pages] if pages else []
-    out, i = [], 0
-    while i < len(pages):
-        size = max(1, min(max_pages, math.ceil((len(pages) - i) / (2 * workers))))
-        out.append(pages[i:i + size])
-        i += size
-    return out
+    return [pages[first - 1:last] for first, last in page_ranges(len(pages), workers, max_pages)]
 
 
 @dataclass
