@@ -44,7 +44,8 @@ def test_clean_text_untouched_by_cache():
 MIXED_STYLE = (
     "Uy ban nhan dan tinh chi dao cong tac chuyen doi so va hien dai hoa hanh chinh.\n"
     "So Van hoa va The thao phoi hop voi Uy ban.\n"
-    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh."
+    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh.\n"
+    "Quy hoach va ke hoach hoa, toa an nhan dan."
 )
 
 
