@@ -580,7 +580,7 @@ CACHE_WEIGHT = 1.0
 #: Runs whose path could gain less than this (nats) from the cache are not re-decoded (speed).
 CACHE_MIN_GAIN = 0.0
 CACHE_POWER = 1.0  # the bonus grows with this power of the share (>1: only clear majorities count)
-CACHE_REACH = 1  # neighbours each side of a disagreeing token that pass 2 may change too
+CACHE_REACH = 0  # neighbours each side of a disagreeing token that pass 2 may change too (dev: 1 98.7953%, 0 98.7947% and 6% faster)
 CACHE_MIN_COUNT = 2  # readings of the same letters needed before the cache says anything
 CACHE_ENABLED = True
 #: Pages the cache reads and changes: those without marks.  On English-OCR pages it measured

@@ -8,6 +8,8 @@ read them as OCR garbles ("van" -> "ban"), breaking the link and, in a table, th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _HINTS = ("://", "www.", "WWW.", "@")
@@ -21,15 +23,12 @@ def verbatim_tokens(parts: list[str]) -> set[int]:
     spans = [m.span() for m in _ADDRESS.finditer(text)]
     if not spans:
         return set()
+    ends = list(accumulate(len(p) for p in parts))  # ends[i]: offset just past parts[i]
     out: set[int] = set()
-    pos = 0
-    k = 0
-    for i, part in enumerate(parts):
-        end = pos + len(part)
-        if i % 2:
-            while k < len(spans) and spans[k][1] <= pos:
-                k += 1
-            if k < len(spans) and spans[k][0] < end and pos < spans[k][1]:
+    for start, end in spans:
+        i = bisect_right(ends, start)  # first part that ends after the span starts
+        while i < len(parts) and ends[i] - len(parts[i]) < end:
+            if i % 2:
                 out.add(i)
-        pos = end
+            i += 1
     return out
