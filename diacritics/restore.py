@@ -363,7 +363,11 @@ def _column3(model: Model, groups: list[list], cands: tuple[tuple[int, float], .
     # A pair (c, d) never seen scores the group's best + back-off weight + backoff[c] + unigram[d]
     # and leaves no trigram context, so of all the groups whose c has never preceded d only the
     # best makes a state (c = -1: no context): groups sorted by that score once per column.
-    unseen = sorted(((bo_best + backoff[c], c, bo_arg) for c, bo_best, bo_arg, _seen in groups), reverse=True)
+    if len(groups) == 1:  # after a one-candidate column (a number, a word held fixed): no sort
+        c, bo_best, bo_arg, _seen = groups[0]
+        unseen = [(bo_best + backoff[c], c, bo_arg)]
+    else:
+        unseen = sorted(((bo_best + backoff[c], c, bo_arg) for c, bo_best, bo_arg, _seen in groups), reverse=True)
     for d, ch in cands:
         pd = preceding[d]
         for v, c, bo_arg in unseen:
