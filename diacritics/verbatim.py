@@ -11,16 +11,29 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-_ADDRESS = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-_HINTS = ("://", "www.", "WWW.", "@")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+#: A mail address around one "@" (looked for only where the text has an "@" between word
+#: characters: English OCR writes "@" for "ở", so a page may hold many that are no address).
+_MAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAIL_AT = re.compile(r"\w@\w")
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    web = "://" in text or "www." in text or "WWW." in text or "Www." in text
+    spans = [m.span() for m in _URL.finditer(text)] if web else []
+    for at in _MAIL_AT.finditer(text):
+        start = text.rfind(" ", 0, at.start()) + 1
+        start = max(start, text.rfind("\n", 0, at.start()) + 1)
+        m = _MAIL.match(text, start)
+        if m and m.end() > at.start() + 1:
+            spans.append(m.span())
+    return sorted(set(spans))
 
 
 def verbatim_tokens(parts: list[str]) -> set[int]:
     """Indices (odd: tokens) of `parts` ([gap, token, gap, ...] of one page) inside an address."""
     text = "".join(parts)
-    if not any(h in text for h in _HINTS):
-        return set()
-    spans = [m.span() for m in _ADDRESS.finditer(text)]
+    spans = _address_spans(text)
     if not spans:
         return set()
     ends = list(accumulate(len(p) for p in parts))  # ends[i]: offset just past parts[i]
