@@ -768,6 +768,11 @@ def _redecode(
         a, b = max(0, lo - 2), min(n, hi + 2)
         memo_key = (keys[lo:hi], path[a:lo], path[hi:b], mode)
         inner = memo.get(memo_key)
+        if inner is None and hi - lo == 1 and TRIGRAM_PASS:
+            col = _lattice_column(keys[lo], mode)
+            left, right = path[a:lo], path[hi:b]
+            scored = [(ch + CACHE_WEIGHT * share.get(i, 0.0) + _path_score(model, left + (i,) + right), i) for i, ch in col]
+            inner = memo[memo_key] = (max(scored)[1],)
         if inner is None:
             lattice = [((i, 0.0),) for i in path[a:lo]]
             for w in keys[lo:hi]:
@@ -780,6 +785,32 @@ def _redecode(
             inner = memo[memo_key] = tuple(best[lo - a : lo - a + hi - lo])
         out[lo:hi] = inner
     return tuple(out)
+
+
+def _path_score(model: Model, ids: tuple[int, ...]) -> float:
+    """log P of `ids` between <s> and </s> under the trigram, scored as `_viterbi3` scores a
+    path: a pair's trigram context counts once the pair itself was seen.  Pass 2 re-decodes a
+    lone token between fixed neighbours by scoring each candidate's window with this (the same
+    argmax as a Viterbi over the window, a few look-ups instead of a column a token)."""
+    preceding, backoff, uni = model.preceding, model.backoff, model.unigram
+    following, tri_backoff, M = model.following, model.tri_backoff, model.key_base
+    total = 0.0
+    ctx = None  # following[] entry of the last two ids, when the decoder would have one
+    key = -1
+    v = model.bos
+    for w in ids + (model.eos,):
+        pw = preceding[w]
+        lo = pw.get(v)
+        bi = lo if lo is not None else backoff[v] + uni[w]
+        if ctx is not None:
+            t = ctx.get(w)
+            total += t if t is not None else tri_backoff[key] + bi
+        else:
+            total += bi
+        key = v * M + w
+        ctx = following.get(key) if lo is not None else None
+        v = w
+    return total
 
 
 def _fix_item_letters(parts: list[str]) -> None:
