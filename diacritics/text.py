@@ -52,6 +52,10 @@ def is_number(token: str) -> bool:
 
 def apply_case(template: str, word: str) -> str:
     """Give `word` (lower case) the case pattern of the observed token `template`."""
+    if template.islower():  # the common cases first, without looking at every letter
+        return word
+    if template[:1].isupper() and template[1:].islower():
+        return word[:1].upper() + word[1:]
     letters = [ch for ch in template if ch.isalpha()]
     if not letters:
         return word

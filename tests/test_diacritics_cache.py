@@ -11,7 +11,7 @@ from diacritics import restore
 
 R = importlib.import_module("diacritics.restore")
 
-PORT = "Ban quan ly Cang Cai Lan.\nTau vao cang bien.\nKhu vuc cang bien."
+PORT = "Ban quan ly Cau Cai Lan.\nXe di qua cau treo.\nKhu vuc cau tam."
 
 
 @pytest.fixture
@@ -23,17 +23,17 @@ def no_cache():
 
 def test_capitalised_word_follows_its_lower_case_readings():
     out = restore(PORT)
-    assert out.split("\n")[0].startswith("Ban quản lý Cảng ")
+    assert out.split("\n")[0].startswith("Ban quản lý Cầu ")
     assert out.count("\n") == PORT.count("\n")
 
 
 def test_without_the_cache_the_name_is_misread(no_cache):
-    # Guards the test above: alone, the capitalised syllable reads as the commoner "Càng".
-    assert "Cảng" not in restore(PORT).split("\n")[0]
+    # Guards the test above: alone, the capitalised syllable reads as the commoner "Câu".
+    assert "Cầu" not in restore(PORT).split("\n")[0]
 
 
 def test_evidence_is_per_call():
-    assert "Cảng" not in restore("Ban quan ly Cang Cai Lan.")
+    assert "Cầu" not in restore("Ban quan ly Cau Cai Lan.")
 
 
 def test_clean_text_untouched_by_cache():
@@ -44,7 +44,8 @@ def test_clean_text_untouched_by_cache():
 MIXED_STYLE = (
     "Uy ban nhan dan tinh chi dao cong tac chuyen doi so va hien dai hoa hanh chinh.\n"
     "So Van hoa va The thao phoi hop voi Uy ban.\n"
-    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh."
+    "Thuc hien hoa giai o co so; bao ve suc khoe nhan dan; tuy theo tinh hinh.\n"
+    "Quy hoach va ke hoach hoa, toa an nhan dan."
 )
 
 

@@ -59,3 +59,17 @@ def test_viterbi3_matches_brute_force(seed: int, monkeypatch: pytest.MonkeyPatch
         for p in itertools.product(*[[i for i, _ in col] for col in lattice])
     )
     assert _score(model, got, [chan[(k, i)] for k, i in enumerate(got)]) == pytest.approx(best, abs=1e-9)
+
+
+def test_pass_two_path_score_is_the_decoders_trigram_score() -> None:
+    """Pass 2 scores a lone re-decoded token's window directly (`_path_score`): the same log P
+    as the brute-force reference, on real windows and on windows with one syllable swapped."""
+    model = load_model()
+    windows = _windows(model)[:40]
+    assert windows
+    rng = random.Random(3)
+    for words in windows:
+        ids = [model.index[w] for w in words]
+        assert restore_mod._path_score(model, tuple(ids)) == pytest.approx(_score(model, ids, []), abs=1e-9)
+        ids[rng.randrange(len(ids))] = model.index[rng.choice(words)]
+        assert restore_mod._path_score(model, tuple(ids)) == pytest.approx(_score(model, ids, []), abs=1e-9)
