@@ -253,8 +253,9 @@ class GridReader:
         tight = f.content[:1].islower()
         prev.content = _join(prev.content, f.content, tight)
         prev.output = _join(prev.output or "", f.output, False) or None
-        prev.lead_text = _join(prev.lead_text, f.lead, False, sep="; ")
-        prev.partner_text = _join(prev.partner_text, f.partner, False, sep="; ")
+        # a cell cut inside a name goes on in lower case ("Phòng Văn" / "hóa - Xã hội"): one name, not two
+        prev.lead_text = _join(prev.lead_text, f.lead, f.lead[:1].islower(), sep="; ")
+        prev.partner_text = _join(prev.partner_text, f.partner, f.partner[:1].islower(), sep="; ")
         prev.deadline_text = _join(prev.deadline_text, f.deadline, False)
 
     def _section_row(self, f: RowFields) -> None:

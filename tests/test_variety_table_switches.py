@@ -1,0 +1,89 @@
+"""Task tables printed with the generator's table switches (issue 16, second round), read back from the
+text layer: two-level headers, extra columns to ignore, no repeated header, section rows in other wordings
+or none, another area order, every deadline wording, descriptive agency names with commas."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+import ocr
+from parsers.agencies import split_agencies
+from parsers.task_columns import assign_roles
+from parsers.tasks import extract_tasks
+from pipeline.evaluate import score
+from tools.pdfgen.pdf_variety import layout_variety
+from tools.pdfgen.variety import DESCRIPTIVE_AGENCIES, Variation, build_case
+
+
+def _read(tmp_path: Path, content: str, v: Variation):
+    spec = build_case("t", content, v, 7)
+    pdf = tmp_path / "t.pdf"
+    layout_variety(spec, pdf)
+    gold = spec.gold(pdf.name)
+    tasks = extract_tasks(list(ocr.read_pdf(pdf)), "p", []).tasks
+    predicted = {pdf.name: {"header": {}, "areas": [], "targets": [], "tasks": [t.model_dump() for t in tasks]}}
+    return spec, pdf, gold, tasks, score([gold], predicted)
+
+
+CASES = {
+    "two_level_no_repeat": ("dongnai", Variation(columns="twolevel7", header_repeat=False, sections="roman_full")),
+    "two_level_note_arabic": ("commune", Variation(columns="twolevel_note8", table_landscape=False,
+                                                   sections="arabic", deadlines="varied")),
+    "funding_nhiem_vu_shuffled": ("dongnai", Variation(columns="funding7", sections="nhiem_vu",
+                                                       area_order="shuffled", agencies="descriptive")),
+    "no_sections": ("commune", Variation(columns="official7", sections="none", deadlines="varied")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_table_switches_read_back_from_the_text_layer(tmp_path: Path, name: str) -> None:
+    content, v = CASES[name]
+    spec, _pdf, gold, tasks, m = _read(tmp_path, content, v)
+    assert len(tasks) == len(gold["tasks"]["rows"]) and m["tasks_f1"] == 1.0, m
+    assert m["task_lead_agency_accuracy"] == 1.0 and m["task_deadline_accuracy"] == 1.0, m
+    if v.sections != "none":  # every section row, in any wording and order, sets the area of its rows
+        by_content = {t.content[:30]: t.area for t in tasks}
+        assert all(by_content.get(r["content"][:30]) == r["area"] for r in gold["tasks"]["rows"])
+
+
+def test_two_level_header_is_drawn_and_the_start_column_is_no_deadline(tmp_path: Path) -> None:
+    spec = build_case("t", "dongnai", Variation(columns="twolevel7"), 1)
+    pdf = tmp_path / "t.pdf"
+    layout_variety(spec, pdf)
+    with pdfplumber.open(str(pdf)) as doc:
+        table_pages = [p.extract_text() or "" for p in doc.pages if "Cơ quan thực hiện" in (p.extract_text() or "")]
+    assert len(table_pages) >= 2  # repeated on every page of the table
+    assert all("Bắt đầu" in t and "Hoàn thành" in t for t in table_pages)
+    # header texts joined per column, as find_header joins a two-row header
+    roles = assign_roles(["STT", "Nội dung nhiệm vụ", "Cơ quan thực hiện Chủ trì", "Phối hợp", "Thời gian Bắt đầu",
+                          "Hoàn thành", "Sản phẩm"])
+    assert roles["lead"] == 2 and roles["partner"] == 3 and roles["deadline"] == 5 and roles["output"] == 6
+
+
+def test_header_repeat_switch(tmp_path: Path) -> None:
+    counts = {}
+    for repeat in (True, False):
+        spec = build_case("t", "dongnai", Variation(columns="content6", table_landscape=False, header_repeat=repeat), 2)
+        pdf = tmp_path / f"t{repeat}.pdf"
+        layout_variety(spec, pdf)
+        with pdfplumber.open(str(pdf)) as doc:
+            counts[repeat] = sum("Nội dung nhiệm vụ" in (p.extract_text() or "") for p in doc.pages)
+    assert counts[True] >= 2 and counts[False] == 1
+
+
+@pytest.mark.parametrize("name", DESCRIPTIVE_AGENCIES)
+def test_descriptive_agency_names_with_commas_stay_whole(name: str) -> None:
+    assert len(split_agencies(name)) == 1
+    assert [m.canonical for m in split_agencies(f"Sở Nội vụ; {name}")][0] == "Sở Nội vụ"
+    assert len(split_agencies(f"Sở Nội vụ; {name}")) == 2
+
+
+def test_commas_between_named_agencies_still_split() -> None:
+    names = [m.canonical for m in split_agencies("Văn phòng UBND tỉnh, Sở Tư pháp, Sở Nội vụ")]
+    assert names == ["Văn phòng UBND tỉnh", "Sở Tư pháp", "Sở Nội vụ"]
+    assert len(split_agencies("Sở Tư pháp, các cơ quan, đơn vị liên quan")) == 2
+    # an agency head after "tại"/"thuộc" names where the bodies are, not another agency
+    assert len(split_agencies("Các cơ quan, đơn vị có TTHC tiếp nhận và giải quyết tại Bộ phận Một cửa xã")) == 1
