@@ -18,9 +18,11 @@ from parsers.text import fold
 
 DATA = Path(__file__).with_name("data")
 
+_STRAY = "ŒœÆæØøÞþŁł"
+"""Glyphs of no Vietnamese word that tesseract puts in a code for a bold Đ or a blot ("BCŒĐ" for BCĐ)."""
 DOC_NO = re.compile(
     r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:(\d{4})\s*/\s*)?([A-Za-z0-9ĐđÐð]{1,5})\s*[-–]\s*"
-    r"([A-Za-zĐđÐð&]{2,10}\d{0,2})"
+    r"([A-Za-zĐđÐð&][A-Za-zĐđÐð&" + _STRAY + r"]{1,9}\d{0,2})"
 )
 # Party bodies print "<n>-<type>/<body>": "1147-QĐ/BTGDVTW", "55-NQ/TU".
 PARTY_NO = re.compile(r"(?<![\d/-])(\d{1,5})\s*-\s*([A-Za-zĐđ]{1,4})\s*/\s*([A-Za-zĐđ]{2,12}\d{0,2})(?![\w/])")
@@ -59,6 +61,9 @@ def printed_code(read: str) -> str:
     for code in codes:
         if len(code) == len(read) and all(_same_letter(r, p) for r, p in zip(read, code, strict=True)):
             return code
+    plain = re.sub(f"[{_STRAY}]", "", read)
+    if plain != read and plain:
+        return printed_code(plain)  # a stray glyph inside the code
     return read.upper()
 
 

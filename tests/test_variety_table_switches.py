@@ -87,3 +87,33 @@ def test_commas_between_named_agencies_still_split() -> None:
     assert len(split_agencies("Sở Tư pháp, các cơ quan, đơn vị liên quan")) == 2
     # an agency head after "tại"/"thuộc" names where the bodies are, not another agency
     assert len(split_agencies("Các cơ quan, đơn vị có TTHC tiếp nhận và giải quyết tại Bộ phận Một cửa xã")) == 1
+
+
+@pytest.mark.parametrize(("block", "issuer"), [
+    (["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HẢI PHÒNG", "SỞ NỘI VỤ"], "Sở Nội vụ thành phố Hải Phòng"),
+    (["ỦY BAN NHÂN", "DÂN", "TỈNH NGHỆ AN", "CỘNG"], "UBND tỉnh Nghệ An"),
+    (["BỘ TÀI CHÍNH", "CỤC THUẾ", "CỘNG HÒA XÃ"], "Cục thuế"),
+    (["BỘ", "TÀI CHÍNH", "KHO BẠC NHÀ NƯỚC"], "Kho bạc nhà nước"),
+    (["BỘ GIÁO DỤC", "VÀ ĐÀO TẠO"], "Bộ Giáo dục và Đào tạo"),
+])
+def test_body_under_a_committee_or_ministry_issues(block: list[str], issuer: str) -> None:
+    """The letterhead's lowest body issues: a department under a committee whose name takes two lines, a
+    department under a ministry; a word left over from the wrapped national motto is no body."""
+    from parsers.header_issuers import issuer_of_block
+
+    found = issuer_of_block(block, 2025)
+    assert found is not None and found.issuer == issuer
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("(Ban hành kèm theo Quyết định số 309/QĐÐ-BCŒĐ ngày 28 tháng 12 năm 2023", "309/QĐ-BCĐ"),
+    ("Số: 12/2024/TT-BGDŒĐT", "12/2024/TT-BGDĐT"),
+    ("Số: 5/KH-UBND", "5/KH-UBND"),
+])
+def test_stray_glyph_inside_a_number_code(text: str, number: str) -> None:
+    """Tesseract reads a bold Đ of a 300 dpi scan as "ŒĐ" or "ĐÐ" (a steering committee's plan issued with a
+    decision lost its number that way): the code is read past the stray glyph and matched without it."""
+    from parsers.header_numbers import find_number
+
+    found = find_number(text)
+    assert found is not None and found[0] == number
