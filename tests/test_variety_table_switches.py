@@ -117,3 +117,23 @@ def test_stray_glyph_inside_a_number_code(text: str, number: str) -> None:
 
     found = find_number(text)
     assert found is not None and found[0] == number
+
+
+@pytest.mark.parametrize("lost", [2, 4])
+def test_lost_section_row_in_another_area_order(tmp_path: Path, lost: int) -> None:
+    """Areas in another order than the programme's and one section row not printed: the lost section's rows
+    (their numbering restarts at 1) take the one area no other section row names, not the next in the usual
+    order."""
+    v = Variation(columns="content6", area_order="shuffled", lost_section=lost)
+    _spec, _pdf, gold, tasks, m = _read(tmp_path, "commune", v)
+    assert m["tasks_f1"] == 1.0, m
+    by_content = {t.content[:30]: t.area for t in tasks}
+    assert all(by_content.get(r["content"][:30]) == r["area"] for r in gold["tasks"]["rows"])
+
+
+def test_lost_section_area_from_the_rows_words() -> None:
+    from parsers.task_sections import area_of_rows
+
+    rows = ["Rà soát, cập nhật thủ tục hành chính, niêm yết công khai TTHC", "Số hóa hồ sơ, kết quả giải quyết TTHC"]
+    assert area_of_rows(rows, ["thu_tuc_hanh_chinh", "che_do_cong_vu", "tai_chinh_cong"]) == "thu_tuc_hanh_chinh"
+    assert area_of_rows(["Tổ chức hội nghị"], ["thu_tuc_hanh_chinh", "che_do_cong_vu"]) is None

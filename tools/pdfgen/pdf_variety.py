@@ -201,7 +201,8 @@ def _appendix(w: PageWriter, spec: VarietySpec, page: tuple[float, float]) -> No
     for k, sec in enumerate(spec.plan.appendix_sections, 1):
         tasks = [t for t in spec.plan.tasks if t.area == sec.area]
         if tasks:
-            rows.extend(_section_row(spec.variation.sections, k, sec.label, sec.title))
+            if k != spec.variation.lost_section:
+                rows.extend(_section_row(spec.variation.sections, k, sec.label, sec.title))
             rows.extend(cols.cells(t) for t in tasks)
     w.new_page(size)
     y = top
