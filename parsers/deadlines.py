@@ -239,6 +239,23 @@ def _quarter_numeral(m: re.Match[str]) -> str:
     return fixed + "/" if glued else fixed
 
 
+def _unglue_folded(word: str) -> list[str] | None:
+    """A folded token that is deadline words run together ("thuongxuyen", "truocngay"): OCR lost the spaces in
+    a narrow cell. The split must use up the whole token, into words of the closed vocabulary only."""
+    if len(word) < 5:
+        return None
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            piece, head = word[start:end], best[start]
+            if head is not None and (piece in _WORDS or piece in _ROMAN) and (
+                    best[end] is None or len(head) + 1 < len(best[end])):
+                best[end] = [*head, piece]
+    found = best[-1]
+    return found if found is not None and len(found) > 1 else None
+
+
 def restore_deadline_text(text: str | None) -> str | None:
     """Deadline cell with OCR-damaged marks put back, when every word is deadline vocabulary.
 
@@ -262,6 +279,8 @@ def restore_deadline_text(text: str | None) -> str | None:
             out.append(piece.upper())
         elif piece in _WORDS:
             out.append(_WORDS[piece])
+        elif (parts := _unglue_folded(piece)) is not None:
+            out.append(" ".join(_WORDS.get(w, w.upper()) for w in parts))
         else:
             return text
     restored = "".join(out).strip()

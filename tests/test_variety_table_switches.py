@@ -137,3 +137,14 @@ def test_lost_section_area_from_the_rows_words() -> None:
     rows = ["Rà soát, cập nhật thủ tục hành chính, niêm yết công khai TTHC", "Số hóa hồ sơ, kết quả giải quyết TTHC"]
     assert area_of_rows(rows, ["thu_tuc_hanh_chinh", "che_do_cong_vu", "tai_chinh_cong"]) == "thu_tuc_hanh_chinh"
     assert area_of_rows(["Tổ chức hội nghị"], ["thu_tuc_hanh_chinh", "che_do_cong_vu"]) is None
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("Thườngxuyên", "Thường xuyên"), ("Trongnăm 2025", "Trong năm 2025"), ("Trướcngày 30/6/2025", "Trước ngày 30/6/2025"),
+    ("Hằngnăm", "Hằng năm"), ("Thuongxuyen trong nam", "Thường xuyên trong năm"), ("Tháng 6/2025", "Tháng 6/2025"),
+])
+def test_deadline_words_run_together_are_split(read: str, printed: str) -> None:
+    """Every deadline wording the generator prints, as a narrow 300 dpi cell may come back (spaces lost)."""
+    from parsers.deadlines import restore_deadline_text
+
+    assert restore_deadline_text(read) == printed
