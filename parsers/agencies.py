@@ -200,6 +200,11 @@ def _has_head(text: str) -> bool:
     return bool(_HEAD.match(key(text)))
 
 
+def has_agency_head(text: str) -> bool:
+    """Whether a piece of text starts like an agency's name ("Sở …", "Ban …", "Trung tâm …")."""
+    return _has_head(text)
+
+
 _GLUED_HEAD = re.compile(r"(?<=[a-zà-ỹđ])(?=(?:UBND|Sở|Phòng|Văn phòng|Trung tâm|Công an|Ban|Cục|Đài)(?:\s|$))")
 """Two names glued where OCR lost the separator at a wrapped line ("ban ngànhUBND cấp huyện")."""
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from parsers.agencies import canonical_agency
+from parsers.agencies import canonical_agency, has_agency_head
 from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
 from parsers.text import ocr_fold
 
@@ -135,9 +135,9 @@ def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
         return None
     k, (kind, unit, _) = found
     body = " ".join(block[k:])
-    if not body.strip() or (unit_after(body, year) is not None and not _STEERING.search(ocr_fold(body))):
-        return None  # the unit's name runs on to the next line, no body of its own
     m = _STEERING.search(ocr_fold(body))
+    if not m and (unit_after(body, year) is not None or not has_agency_head(body)):
+        return None  # the unit's name runs on to the next line, or the line is no body's name (OCR debris)
     if m:
         topic = body[m.end():].strip(" -,.").lower()
         name = f"Ban Chỉ đạo {topic}" if topic else "Ban Chỉ đạo"

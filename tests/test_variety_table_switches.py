@@ -95,6 +95,8 @@ def test_commas_between_named_agencies_still_split() -> None:
     (["BỘ TÀI CHÍNH", "CỤC THUẾ", "CỘNG HÒA XÃ"], "Cục thuế"),
     (["BỘ", "TÀI CHÍNH", "KHO BẠC NHÀ NƯỚC"], "Kho bạc nhà nước"),
     (["BỘ GIÁO DỤC", "VÀ ĐÀO TẠO"], "Bộ Giáo dục và Đào tạo"),
+    (["UY BAN NHAN DAN", "PHUONG SAI GON", "ee eee —— EP A OO ~"], "UBND phường Sài Gòn"),  # a dump's motto rule
+    (["UBND TỈNH NGHỆ AN", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG"], "Trung tâm Phục vụ hành chính công tỉnh Nghệ An"),
 ])
 def test_body_under_a_committee_or_ministry_issues(block: list[str], issuer: str) -> None:
     """The letterhead's lowest body issues: a department under a committee whose name takes two lines, a
