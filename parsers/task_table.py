@@ -223,7 +223,8 @@ class GridReader:
             if prev_page is not None and page != prev_page:
                 self.page_break = True
             prev_page = page
-            self.read_row(grid[r], page)
+            if not is_column_number_row(grid[r]):
+                self.read_row(grid[r], page)
 
     def read_row(self, row: list[str], page: int | None) -> None:
         if is_repeated_header(row, self.header):
@@ -310,6 +311,22 @@ def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
     if not a:
         return b
     return f"{a} {b}" if tight or sep == " " else f"{a}{sep}{b}"
+
+
+_COLUMN_NO = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def is_column_number_row(row: list[str]) -> bool:
+    """The row official forms print under the header to number the columns ("(1) | (2) | … | (7)", or bare
+    digits): every filled cell a number, rising one by one, most columns filled. It is part of the header."""
+    filled = [clean_cell(c) for c in row if c and c.strip()]
+    if len(filled) < 3 or len(filled) < 0.6 * len(row):
+        return False
+    numbers = [_COLUMN_NO.match(c.replace(" ", "")) for c in filled]
+    if not all(numbers):
+        return False
+    values = [int(m.group(1)) for m in numbers if m]
+    return all(b > a for a, b in zip(values, values[1:], strict=False)) and values[-1] - values[0] <= len(row)
 
 
 def is_repeated_header(row: list[str], header: list[list[str]]) -> bool:

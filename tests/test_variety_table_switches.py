@@ -35,6 +35,9 @@ CASES = {
     "funding_nhiem_vu_shuffled": ("dongnai", Variation(columns="funding7", sections="nhiem_vu",
                                                        area_order="shuffled", agencies="descriptive")),
     "no_sections": ("commune", Variation(columns="official7", sections="none", deadlines="varied")),
+    # "(1) | (2) | …" under the header on every page: no task, and rows split at a page break still join
+    "column_numbers": ("dongnai", Variation(columns="twolevel7", table_landscape=False, number_row=True)),
+    "column_numbers_6": ("commune", Variation(columns="content6", number_row=True, header_repeat=False)),
 }
 
 
@@ -61,6 +64,15 @@ def test_two_level_header_is_drawn_and_the_start_column_is_no_deadline(tmp_path:
     roles = assign_roles(["STT", "Nội dung nhiệm vụ", "Cơ quan thực hiện Chủ trì", "Phối hợp", "Thời gian Bắt đầu",
                           "Hoàn thành", "Sản phẩm"])
     assert roles["lead"] == 2 and roles["partner"] == 3 and roles["deadline"] == 5 and roles["output"] == 6
+
+
+def test_column_number_row() -> None:
+    from parsers.task_table import is_column_number_row
+
+    assert is_column_number_row(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
+    assert is_column_number_row(["1", "2", "3", "4", "5", "", "7"])
+    assert not is_column_number_row(["1", "Rà soát văn bản", "Sở Tư pháp", "", "Quý I/2025", ""])
+    assert not is_column_number_row(["3", "2", "1", "", "", ""])
 
 
 def test_header_repeat_switch(tmp_path: Path) -> None:

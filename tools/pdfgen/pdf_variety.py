@@ -196,7 +196,8 @@ def _appendix(w: PageWriter, spec: VarietySpec, page: tuple[float, float]) -> No
     cols = spec.columns
     style = TableStyle(col_widths=[width * s / sum(cols.shares) for s in cols.shares],
                        center_cols=frozenset({0}), bottom=size[1] - bottom,
-                       repeat_header=spec.variation.header_repeat, header_groups=cols.groups)
+                       repeat_header=spec.variation.header_repeat, header_groups=cols.groups,
+                       number_row=spec.variation.number_row)
     rows: list[list[str]] = []
     for k, sec in enumerate(spec.plan.appendix_sections, 1):
         tasks = [t for t in spec.plan.tasks if t.area == sec.area]

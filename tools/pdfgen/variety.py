@@ -25,6 +25,7 @@ variation is a switch or a choice:
 - `area_order`: the programme's usual order of areas, or another (`shuffled`);
 - `deadlines`: the content's own deadline wording, or every kind of wording (`varied`: "Quý I/2025",
   "Tháng 6/2025", "Trước 30/6/2025", "Hằng năm", "Năm 2025", ...);
+- `number_row`: a row numbering the columns "(1) | (2) | …" under the header;
 - `lost_section`: one section row left out (its rows keep their area in the gold);
 - `agencies`: the content's own agencies, or descriptive names with commas inside
   ("Các cơ quan, đơn vị có TTHC tiếp nhận và giải quyết tại ...") for some leads and partners.
@@ -81,6 +82,8 @@ class Variation:
     area_order: Literal["usual", "shuffled"] = dataclasses.field(default="usual", repr=False)
     deadlines: Literal["plain", "varied"] = dataclasses.field(default="plain", repr=False)
     agencies: Literal["plain", "descriptive"] = dataclasses.field(default="plain", repr=False)
+    number_row: bool = dataclasses.field(default=False, repr=False)
+    """A "(1) | (2) | …" row under the table header (repeated with it)."""
     lost_section: int = dataclasses.field(default=0, repr=False)
     """1-based number of a section whose row is not printed (as when OCR loses it); 0: none."""
 
