@@ -37,6 +37,7 @@ CASES = {
     "no_sections": ("commune", Variation(columns="official7", sections="none", deadlines="varied")),
     # "(1) | (2) | …" under the header on every page: no task, and rows split at a page break still join
     "column_numbers": ("dongnai", Variation(columns="twolevel7", table_landscape=False, number_row=True)),
+    "no_number_column": ("commune", Variation(columns="nolabel5", sections="roman_full")),
     "column_numbers_6": ("commune", Variation(columns="content6", number_row=True, header_repeat=False)),
 }
 

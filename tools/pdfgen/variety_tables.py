@@ -105,6 +105,11 @@ COLUMN_SETS: dict[str, ColumnSet] = {
                   ("label", "content", "output", "lead", "partner", "deadline", "funding", "note"),
                   (0.05, 0.27, 0.13, 0.13, 0.14, 0.10, 0.09, 0.09),
                   (("Cơ quan thực hiện", 3, 4),)),
+        ColumnSet("nolabel5",  # no number column: section titles then take the whole row ("I. CẢI CÁCH …")
+                  ("Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Tiến độ thực hiện",
+                   "Hình thức sản phẩm"),
+                  ("content", "lead", "partner", "deadline", "output"),
+                  (0.40, 0.15, 0.18, 0.12, 0.15)),
         ColumnSet("funding7",
                   ("TT", "Nội dung", "Nguồn kinh phí", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn hoàn thành",
                    "Ghi chú"),
