@@ -287,3 +287,32 @@ def restore_deadline_text(text: str | None) -> str | None:
             return text
     restored = "".join(out).strip()
     return restored[:1].upper() + restored[1:] if text.strip()[:1].isupper() else restored
+
+
+_DATED_YEAR = re.compile(r"(?P<pre>(?:(?<!\d)(?:0?[1-9]|1[0-2])|\b(?:I{1,3}|IV))\s*/\s*)(?P<y>20\d)(?P<last>[^\s/])(?![\d/])")
+"""The year of a month, date or quarter ("6/2025", "30/6/2025", "Quý I/2025"), its last digit as read."""
+
+
+def repair_deadline_year(text: str | None, plan_year: int | None, common: frozenset[int] = frozenset()) -> str | None:
+    """A deadline's year whose last digit OCR damaged, put back from the plan's year.
+
+    A plan's deadlines fall in its own years, so a year read with a non-digit last character ("202!"),
+    or one before the year the plan was issued ("30/6/2021" in a plan for 2025) that differs from the plan
+    year only in its last digit, is the plan year. Years of referenced documents ("30/2020/NĐ-CP") do not
+    match: their number is no month and a slash follows the year. A year that other deadline cells of the
+    plan use too (`common`: a plan over several years) is kept.
+    """
+    if not text or plan_year is None:
+        return text
+    plan = str(plan_year)
+
+    def fix(m: re.Match[str]) -> str:
+        if m.group("y") != plan[:3]:
+            return m.group(0)
+        last = m.group("last")
+        year = int(m.group("y") + last) if last.isdigit() else None
+        if year is None or (year < plan_year - 1 and year not in common):
+            return m.group("pre") + plan
+        return m.group(0)
+
+    return _DATED_YEAR.sub(fix, text)

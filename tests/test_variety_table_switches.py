@@ -174,3 +174,14 @@ def test_quarter_numerals_as_300_dpi_scans_read_them(read: str, printed: str) ->
     from parsers.deadlines import restore_deadline_text
 
     assert restore_deadline_text(read) == printed
+
+
+@pytest.mark.parametrize(("read", "printed"), [
+    ("Trước 30/6/2021", "Trước 30/6/2025"), ("Quý I/202!", "Quý I/2025"), ("Tháng 6/2025", "Tháng 6/2025"),
+    ("Theo Nghị định 30/2020/NĐ-CP", "Theo Nghị định 30/2020/NĐ-CP"), ("Quý I/2022", "Quý I/2022"),
+])
+def test_deadline_year_with_a_damaged_last_digit(read: str, printed: str) -> None:
+    """A 2025 plan: its deadlines' years are the plan's; 2022 is kept when other cells use it (a multi-year plan)."""
+    from parsers.deadlines import repair_deadline_year
+
+    assert repair_deadline_year(read, 2025, frozenset({2022, 2025})) == printed
