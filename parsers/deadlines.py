@@ -289,7 +289,7 @@ def restore_deadline_text(text: str | None) -> str | None:
     return restored[:1].upper() + restored[1:] if text.strip()[:1].isupper() else restored
 
 
-_DATED_YEAR = re.compile(r"(?P<pre>(?:(?<!\d)(?:0?[1-9]|1[0-2])|\b(?:I{1,3}|IV))\s*/\s*)(?P<y>20\d)(?P<last>[^\s/])(?![\d/])")
+_DATED_YEAR = re.compile(r"(?P<pre>(?:(?<!\d)(?:0?[1-9]|1[0-2])|\b(?:I{1,3}|IV))\s*/\s*)20(?P<rest>[^\s/]{1,2})(?![\d/])")
 """The year of a month, date or quarter ("6/2025", "30/6/2025", "Quý I/2025"), its last digit as read."""
 
 
@@ -307,12 +307,12 @@ def repair_deadline_year(text: str | None, plan_year: int | None, common: frozen
     plan = str(plan_year)
 
     def fix(m: re.Match[str]) -> str:
-        if m.group("y") != plan[:3]:
-            return m.group(0)
-        last = m.group("last")
-        year = int(m.group("y") + last) if last.isdigit() else None
-        if year is None or (year < plan_year - 1 and year not in common):
-            return m.group("pre") + plan
-        return m.group(0)
+        rest = m.group("rest")
+        if rest.isdigit() and len(rest) == 2:
+            year = 2000 + int(rest)
+            keep = year >= plan_year - 1 or year in common or rest[0] != plan[2]
+        else:  # "202!", "20.": the digits after "20" damaged
+            keep = rest[0].isdigit() and rest[0] != plan[2]
+        return m.group(0) if keep else m.group("pre") + plan
 
     return _DATED_YEAR.sub(fix, text)

@@ -177,7 +177,7 @@ def test_quarter_numerals_as_300_dpi_scans_read_them(read: str, printed: str) ->
 
 
 @pytest.mark.parametrize(("read", "printed"), [
-    ("Trước 30/6/2021", "Trước 30/6/2025"), ("Quý I/202!", "Quý I/2025"), ("Tháng 6/2025", "Tháng 6/2025"),
+    ("Trước 30/6/2021", "Trước 30/6/2025"), ("Quý I/202!", "Quý I/2025"), ("Trước ngày 15/12/20.", "Trước ngày 15/12/2025"), ("Tháng 6/2025", "Tháng 6/2025"),
     ("Theo Nghị định 30/2020/NĐ-CP", "Theo Nghị định 30/2020/NĐ-CP"), ("Quý I/2022", "Quý I/2022"),
 ])
 def test_deadline_year_with_a_damaged_last_digit(read: str, printed: str) -> None:
