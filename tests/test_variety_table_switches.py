@@ -185,3 +185,20 @@ def test_deadline_year_with_a_damaged_last_digit(read: str, printed: str) -> Non
     from parsers.deadlines import repair_deadline_year
 
     assert repair_deadline_year(read, 2025, frozenset({2022, 2025})) == printed
+
+
+@pytest.mark.parametrize("mode", ["numbered", "with_decision", "decision_then_plan"])
+@pytest.mark.parametrize("index", [0, 1])
+def test_department_under_a_committee_issues_its_plan(tmp_path: Path, mode: str, index: int) -> None:
+    """A Sở's plan: "UBND TỈNH X / SỞ NỘI VỤ" or the committee on two lines above "SỞ TƯ PHÁP" (index 1)."""
+    from parsers.header import parse_header
+    from parsers.text import document_lines
+
+    spec = build_case("h", "commune", Variation(mode, "so", index, ("standard", "narrow")[index]), index)
+    pdf = tmp_path / "h.pdf"
+    layout_variety(spec, pdf)
+    pages = list(ocr.read_pdf(pdf))
+    header = parse_header(document_lines(pages), pages=pages)
+    gold = spec.gold(pdf.name)["header"]
+    for field in ("doc_number", "doc_type", "issuer", "admin_level", "locality", "title"):
+        assert str(getattr(header, field)) == str(gold[field]), field
