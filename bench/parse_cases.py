@@ -69,8 +69,8 @@ _DEV2 = (
                   header_repeat=False, area_order="shuffled", deadlines="varied")),
     ("commune", V("numbered", "hdnd", 1, "wide", False, "shipped6", True, "a4", 13,
                   sections="roman_full", area_order="shuffled", agencies="descriptive")),
-    ("commune", V("numbered", "ubnd_huyen", 0, "standard", False, "content6", False, "a4", 13,
-                  number_row=True)),  # added after the first dev scores: the column-number row under the header
+    ("commune", V("numbered", "so", 1, "standard", False, "content6", False, "a4", 13,
+                  number_row=True)),  # added after the first dev scores: column-number row, a department's plan
 )
 _HELD_OUT_2 = (
     ("commune", V("numbered", "ubnd_huyen", 1, "standard", False, "twolevel7", False, "a4", 14,
