@@ -75,8 +75,8 @@ def draw_head(head: Head, body: list[str], path: Path) -> None:
     w.save()
 
 
-def score_scans(heads: list[Head], cache: Path) -> list[dict]:
-    """Every head drawn, scanned at 300 dpi, read, restored and parsed; checked like the plain-text heads."""
+def score_scans(heads: list[Head], cache: Path, dpi: int = 300) -> list[dict]:
+    """Every head drawn, scanned at `dpi`, read, restored and parsed; checked like the plain-text heads."""
     from bench.parse_headers import REPO
 
     key, rows = ocr_key(), []
@@ -86,10 +86,10 @@ def score_scans(heads: list[Head], cache: Path) -> list[dict]:
         text = (REPO / "data" / "corpus" / folder / name).read_text(encoding="utf-8")
         body = [" ".join(p.replace("*", " ").split()) for p in text.split("\n\n") if "Căn cứ" in p][:4]
         stem = hashlib.sha256(h.name.encode()).hexdigest()[:12]
-        pdf, scan = cache / f"{stem}.pdf", cache / f"{stem}_s300.pdf"
+        pdf, scan = cache / f"{stem}.pdf", cache / f"{stem}_s{dpi}.pdf"
         if not scan.exists():
             draw_head(h, body, pdf)
-            scan_pdf(pdf, scan, "noisy", seed=int(stem[:6], 16), stamp=False, dpi=300, stamp_text="")
+            scan_pdf(pdf, scan, "noisy", seed=int(stem[:6], 16), stamp=False, dpi=dpi, stamp_text="")
         pages = read_and_restore(iter(read_pages(scan, key)), Stage("read"))
         got = parse_header(document_lines(pages), pages=pages)
         plain = parse_header(document_lines([Page(page_no=1, method="text", text="\n".join(h.lines))]))
