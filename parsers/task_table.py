@@ -318,14 +318,16 @@ _COLUMN_NO = re.compile(r"^\(?(\d{1,2})\)?$")
 
 def is_column_number_row(row: list[str]) -> bool:
     """The row official forms print under the header to number the columns ("(1) | (2) | … | (7)", or bare
-    digits): every filled cell a number, rising one by one, most columns filled. It is part of the header."""
-    filled = [clean_cell(c) for c in row if c and c.strip()]
+    digits): the filled cells numbers rising one by one, most columns filled; a scan may garble one or two
+    ("G)" for "(5)"), which stay short and keep a bracket. It is part of the header."""
+    filled = [clean_cell(c).replace(" ", "") for c in row if c and c.strip()]
     if len(filled) < 3 or len(filled) < 0.6 * len(row):
         return False
-    numbers = [_COLUMN_NO.match(c.replace(" ", "")) for c in filled]
-    if not all(numbers):
+    numbers = [m for m in (_COLUMN_NO.match(c) for c in filled) if m]
+    garbled = [c for c in filled if not _COLUMN_NO.match(c)]
+    if len(numbers) < max(3, 0.6 * len(filled)) or any(len(c) > 4 or not re.search(r"[()]", c) for c in garbled):
         return False
-    values = [int(m.group(1)) for m in numbers if m]
+    values = [int(m.group(1)) for m in numbers]
     return all(b > a for a, b in zip(values, values[1:], strict=False)) and values[-1] - values[0] <= len(row)
 
 

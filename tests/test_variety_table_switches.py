@@ -72,8 +72,10 @@ def test_column_number_row() -> None:
 
     assert is_column_number_row(["(1)", "(2)", "(3)", "(4)", "(5)", "(6)"])
     assert is_column_number_row(["1", "2", "3", "4", "5", "", "7"])
+    assert is_column_number_row(["(1)", "(2)", "(3)", "(4)", "G)", "(6)"])  # read from a 200 dpi scan
     assert not is_column_number_row(["1", "Rà soát văn bản", "Sở Tư pháp", "", "Quý I/2025", ""])
     assert not is_column_number_row(["3", "2", "1", "", "", ""])
+    assert not is_column_number_row(["(1)", "(2)", "Sở Nội vụ", "(4)", "(5)", "(6)"])
 
 
 def test_header_repeat_switch(tmp_path: Path) -> None:
@@ -202,3 +204,26 @@ def test_department_under_a_committee_issues_its_plan(tmp_path: Path, mode: str,
     gold = spec.gold(pdf.name)["header"]
     for field in ("doc_number", "doc_type", "issuer", "admin_level", "locality", "title"):
         assert str(getattr(header, field)) == str(gold[field]), field
+
+
+def test_a_table_row_alone_on_its_page_is_a_grid(tmp_path: Path) -> None:
+    """The last row of a table printed without its header repeated, alone on the last page of a 300 dpi scan:
+    one ruled row of six cells is still read as a table (it was lost: a grid needed two rows)."""
+    import pypdfium2 as pdfium
+
+    from tools.pdfgen.pdf_scan import scan_pdf
+
+    spec = build_case("one", "dongnai", Variation("decision_then_plan", "bo", 0, columns="content6",
+                                                  table_landscape=False, font=14.0, header_repeat=False,
+                                                  area_order="shuffled", deadlines="varied"), 14)
+    pdf = tmp_path / "one.pdf"
+    layout_variety(spec, pdf)
+    doc, out = pdfium.PdfDocument(str(pdf)), pdfium.PdfDocument.new()
+    out.import_pages(doc, [len(doc) - 1])
+    last = tmp_path / "last.pdf"
+    out.save(str(last))
+    scan = tmp_path / "last_s300.pdf"
+    scan_pdf(last, scan, "noisy", seed=7, stamp=False, dpi=300, stamp_text="")
+    tables = [t for p in ocr.read_document(scan) for t in p.tables]
+    assert len(tables) == 1 and tables[0].n_rows == 1 and tables[0].n_cols == 6
+    assert "Tập huấn" in tables[0].grid()[0][1]
