@@ -213,8 +213,8 @@ _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 _QUARTER_NUMERAL = re.compile(
-    r"(?i)(?<=qu[yý] )([IVHl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVHl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
-"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "L", "1", "|", "H"."""
+    r"(?i)(?<=qu[yý] )([IVHUl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVHUl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
+"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "L", "U", "1", "|", "H"."""
 def _unglue(m: re.Match[str]) -> str:
     """A lower-case word glued to a capitalised one ("theoKế hoạch"): OCR lost the space in a narrow cell."""
     word = m.group(0)
@@ -232,7 +232,7 @@ def _quarter_numeral(m: re.Match[str]) -> str:
     read = re.sub(r"\s+", "", m.group(1))
     if re.fullmatch(r"[\d\-–]+", read) and all(1 <= int(p) <= 4 for p in re.split(r"[-–]", read) if p):
         return m.group(1)  # "Quý 1/2024" printed with Arabic digits stays as printed
-    base = re.sub(r"[lL1|!\[\]]", "I", read.replace("i", "I"))
+    base = re.sub(r"[lLuU1|!\[\]]", "I", read.replace("i", "I"))
     # an H is two serif I's run together ("H" for II, "HI" for III), or one I blotted ("IHI" for III)
     fixed = next((f for f in (re.sub("[hH]", "II", base), re.sub("[hH]", "I", base)) if _QUARTER_ROMAN.match(f)), "")
     if not fixed:
