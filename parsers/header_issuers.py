@@ -91,6 +91,11 @@ def _bodies_by_code() -> dict[str, str]:
     return out
 
 
+def code_of_body(name: str | None) -> str | None:
+    """The number code a central body prints ("Bộ Văn hóa, Thể thao và Du lịch" -> "BVHTTDL"), or None."""
+    return next((code for code, body in _bodies_by_code().items() if body == name), None) if name else None
+
+
 def issuer_of_number(doc_number: str | None) -> IssuerFound | None:
     """The central body a number's issuer code names ("NQ-UBTVQH15" -> Ủy ban Thường vụ Quốc hội), for
     documents that print no letterhead block (the authority line comes under the title instead)."""

@@ -89,3 +89,14 @@ def find_number(text: str) -> tuple[str, re.Match[str]] | None:
         num, code, body = m.groups()
         return f"{num}-{printed_code(code)}/{printed_code(body)}", m
     return None
+
+
+def mend_issuer_code(doc_number: str | None, code: str | None) -> str | None:
+    """A number whose issuer code OCR garbled past reading ("4385/QĐ-BVHL" from "BVHL'1UL") when the letterhead
+    names a central body whose code starts with the same three letters: the body's code as printed."""
+    if not doc_number or not code or "-" not in doc_number:
+        return doc_number
+    head, read = doc_number.rsplit("-", 1)
+    if read in printed_codes() or read == code or len(read) < 3 or not code.upper().startswith(read[:3].upper()):
+        return doc_number
+    return f"{head}-{code}"

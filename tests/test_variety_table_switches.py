@@ -227,3 +227,17 @@ def test_a_table_row_alone_on_its_page_is_a_grid(tmp_path: Path) -> None:
     tables = [t for p in ocr.read_document(scan) for t in p.tables]
     assert len(tables) == 1 and tables[0].n_rows == 1 and tables[0].n_cols == 6
     assert "Tập huấn" in tables[0].grid()[0][1]
+
+
+def test_issuer_code_garbled_past_reading_comes_from_the_letterhead() -> None:
+    """A ministry's bold code read "BVHL'1UL" on a 300 dpi scan of a corpus head: the letterhead names the
+    ministry, whose code starts the same, so the number takes the code as printed."""
+    from parsers.header import parse_header
+    from parsers.text import document_lines
+    from schema.document import Page
+
+    text = ("BỘ VĂN HÓA, THỂ THAO\nVÀ DU LỊCH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 4385/QĐÐ-BVHL'1UL\nHà Nội, ngày 18 tháng 11 năm 2025\nQUYẾT ĐỊNH\nVề việc ban hành quy chế")
+    header = parse_header(document_lines([Page(page_no=1, method="text", text=text)]))
+    assert header.doc_number == "4385/QĐ-BVHTTDL"
+    assert header.issuer == "Bộ Văn hóa, Thể thao và Du lịch"
