@@ -241,3 +241,14 @@ def test_issuer_code_garbled_past_reading_comes_from_the_letterhead() -> None:
     header = parse_header(document_lines([Page(page_no=1, method="text", text=text)]))
     assert header.doc_number == "4385/QĐ-BVHTTDL"
     assert header.issuer == "Bộ Văn hóa, Thể thao và Du lịch"
+
+
+def test_held_out_2_is_disjoint_from_dev() -> None:
+    """Held-out-2 pairs never appear in dev, and every table switch value it uses is seen in dev."""
+    from bench.parse_cases import DEV, HELD_OUT_2
+
+    assert len(HELD_OUT_2) >= 6
+    assert not {(c.content, c.variation) for c in DEV} & {(c.content, c.variation) for c in HELD_OUT_2}
+    for field in ("columns", "header_repeat", "sections", "area_order", "deadlines", "agencies"):
+        used = {getattr(c.variation, field) for c in HELD_OUT_2}
+        assert used <= {getattr(c.variation, field) for c in DEV} | {"roman", "usual", "plain", True}, field
