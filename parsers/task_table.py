@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from parsers.agencies import complete_cut_name
+from parsers.deadlines import parse_deadline
 from parsers.task_columns import assign_roles, header_score, role_of_header
 from parsers.task_sections import area_of_heading, closest_area, is_roman
 from parsers.text import fold
@@ -243,10 +244,13 @@ class GridReader:
         self.page_break = False
 
     def _continues(self, f: RowFields) -> bool:
-        """A row without a label that goes on with the row before: lower-case start, or a page-top row without deadline."""
+        """A row without a label that goes on with the row before: lower-case start, or a page-top row without
+        a deadline of its own (none, or the rest of a deadline cut by the break: "Trước ngày" / "15/12/2024")."""
         starts_lower = bool(f.content) and f.content[:1].islower()
         heading_like = len(f.filled) <= 1 and area_of_heading(f.content) is not None
-        continues = starts_lower or (self.page_break and not f.deadline and not heading_like)
+        own_deadline = bool(f.deadline) and not (self.tasks and _completes_deadline(self.tasks[-1].deadline_text,
+                                                                                     f.deadline))
+        continues = starts_lower or (self.page_break and not own_deadline and not heading_like)
         return bool(self.tasks) and not f.label and bool(f.content) and continues
 
     def _join_previous(self, f: RowFields) -> None:
@@ -302,6 +306,15 @@ class GridReader:
                 section=self.section,
             )
         )
+
+
+def _completes_deadline(before: str, piece: str) -> bool:
+    """Whether `piece` is the rest of a deadline cell cut by a page break: the part before names no date or
+    recurrence by itself, the two together do."""
+    if not before or not piece:
+        return False
+    alone = parse_deadline(before)
+    return alone.date is None and not alone.recurring and parse_deadline(f"{before} {piece}").date is not None
 
 
 def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:

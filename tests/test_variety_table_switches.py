@@ -38,6 +38,10 @@ CASES = {
     # "(1) | (2) | …" under the header on every page: no task, and rows split at a page break still join
     "column_numbers": ("dongnai", Variation(columns="twolevel7", table_landscape=False, number_row=True)),
     "no_number_column": ("commune", Variation(columns="nolabel5", sections="roman_full")),
+    # a row cut by a page break whose deadline cell is cut too ("Trước ngày" / "15/12/2024"), the rest of its
+    # content starting with a capital ("UBND tỉnh về …"): one task, not two
+    "deadline_cut_at_page_break": ("dongnai", Variation(columns="twolevel_note8", agencies="descriptive",
+                                                        deadlines="varied")),
     "column_numbers_6": ("commune", Variation(columns="content6", number_row=True, header_repeat=False)),
 }
 
