@@ -37,7 +37,8 @@ def input_key(case: Case) -> str:
     """Changes when what the case says changes (its gold and variation); a change to the drawing or scanning
     code alone does not redo the inputs (they stay valid renderings of the same gold): `--rescan` does."""
     gold = json.dumps(case.spec().gold(""), ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256((gold + repr(case)).encode()).hexdigest()[:12]
+    extras = case.variation.extras()  # later switches, outside repr(): earlier cases keep their keys
+    return hashlib.sha256((gold + repr(case) + (repr(extras) if extras else "")).encode()).hexdigest()[:12]
 
 
 def ocr_key() -> str:
@@ -65,23 +66,30 @@ def english_dump(scan: Path, dst: Path) -> Path:
     return dst
 
 
-def materialise(case: Case, rescan: bool = False) -> dict[str, Path]:
-    """Make (or reuse) the case's four inputs and its gold; returns source -> path."""
+def materialise(case: Case, rescan: bool = False, sources: tuple[str, ...] = SOURCES) -> dict[str, Path]:
+    """Make (or reuse) the case's inputs for `sources` (the dump needs the 300 dpi scan); returns source -> path."""
     from tools.pdfgen.pdf_scan import scan_pdf
     from tools.pdfgen.pdf_variety import layout_variety
 
     paths = input_paths(case)
     key_file = CACHE / "inputs" / f"{case.name}.key"
     key = input_key(case)
-    if not rescan and key_file.exists() and key_file.read_text() == key and all(p.exists() for p in paths.values()):
+    if rescan or not key_file.exists() or key_file.read_text() != key:
+        for p in paths.values():
+            p.unlink(missing_ok=True)
+    needed = set(sources) | ({"scan300"} if "dump" in sources else set())
+    if all(paths[s].exists() for s in needed):
         return paths
     paths["text_layer"].parent.mkdir(parents=True, exist_ok=True)
-    layout_variety(case.spec(), paths["text_layer"])
+    if not paths["text_layer"].exists():
+        layout_variety(case.spec(), paths["text_layer"])
     seed = int(hashlib.sha256(case.name.encode()).hexdigest()[:6], 16)
     for src, dpi in (("scan300", 300), ("scan200", 200)):
-        scan_pdf(paths["text_layer"], paths[src], "noisy", seed=seed + dpi, stamp=case.variation.stamp, dpi=dpi,
-                 stamp_text=_stamp_text(case))
-    english_dump(paths["scan300"], paths["dump"])
+        if src in needed and not paths[src].exists():
+            scan_pdf(paths["text_layer"], paths[src], "noisy", seed=seed + dpi, stamp=case.variation.stamp, dpi=dpi,
+                     stamp_text=_stamp_text(case))
+    if "dump" in needed and not paths["dump"].exists():
+        english_dump(paths["scan300"], paths["dump"])
     key_file.write_text(key)
     return paths
 
@@ -110,7 +118,7 @@ def read_pages(path: Path, key: str) -> list[Page]:
 def prepare(case: Case, sources: tuple[str, ...], key: str, rescan: bool = False) -> str:
     """Worker job: make the inputs and read them once, so the cache holds everything the scoring needs."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    paths = materialise(case, rescan)
+    paths = materialise(case, rescan, sources)
     for src in sources:
         read_pages(paths[src], key)
     return case.name

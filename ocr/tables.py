@@ -23,6 +23,9 @@ from ocr.engines import OcrEngine, gives_symbols, words_many
 from schema.document import Cell, Table
 
 MIN_TABLE_WIDTH = 0.25
+MIN_ROW_HEIGHT = 0.012
+"""A grid's least height (share of the page): one table row of one text line. The last page of a table
+printed without its header repeated may hold a single row; a grid of one row is still a table."""
 """Share of the page width a grid must span to count as a table (not a box or an underline)."""
 BORDER_PRESENT = 0.5
 """Share of a slot edge that must be ruled for the edge to count as a border."""
@@ -142,12 +145,12 @@ def find_grids(
         sx, sy, sw, sh, _ = stats[i]
         x, y = max(int(sx) * 4 - 4, 0), max(int(sy) * 4 - 4, 0)
         w, hh = min(int(sw) * 4 + 8, page_w - x), min(int(sh) * 4 + 8, page_h - y)
-        if w < MIN_TABLE_WIDTH * page_w or hh < 0.03 * page_h:
+        if w < MIN_TABLE_WIDTH * page_w or hh < MIN_ROW_HEIGHT * page_h:
             continue
         hc, vc = h[y : y + hh, x : x + w], v[y : y + hh, x : x + w]
         ys = _positions((hc > 0).sum(axis=1), 0.05 * w, 6)
         xs = _positions((vc > 0).sum(axis=0), 0.3 * min(hh, 200), 6)
-        if len(xs) < 3 or len(ys) < 3:
+        if len(xs) < 3 or len(ys) < 2:  # one row of two cells or more: a table's last row alone on its page
             continue
         xs = [x + p for p in xs]
         ys = [y + p for p in ys]

@@ -132,6 +132,46 @@ def _clean(text: str) -> str:
     return text.strip(" -–+.,;:*•")
 
 
+_LINKS = frozenset({"tại", "thuộc", "của", "trên", "ở", "với", "về", "cho", "đến", "theo", "trực", "cấp", "giữa"})
+"""Words after which an agency head names the place or owner in a description ("… giải quyết tại Trung tâm
+Phục vụ hành chính công", "… thuộc UBND"), not a new agency."""
+_OPENERS = ("các ", "những ", "và ")
+
+
+def _split_heads(part: str) -> str:
+    """A comma before every agency head inside the piece, except after a linking word (`_LINKS`)."""
+    def cut(m: re.Match[str]) -> str:
+        before = part[: m.start()].split()
+        return " " if before and before[-1].lower() in _LINKS else ", "
+    return _HEAD_SPLIT.sub(cut, part)
+
+
+def _generic(atom: str) -> bool:
+    """A collective phrase without a proper name ("Các cơ quan", "Cơ quan chuyên môn", "Sở"): every word after
+    the first is in lower case, so a comma after it goes on listing kinds of body, not naming a new one."""
+    words = atom.split()
+    return bool(words) and all(w[:1].islower() for w in words[1:]) and not any(ch.isdigit() for ch in atom)
+
+
+def _join_descriptions(atoms: list[str]) -> list[str]:
+    """Atoms of one description back together: "Các cơ quan, đơn vị có TTHC …" is one agency. A piece in lower
+    case that does not open a new group ("các sở", "và …") goes on the generic phrase before it."""
+    out: list[str] = []
+    for atom in atoms:
+        if out and atom[:1].islower() and not atom.lower().startswith(_OPENERS) and _generic(out[-1]) \
+                and _describes(atom):
+            out[-1] = f"{out[-1]}, {atom}"
+        else:
+            out.append(atom)
+    return out
+
+
+def _describes(atom: str) -> bool:
+    """A lower-case piece that says which bodies (it has a verb or place after the kind: "đơn vị có TTHC …",
+    "địa phương có liên quan"), long enough not to be a bare kind the gazetteer joins itself."""
+    return len(atom.split()) >= 4
+
+
 def _atoms(text: str) -> list[list[str]]:
     """Cell text → groups (split on ; and newlines) of comma-separated atoms."""
     text = _PAREN.sub(" ", nfc(text))
@@ -140,9 +180,9 @@ def _atoms(text: str) -> list[list[str]]:
         if not part or not part.strip():
             continue
         part = re.sub(r"\s+", " ", part)
-        part = _HEAD_SPLIT.sub(", ", _AND_HEAD.sub(", ", part))
+        part = _split_heads(_AND_HEAD.sub(", ", part))
         atoms = [_clean(a) for a in part.split(",")]
-        atoms = [a for a in atoms if a]
+        atoms = _join_descriptions([a for a in atoms if a])
         if atoms:
             groups.append(atoms)
     return groups
@@ -158,6 +198,11 @@ def _stands_alone(atom: str, prev_head: str) -> bool:
 
 def _has_head(text: str) -> bool:
     return bool(_HEAD.match(key(text)))
+
+
+def has_agency_head(text: str) -> bool:
+    """Whether a piece of text starts like an agency's name ("Sở …", "Ban …", "Trung tâm …")."""
+    return _has_head(text)
 
 
 _GLUED_HEAD = re.compile(r"(?<=[a-zà-ỹđ])(?=(?:UBND|Sở|Phòng|Văn phòng|Trung tâm|Công an|Ban|Cục|Đài)(?:\s|$))")

@@ -213,8 +213,8 @@ _TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 _QUARTER_NUMERAL = re.compile(
-    r"(?i)(?<=qu[yý] )([IVl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
-"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "1", "|"."""
+    r"(?i)(?<=qu[yý] )([IVHUl1|!\[\]]{1,4}(?:\s*[-–]\s*[IVHUl1|!\[\]]{1,4})?)(?:(?=\s*/\s*\d)|(?=20\d\d\b))")
+"""The numeral of "Quý III/2024" as OCR damages it: serif I's read as "[", "]", "l", "L", "U", "1", "|", "H"."""
 def _unglue(m: re.Match[str]) -> str:
     """A lower-case word glued to a capitalised one ("theoKế hoạch"): OCR lost the space in a narrow cell."""
     word = m.group(0)
@@ -232,11 +232,30 @@ def _quarter_numeral(m: re.Match[str]) -> str:
     read = re.sub(r"\s+", "", m.group(1))
     if re.fullmatch(r"[\d\-–]+", read) and all(1 <= int(p) <= 4 for p in re.split(r"[-–]", read) if p):
         return m.group(1)  # "Quý 1/2024" printed with Arabic digits stays as printed
-    fixed = re.sub(r"[l1|!\[\]]", "I", read.replace("i", "I"))
-    if not _QUARTER_ROMAN.match(fixed):
+    base = re.sub(r"[lLuU1|!\[\]]", "I", read.replace("i", "I"))
+    # an H is two serif I's run together ("H" for II, "HI" for III), or one I blotted ("IHI" for III)
+    fixed = next((f for f in (re.sub("[hH]", "II", base), re.sub("[hH]", "I", base)) if _QUARTER_ROMAN.match(f)), "")
+    if not fixed:
         return m.group(1)
     glued = m.string[m.end() : m.end() + 2] == "20"  # the slash lost: "Quý II2024"
     return fixed + "/" if glued else fixed
+
+
+def _unglue_folded(word: str) -> list[str] | None:
+    """A folded token that is deadline words run together ("thuongxuyen", "truocngay"): OCR lost the spaces in
+    a narrow cell. The split must use up the whole token, into words of the closed vocabulary only."""
+    if len(word) < 5:
+        return None
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            piece, head = word[start:end], best[start]
+            if head is not None and (piece in _WORDS or piece in _ROMAN) and (
+                    best[end] is None or len(head) + 1 < len(best[end])):
+                best[end] = [*head, piece]
+    found = best[-1]
+    return found if found is not None and len(found) > 1 else None
 
 
 def restore_deadline_text(text: str | None) -> str | None:
@@ -262,7 +281,38 @@ def restore_deadline_text(text: str | None) -> str | None:
             out.append(piece.upper())
         elif piece in _WORDS:
             out.append(_WORDS[piece])
+        elif (parts := _unglue_folded(piece)) is not None:
+            out.append(" ".join(_WORDS.get(w, w.upper()) for w in parts))
         else:
             return text
     restored = "".join(out).strip()
     return restored[:1].upper() + restored[1:] if text.strip()[:1].isupper() else restored
+
+
+_DATED_YEAR = re.compile(r"(?P<pre>(?:(?<!\d)(?:0?[1-9]|1[0-2])|\b(?:I{1,3}|IV))\s*/\s*)20(?P<rest>[^\s/]{1,2})(?![\d/])")
+"""The year of a month, date or quarter ("6/2025", "30/6/2025", "Quý I/2025"), its last digit as read."""
+
+
+def repair_deadline_year(text: str | None, plan_year: int | None, common: frozenset[int] = frozenset()) -> str | None:
+    """A deadline's year whose last digit OCR damaged, put back from the plan's year.
+
+    A plan's deadlines fall in its own years, so a year read with a non-digit last character ("202!"),
+    or one before the year the plan was issued ("30/6/2021" in a plan for 2025) that differs from the plan
+    year only in its last digit, is the plan year. Years of referenced documents ("30/2020/NĐ-CP") do not
+    match: their number is no month and a slash follows the year. A year that other deadline cells of the
+    plan use too (`common`: a plan over several years) is kept.
+    """
+    if not text or plan_year is None:
+        return text
+    plan = str(plan_year)
+
+    def fix(m: re.Match[str]) -> str:
+        rest = m.group("rest")
+        if rest.isdigit() and len(rest) == 2:
+            year = 2000 + int(rest)
+            keep = year >= plan_year - 1 or year in common or rest[0] != plan[2]
+        else:  # "202!", "20.": the digits after "20" damaged
+            keep = rest[0].isdigit() and rest[0] != plan[2]
+        return m.group(0) if keep else m.group("pre") + plan
+
+    return _DATED_YEAR.sub(fix, text)

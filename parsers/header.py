@@ -27,9 +27,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from parsers.header_issuers import UBND, IssuerFound, issuer_of_block, issuer_of_number, unit_after
+from parsers.header_issuers import (
+    UBND,
+    IssuerFound,
+    code_of_body,
+    issuer_of_block,
+    issuer_of_number,
+    unit_after,
+)
 from parsers.header_letterhead import reorder_header_lines
-from parsers.header_numbers import DOC_NO, find_number, normalise_doc_number
+from parsers.header_numbers import DOC_NO, find_number, mend_issuer_code, normalise_doc_number
 from parsers.localities import KIND_WORDS, Unit, level_of
 from parsers.text import clean_line, fold, nfc, ocr_fold, strip_marks
 from schema.document import Page
@@ -382,8 +389,9 @@ def parse_header(lines: list[tuple[int, str]], body_end: int | None = None,
              or _committee(doc, title_raw, place, year))
     if place and found and found.locality and fold(place) and fuzz.ratio(fold(place), fold(found.locality)) >= 75:
         place = found.locality
+    doc_number = mend_issuer_code(number.doc_number, code_of_body(found.issuer if found else None))
     return Header(
-        doc_number=number.doc_number,
+        doc_number=doc_number,
         doc_type=number.doc_type,
         issuer=found.issuer if found else None,
         admin_level=found.admin_level if found else None,  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from parsers.agencies import canonical_agency
+from parsers.agencies import canonical_agency, has_agency_head
 from parsers.localities import KIND_WORDS, Unit, level_of, match_prefix
 from parsers.text import ocr_fold
 
@@ -91,6 +91,11 @@ def _bodies_by_code() -> dict[str, str]:
     return out
 
 
+def code_of_body(name: str | None) -> str | None:
+    """The number code a central body prints ("Bộ Văn hóa, Thể thao và Du lịch" -> "BVHTTDL"), or None."""
+    return next((code for code, body in _bodies_by_code().items() if body == name), None) if name else None
+
+
 def issuer_of_number(doc_number: str | None) -> IssuerFound | None:
     """The central body a number's issuer code names ("NQ-UBTVQH15" -> Ủy ban Thường vụ Quốc hội), for
     documents that print no letterhead block (the authority line comes under the title instead)."""
@@ -112,23 +117,32 @@ def _central(folded: str) -> IssuerFound | None:
     return IssuerFound(best[1], None, None, None) if best else None
 
 
+def _parent_lines(block: list[str], year: int | None) -> tuple[int, tuple[str, Unit, int]] | None:
+    """How many lines the committee's name takes ("ỦY BAN NHÂN DÂN / THÀNH PHỐ X" is two), and its unit."""
+    for k in range(1, len(block)):
+        head = " ".join(block[:k])
+        if UBND.search(ocr_fold(head)):
+            parent = unit_after(head, year)
+            if parent is not None:
+                return k, parent
+    return None
+
+
 def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
-    """A body under a committee: "UBND TỈNH X" on the first line, the body's name below it.
+    """A body under a committee: "UBND TỈNH X" (on one line or two) at the top, the body's name below it.
 
     Steering committees are named "Ban Chỉ đạo <topic> <unit>" (the topic as printed, lower case);
     other bodies (a department, a service centre) by their name as agency names are spelled
     (`parsers.agencies`), else in sentence case, and the unit.
     """
-    if len(block) < 2 or not UBND.search(ocr_fold(block[0])):
+    found = _parent_lines(block, year) if len(block) >= 2 else None
+    if found is None:
         return None
-    parent = unit_after(block[0], year)
-    if parent is None:
-        return None
-    kind, unit, _ = parent
-    body = " ".join(block[1:])
-    if unit_after(body, year) is not None and not _STEERING.search(ocr_fold(body)):
-        return None  # the unit's name runs on to the next line, no body of its own
+    k, (kind, unit, _) = found
+    body = " ".join(block[k:])
     m = _STEERING.search(ocr_fold(body))
+    if not m and (unit_after(body, year) is not None or not has_agency_head(body)):
+        return None  # the unit's name runs on to the next line, or the line is no body's name (OCR debris)
     if m:
         topic = body[m.end():].strip(" -,.").lower()
         name = f"Ban Chỉ đạo {topic}" if topic else "Ban Chỉ đạo"
@@ -139,8 +153,42 @@ def _sub_body(block: list[str], year: int | None) -> IssuerFound | None:
     return IssuerFound(f"{name} {kind} {unit.name}", level_of(kind, unit), unit.name, unit)
 
 
+_UNDER_MINISTRY = re.compile(r"^(?:tong cuc|cuc|vu|vien|thue|kho bac|thanh tra|trung tam|hoc vien|ban|van phong)\b")
+"""Bodies a ministry's letterhead names under it ("BỘ TÀI CHÍNH / CỤC THUẾ"): they issue the document."""
+
+
+def _under_central(block: list[str], central: IssuerFound) -> IssuerFound:
+    """The body printed under a ministry's name, when there is one: "BỘ TÀI CHÍNH / CỤC HẢI QUAN" -> Cục hải quan
+    (header fields compare without case; the ministry's own lines are those its name takes)."""
+    n = len(central.issuer.split())
+    taken = 0
+    for k, line in enumerate(block):
+        taken += len(_WORD.findall(ocr_fold(line)))
+        if taken >= n:
+            rest = " ".join(t for t in block[k + 1:] if t).strip(" -,.")
+            if rest and _UNDER_MINISTRY.match(" ".join(_WORD.findall(ocr_fold(rest)))):
+                return IssuerFound(rest[:1].upper() + rest[1:].lower(), None, None, None)
+            break
+    return central
+
+
+_MOTTO = "cong hoa xa hoi chu nghia viet nam"
+
+
+def _motto_cut(block: list[str]) -> list[str]:
+    """Lines left over from the national motto ("CỘNG" when the motto wraps after its first word) dropped."""
+    out = list(block)
+    while out:
+        words = " ".join(_WORD.findall(ocr_fold(out[-1])))
+        if not words or not _MOTTO.startswith(words):
+            break
+        out.pop()
+    return out
+
+
 def issuer_of_block(block: list[str], year: int | None) -> IssuerFound | None:
     """The issuer named by the letterhead's issuer block (its lines top to bottom, national motto cut off)."""
+    block = _motto_cut(block)
     text = " ".join(t for t in block if t)
     folded = " ".join(_WORD.findall(ocr_fold(text)))
     if not folded:
@@ -152,6 +200,7 @@ def issuer_of_block(block: list[str], year: int | None) -> IssuerFound | None:
     if council and (committee is None or council.start() < committee.start()):
         return _unit_issuer("HĐND", text, year)
     if committee is None:
-        return _central(folded)
+        central = _central(folded)
+        return _under_central(block, central) if central else None
     # A people's committee (or its chairman, who issues in its name): the unit after the words.
     return _unit_issuer("UBND", " ".join(_WORD.findall(ocr_fold(text)))[committee.end():], year)

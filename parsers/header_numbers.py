@@ -18,9 +18,11 @@ from parsers.text import fold
 
 DATA = Path(__file__).with_name("data")
 
+_STRAY = "ŒœÆæØøÞþŁł"
+"""Glyphs of no Vietnamese word that tesseract puts in a code for a bold Đ or a blot ("BCŒĐ" for BCĐ)."""
 DOC_NO = re.compile(
     r"(?<![\d/])(\d{1,5})\s*[^\w/\n]{0,3}\s*/\s*(?:(\d{4})\s*/\s*)?([A-Za-z0-9ĐđÐð]{1,5})\s*[-–]\s*"
-    r"([A-Za-zĐđÐð&]{2,10}\d{0,2})"
+    r"([A-Za-zĐđÐð&][A-Za-zĐđÐð&" + _STRAY + r"]{1,9}\d{0,2})"
 )
 # Party bodies print "<n>-<type>/<body>": "1147-QĐ/BTGDVTW", "55-NQ/TU".
 PARTY_NO = re.compile(r"(?<![\d/-])(\d{1,5})\s*-\s*([A-Za-zĐđ]{1,4})\s*/\s*([A-Za-zĐđ]{2,12}\d{0,2})(?![\w/])")
@@ -59,6 +61,9 @@ def printed_code(read: str) -> str:
     for code in codes:
         if len(code) == len(read) and all(_same_letter(r, p) for r, p in zip(read, code, strict=True)):
             return code
+    plain = re.sub(f"[{_STRAY}]", "", read)
+    if plain != read and plain:
+        return printed_code(plain)  # a stray glyph inside the code
     return read.upper()
 
 
@@ -84,3 +89,14 @@ def find_number(text: str) -> tuple[str, re.Match[str]] | None:
         num, code, body = m.groups()
         return f"{num}-{printed_code(code)}/{printed_code(body)}", m
     return None
+
+
+def mend_issuer_code(doc_number: str | None, code: str | None) -> str | None:
+    """A number whose issuer code OCR garbled past reading ("4385/QĐ-BVHL" from "BVHL'1UL") when the letterhead
+    names a central body whose code starts with the same three letters: the body's code as printed."""
+    if not doc_number or not code or "-" not in doc_number:
+        return doc_number
+    head, read = doc_number.rsplit("-", 1)
+    if read in printed_codes() or read == code or len(read) < 3 or not code.upper().startswith(read[:3].upper()):
+        return doc_number
+    return f"{head}-{code}"

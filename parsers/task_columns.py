@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 from parsers.text import fold
 
 ROLE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("other", ("bat dau", "khoi dau")),  # "Thời gian" over "Bắt đầu | Hoàn thành": the start is no deadline
     ("partner", ("phoi hop",)),
     ("output", ("ket qua", "san pham", "hinh thuc")),
     ("deadline", ("thoi gian", "thoi han", "hoan thanh", "tien do")),
@@ -30,7 +31,8 @@ def role_of_header(text: str) -> str | None:
 
     "lead_partner" is a merged "Chủ trì/phối hợp" column (`task_table.split_lead_partner`).
 
-    Rules run in order: "Cơ quan phối hợp" is partner before "cơ quan" could
+    Rules run in order: a start column ("Bắt đầu", under a two-level "Thời gian") is
+    no deadline; "Cơ quan phối hợp" is partner before "cơ quan" could
     read as lead; "Kết quả/Sản phẩm hoàn thành" is output, "Thời gian thực
     hiện" is a deadline before "thực hiện" could read as the lead body.
     """

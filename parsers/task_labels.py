@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import Protocol
 
-from parsers.task_sections import next_area
+from parsers.task_sections import AREA_ORDER, area_of_rows, next_area
 
 _NUMERIC = re.compile(r"^\d+(?:\.\d+)*$")
 _DIGITISH = re.compile(r"^[\d.,lI|!]*\d[\d.,lI|!]*$|^[lI|!]$")
@@ -111,25 +111,39 @@ def repair_labels(tasks: Sequence[Labelled]) -> None:
 
 
 def split_missed_sections(tasks: Sequence[Labelled]) -> None:
-    """Where numbering restarts at 1 inside a section, a section row was lost: later rows get the next area."""
+    """Where numbering restarts at 1 inside a section, a section row was lost: the rows from there on are
+    that lost section's. Its area is one no section row names (not before it, not after it); among those,
+    the one the rows' own words name (`task_sections.area_of_rows`), else the next in the programme's order."""
+    groups = _by_section(tasks)
     seen: list[str] = []
-    for section in _by_section(tasks):
+    for gi, section in enumerate(groups):
         area = section[0].area
         if area is not None and area not in seen:
             seen.append(area)
-        prev: tuple[int, ...] | None = None
-        moved: str | None = None
-        for task in section:
-            parts = _parts(task.row_label)
-            restart = parts is not None and prev is not None and all(p == 1 for p in parts) \
-                and parts not in successors(prev)
-            if restart:
-                moved = next_area(seen) or moved
-                if moved:
-                    seen.append(moved)
-            prev = parts if parts is not None else prev
-            if moved:
+        later = {g[0].area for g in groups[gi + 1:] if g[0].area is not None}
+        for run in _restarts(section):
+            free = [a for a in (*AREA_ORDER, "chi_dao_dieu_hanh") if a not in seen and a not in later]
+            moved = free[0] if len(free) == 1 else area_of_rows([getattr(t, "content", "") for t in run], free)
+            moved = moved or next_area(seen)
+            if moved is None:
+                continue
+            seen.append(moved)
+            for task in run:
                 task.area = moved
+
+
+def _restarts(section: list[Labelled]) -> list[list[Labelled]]:
+    """The runs of a section that restart its numbering at 1 (each one a lost section's rows)."""
+    runs: list[list[Labelled]] = []
+    prev: tuple[int, ...] | None = None
+    for task in section:
+        parts = _parts(task.row_label)
+        if parts is not None and prev is not None and all(p == 1 for p in parts) and parts not in successors(prev):
+            runs.append([])
+        if runs:
+            runs[-1].append(task)
+        prev = parts if parts is not None else prev
+    return runs
 
 
 def _by_section(tasks: Sequence[Labelled]) -> list[list[Labelled]]:

@@ -108,3 +108,26 @@ def next_area(seen: list[str]) -> str | None:
         if area not in seen:
             return area
     return "chi_dao_dieu_hanh" if "chi_dao_dieu_hanh" not in seen else None
+
+
+AREA_WORDS: dict[str, tuple[str, ...]] = {
+    "the_che": ("van ban quy pham", "vbqppl", "qppl", "the che", "phap luat", "theo doi thi hanh"),
+    "thu_tuc_hanh_chinh": ("thu tuc hanh chinh", "tthc", "mot cua", "ho so", "phan anh, kien nghi", "niem yet"),
+    "to_chuc_bo_may": ("bo may", "sap xep", "chuc nang, nhiem vu", "vi tri viec lam", "don vi su nghiep",
+                       "tinh gian bien che"),
+    "che_do_cong_vu": ("cong chuc", "vien chuc", "cong vu", "boi duong", "tuyen dung", "ky luat, ky cuong"),
+    "tai_chinh_cong": ("tai chinh", "ngan sach", "tu chu", "kinh phi", "thanh toan", "dinh muc"),
+    "chinh_quyen_so": ("chuyen doi so", "chinh quyen so", "dien tu", "truc tuyen", "du lieu", "so hoa",
+                       "phan mem", "he thong thong tin", "ky so"),
+    "chi_dao_dieu_hanh": ("kiem tra", "tuyen truyen", "chi dao", "bao cao", "chi so", "khen thuong"),
+}
+"""Words the tasks of each area use: what a section's rows say when its own title was lost."""
+
+
+def area_of_rows(contents: list[str], candidates: list[str]) -> str | None:
+    """The candidate area the rows' words name most (at least twice, and more than any other), or None."""
+    text = " ".join(fold(c) for c in contents)
+    scores = sorted(((sum(text.count(w) for w in AREA_WORDS.get(a, ())), a) for a in candidates), reverse=True)
+    if not scores or scores[0][0] < 2 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1]

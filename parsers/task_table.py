@@ -20,6 +20,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from parsers.agencies import complete_cut_name
+from parsers.deadlines import parse_deadline
 from parsers.task_columns import assign_roles, header_score, role_of_header
 from parsers.task_sections import area_of_heading, closest_area, is_roman
 from parsers.text import fold
@@ -227,7 +228,8 @@ class GridReader:
             if prev_page is not None and page != prev_page:
                 self.page_break = True
             prev_page = page
-            self.read_row(grid[r], page)
+            if not is_column_number_row(grid[r]):
+                self.read_row(grid[r], page)
 
     def read_row(self, row: list[str], page: int | None) -> None:
         cells = [clean_cell(c) for c in row]  # once a row: the header check and the fields share them
@@ -247,10 +249,13 @@ class GridReader:
         self.page_break = False
 
     def _continues(self, f: RowFields) -> bool:
-        """A row without a label that goes on with the row before: lower-case start, or a page-top row without deadline."""
+        """A row without a label that goes on with the row before: lower-case start, or a page-top row without
+        a deadline of its own (none, or the rest of a deadline cut by the break: "Trước ngày" / "15/12/2024")."""
         starts_lower = bool(f.content) and f.content[:1].islower()
         heading_like = len(f.filled) <= 1 and area_of_heading(f.content) is not None
-        continues = starts_lower or (self.page_break and not f.deadline and not heading_like)
+        own_deadline = bool(f.deadline) and not (self.tasks and _completes_deadline(self.tasks[-1].deadline_text,
+                                                                                     f.deadline))
+        continues = starts_lower or (self.page_break and not own_deadline and not heading_like)
         return bool(self.tasks) and not f.label and bool(f.content) and continues
 
     def _join_previous(self, f: RowFields) -> None:
@@ -258,8 +263,9 @@ class GridReader:
         tight = f.content[:1].islower()
         prev.content = _join(prev.content, f.content, tight)
         prev.output = _join(prev.output or "", f.output, False) or None
-        prev.lead_text = _join(prev.lead_text, f.lead, False, sep="; ")
-        prev.partner_text = _join(prev.partner_text, f.partner, False, sep="; ")
+        # a cell cut inside a name goes on in lower case ("Phòng Văn" / "hóa - Xã hội"): one name, not two
+        prev.lead_text = _join(prev.lead_text, f.lead, f.lead[:1].islower(), sep="; ")
+        prev.partner_text = _join(prev.partner_text, f.partner, f.partner[:1].islower(), sep="; ")
         prev.deadline_text = _join(prev.deadline_text, f.deadline, False)
 
     def _section_row(self, f: RowFields) -> None:
@@ -307,6 +313,15 @@ class GridReader:
         )
 
 
+def _completes_deadline(before: str, piece: str) -> bool:
+    """Whether `piece` is the rest of a deadline cell cut by a page break: the part before names no date or
+    recurrence by itself, the two together do."""
+    if not before or not piece:
+        return False
+    alone = parse_deadline(before)
+    return alone.date is None and not alone.recurring and parse_deadline(f"{before} {piece}").date is not None
+
+
 def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
     """Append a continued cell: a lower-case continuation joins with a space, a new item with `sep`."""
     if not b:
@@ -314,6 +329,24 @@ def _join(a: str, b: str, tight: bool, sep: str = " ") -> str:
     if not a:
         return b
     return f"{a} {b}" if tight or sep == " " else f"{a}{sep}{b}"
+
+
+_COLUMN_NO = re.compile(r"^\(?(\d{1,2})\)?$")
+
+
+def is_column_number_row(row: list[str]) -> bool:
+    """The row official forms print under the header to number the columns ("(1) | (2) | … | (7)", or bare
+    digits): the filled cells numbers rising one by one, most columns filled; a scan may garble one or two
+    ("G)" for "(5)"), which stay short and keep a bracket. It is part of the header."""
+    filled = [clean_cell(c).replace(" ", "") for c in row if c and c.strip()]
+    if len(filled) < 3 or len(filled) < 0.6 * len(row):
+        return False
+    numbers = [m for m in (_COLUMN_NO.match(c) for c in filled) if m]
+    garbled = [c for c in filled if not _COLUMN_NO.match(c)]
+    if len(numbers) < max(3, 0.6 * len(filled)) or any(len(c) > 4 or not re.search(r"[()]", c) for c in garbled):
+        return False
+    values = [int(m.group(1)) for m in numbers]
+    return all(b > a for a, b in zip(values, values[1:], strict=False)) and values[-1] - values[0] <= len(row)
 
 
 def is_repeated_header(row: list[str], header: list[list[str]], cells: list[str] | None = None) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 from pydantic import BaseModel, Field
 
 from parsers.agencies import AgencyRegistry, split_agencies
-from parsers.deadlines import parse_deadline, restore_deadline_text
+from parsers.deadlines import parse_deadline, repair_deadline_year, restore_deadline_text
 from parsers.task_labels import repair_labels, split_missed_sections
 from parsers.task_table import RawTask, TableSequenceReader
 from parsers.task_text import block_tasks, tab_table
@@ -76,6 +76,8 @@ def extract_tasks(pages: list[Page], plan_id: str, areas: list[AreaRow]) -> Task
     """
     raw = [t for t in raw_tasks(pages) if t.content or t.output]
     year = plan_year(raw, pages)
+    seen_years = Counter(int(y) for t in raw for y in set(_YEAR.findall(t.deadline_text)))
+    common = frozenset(y for y, n in seen_years.items() if n >= 2)
     registry = AgencyRegistry()
     tasks: list[TaskRow] = []
     links: list[TaskAgencyRow] = []
@@ -83,6 +85,7 @@ def extract_tasks(pages: list[Page], plan_id: str, areas: list[AreaRow]) -> Task
         task_id = f"{plan_id}-t{n:03d}"
         lead = split_agencies(item.lead_text, keep_unknown=not item.scrambled)
         partner = split_agencies(item.partner_text, keep_unknown=not item.scrambled)
+        item.deadline_text = repair_deadline_year(item.deadline_text, year, common) or ""
         deadline = parse_deadline(item.deadline_text, year)
         for role, mentions in (("lead", lead), ("partner", partner)):
             for m in mentions:

@@ -195,12 +195,15 @@ def _appendix(w: PageWriter, spec: VarietySpec, page: tuple[float, float]) -> No
     width = size[0] - left - right
     cols = spec.columns
     style = TableStyle(col_widths=[width * s / sum(cols.shares) for s in cols.shares],
-                       center_cols=frozenset({0}), bottom=size[1] - bottom)
+                       center_cols=frozenset({0}), bottom=size[1] - bottom,
+                       repeat_header=spec.variation.header_repeat, header_groups=cols.groups,
+                       number_row=spec.variation.number_row)
     rows: list[list[str]] = []
-    for sec in spec.plan.appendix_sections:
+    for k, sec in enumerate(spec.plan.appendix_sections, 1):
         tasks = [t for t in spec.plan.tasks if t.area == sec.area]
         if tasks:
-            rows.append([sec.label, sec.title])
+            if k != spec.variation.lost_section:
+                rows.extend(_section_row(spec.variation.sections, k, sec.label, sec.title))
             rows.extend(cols.cells(t) for t in tasks)
     w.new_page(size)
     y = top
@@ -216,6 +219,18 @@ def _appendix(w: PageWriter, spec: VarietySpec, page: tuple[float, float]) -> No
         return top
 
     draw_table(w, list(cols.headers), rows, left, y, style, new_page)
+
+
+def _section_row(kind: str, number: int, roman: str, title: str) -> list[list[str]]:
+    """The row that opens an area's tasks, in the variation's wording (none for `none`)."""
+    sentence = title[:1] + title[1:].lower()
+    return {
+        "roman": [[roman, title]],
+        "roman_full": [[f"{roman}. {title}"]],
+        "arabic": [[f"{number}. {sentence}"]],
+        "nhiem_vu": [[f"Nhiệm vụ {number}: {sentence}"]],
+        "none": [],
+    }[kind]
 
 
 def layout_variety(spec: VarietySpec, path: Path) -> None:

@@ -16,10 +16,21 @@ variation is a switch or a choice:
 - `columns`: the appendix column set (`variety_tables.COLUMN_SETS`: 5 to 8 columns, any order,
   merged "Chủ trì/phối hợp", objective column);
 - `table_landscape`, `page` (A4 or Letter), `font` (13 or 14 pt body);
-- `stamp`: a red seal over the signature on the scans (scans are made by the bench).
-Rows split across pages and the header repeated on every page come from `pdf_table.draw_table`
-whenever the table runs over a page (always on for the long seed-001 appendix); section rows
-open every area.
+- `stamp`: a red seal over the signature on the scans (scans are made by the bench);
+- `header_repeat`: the table header printed again on every page, or only on the first;
+- `sections`: how section rows read — "I | CẢI CÁCH THỂ CHẾ" (`roman`), one full-width cell
+  "I. CẢI CÁCH THỂ CHẾ" (`roman_full`), "1. Cải cách thể chế" with tasks numbered 1.1, 1.2
+  (`arabic`), "Nhiệm vụ 1: Cải cách thể chế" (`nhiem_vu`), or no section rows at all with tasks
+  numbered through (`none`);
+- `area_order`: the programme's usual order of areas, or another (`shuffled`);
+- `deadlines`: the content's own deadline wording, or every kind of wording (`varied`: "Quý I/2025",
+  "Tháng 6/2025", "Trước 30/6/2025", "Hằng năm", "Năm 2025", ...);
+- `number_row`: a row numbering the columns "(1) | (2) | …" under the header;
+- `lost_section`: one section row left out (its rows keep their area in the gold);
+- `agencies`: the content's own agencies, or descriptive names with commas inside
+  ("Các cơ quan, đơn vị có TTHC tiếp nhận và giải quyết tại ...") for some leads and partners.
+Rows split across pages come from `pdf_table.draw_table` whenever the table runs over a page
+(always on for the long seed-001 appendix).
 
 Content comes from the seeds: `dongnai` (seed 001's body and a dozen of its tasks, via
 `spec_dongnai`), `commune` (seed 002, via `spec_commune`), `seed001` (seed 001's body with all 66
@@ -48,6 +59,7 @@ REPO = Path(__file__).resolve().parents[2]
 SEED001_GOLD = REPO / "tests" / "gold" / "001_0dfc435017dae436.json"
 
 Mode = Literal["numbered", "with_decision", "decision_then_plan"]
+Sections = Literal["roman", "roman_full", "arabic", "nhiem_vu", "none"]
 
 
 @dataclass(frozen=True)
@@ -64,11 +76,27 @@ class Variation:
     page: Literal["a4", "letter"] = "a4"
     font: float = 13.0
     stamp: bool = True
+    # Table switches added later: kept out of repr() so the cached inputs of earlier cases keep their keys.
+    header_repeat: bool = dataclasses.field(default=True, repr=False)
+    sections: Sections = dataclasses.field(default="roman", repr=False)
+    area_order: Literal["usual", "shuffled"] = dataclasses.field(default="usual", repr=False)
+    deadlines: Literal["plain", "varied"] = dataclasses.field(default="plain", repr=False)
+    agencies: Literal["plain", "descriptive"] = dataclasses.field(default="plain", repr=False)
+    number_row: bool = dataclasses.field(default=False, repr=False)
+    """A "(1) | (2) | …" row under the table header (repeated with it)."""
+    lost_section: int = dataclasses.field(default=0, repr=False)
+    """1-based number of a section whose row is not printed (as when OCR loses it); 0: none."""
+
+    def extras(self) -> dict[str, object]:
+        """The later switches that differ from their defaults."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)
+                if not f.repr and getattr(self, f.name) != f.default}
 
     def tag(self) -> str:
         """Short description for tables: "with_decision/bo/wide/official7/L/14"."""
         return "/".join([self.mode, self.issuer, self.letterhead, self.columns,
-                         "L" if self.table_landscape else "P", f"{self.font:g}"])
+                         "L" if self.table_landscape else "P", f"{self.font:g}",
+                         *(f"{k}={v}" for k, v in self.extras().items())])
 
 
 @dataclass(frozen=True)
@@ -146,6 +174,50 @@ def _date_text(d: dt.date) -> str:
     return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
 
 
+_ROMANS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
+SHUFFLED_AREAS = ("chi_dao_dieu_hanh", "thu_tuc_hanh_chinh", "the_che", "chinh_quyen_so", "to_chuc_bo_may",
+                  "tai_chinh_cong", "che_do_cong_vu")
+"""An order of areas other than the programme's (steering first, TTHC before institutions, digital government
+before the apparatus)."""
+DEADLINE_WORDINGS = ("Quý I/{y}", "Tháng 6/{y}", "Trước 30/6/{y}", "Hằng năm", "Năm {y}", "Trước ngày 15/12/{y}",
+                     "Quý III/{y}", "Tháng 9/{y}", "6 tháng đầu năm {y}", "Thường xuyên")
+DESCRIPTIVE_AGENCIES = (
+    "Các cơ quan, đơn vị có TTHC tiếp nhận và giải quyết tại Trung tâm Phục vụ hành chính công",
+    "Các cơ quan, đơn vị, địa phương có liên quan",
+    "Cơ quan chuyên môn quản lý ngành, lĩnh vực được giao",
+    "Các phòng, ban chuyên môn thuộc UBND",
+)
+
+
+def _table_content(plan: PlanSpec, v: Variation) -> PlanSpec:
+    """The appendix as the table variation prints it: area order, numbering, deadline and agency wording."""
+    sections = plan.appendix_sections
+    if v.area_order == "shuffled":
+        rank = {a: i for i, a in enumerate(SHUFFLED_AREAS)}
+        sections = tuple(sorted(sections, key=lambda s: rank.get(s.area, 99)))
+    sections = tuple(dataclasses.replace(s, label=_ROMANS[i]) for i, s in enumerate(sections))
+    tasks: list[TaskSpec] = []
+    for sec in sections:
+        tasks.extend(t for t in plan.tasks if t.area == sec.area)
+    out = []
+    for i, t in enumerate(tasks):
+        sec_no = next(k for k, s in enumerate(sections, 1) if s.area == t.area)
+        label = t.row_label
+        if v.sections == "arabic" and label:
+            label = f"{sec_no}.{label}"
+        elif v.sections == "none":
+            label = str(i + 1)
+        deadline = DEADLINE_WORDINGS[i % len(DEADLINE_WORDINGS)].format(y=plan.period_start) \
+            if v.deadlines == "varied" else t.deadline
+        lead, partner = t.lead, t.partner
+        if v.agencies == "descriptive" and i % 3 == 1:
+            lead = (DESCRIPTIVE_AGENCIES[i // 3 % len(DESCRIPTIVE_AGENCIES)],)
+        elif v.agencies == "descriptive" and i % 3 == 2:
+            partner = (*partner, DESCRIPTIVE_AGENCIES[(i // 3 + 1) % len(DESCRIPTIVE_AGENCIES)])
+        out.append(dataclasses.replace(t, row_label=label, deadline=deadline, lead=lead, partner=partner))
+    return dataclasses.replace(plan, appendix_sections=sections, tasks=tuple(out))
+
+
 def build_case(name: str, content: str, variation: Variation, serial: int = 0) -> VarietySpec:
     """The spec of one case: the content's plan reprinted for the variation's issuer, number and mode."""
     base = CONTENTS[content]()
@@ -169,6 +241,8 @@ def build_case(name: str, content: str, variation: Variation, serial: int = 0) -
         locality=issuer.locality or "", signer_lines=issuer.signer_lines,
         appendix_note=f"(Kèm theo {note_ref} {_date_text(base.issue_date)} của {issuer.short})",
     )
+    if variation.extras():
+        plan = _table_content(plan, variation)
     return VarietySpec(name, plan, issuer, variation, COLUMN_SETS[variation.columns], decision)
 
 

@@ -1,7 +1,7 @@
 """Issuing bodies for the layout-variety generator: how each prints its letterhead and number, and its gold.
 
 Real plans come from people's committees of every level, people's councils,
-ministries and steering committees, and their numbers carry the issuer's own
+ministries, steering committees and departments under a committee (Sở), and their numbers carry the issuer's own
 letters ("NQ-HĐND", "KH-BGDĐT", "KH-BCĐ"). Each `Issuer` holds both what is
 printed (letterhead lines, number suffix, the authority line of a decision,
 the signer block) and what the contract's gold says (`issuer`, `admin_level`,
@@ -96,6 +96,23 @@ def steering_committee(kind: str, name: str) -> Issuer:
     )
 
 
+def department(kind: str, name: str, body: str, suffix: str, three_lines: bool = False) -> Issuer:
+    """A department under a committee: "UBND TỈNH X / SỞ NỘI VỤ" (or the committee's name on two lines above
+    it); numbers like 12/KH-SNV; the gold names the department and the unit ("Sở Nội vụ tỉnh X")."""
+    unit = f"{kind} {name}"
+    top = ("ỦY BAN NHÂN DÂN", f"{_KIND_UPPER[kind]} {name.upper()}") if three_lines else (
+        f"UBND {_KIND_UPPER[kind]} {name.upper()}",)
+    return Issuer(
+        key="so", lines=(*top, body.upper()), suffix=suffix, place=name, issuer=f"{body} {unit}",
+        admin_level=_LEVEL.get(kind, "tinh"), locality=name, unit_phrase=f"của {body} {unit}",
+        authority=f"GIÁM ĐỐC {body.upper()} {_KIND_UPPER[kind]} {name.upper()}",
+        signer_lines=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    )
+
+
+_DEPARTMENTS = (("Sở Nội vụ", "SNV"), ("Sở Tư pháp", "STP"), ("Sở Tài chính", "STC"))
+
+
 _LETTERHEAD = re.compile(r"\|\s*\**\s*ỦY BAN NHÂN DÂN\s*\**\s*\**(TỈNH|THÀNH PHỐ) ([A-ZÀ-Ỹ ]+?)\**\s*-{3,}")
 
 
@@ -150,7 +167,11 @@ def issuer_for(key: str, index: int = 0) -> Issuer:
     if key == "bcd":
         kind, name = provinces[(index + 5) % len(provinces)]
         return steering_committee(kind, name)
+    if key == "so":
+        kind, name = provinces[(index + 7) % len(provinces)]
+        body, suffix = _DEPARTMENTS[index % len(_DEPARTMENTS)]
+        return department(kind, name, body, suffix, three_lines=index % 2 == 1)
     raise ValueError(f"unknown issuer kind {key!r}")
 
 
-ISSUER_KINDS = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa", "hdnd", "bo", "bcd")
+ISSUER_KINDS = ("ubnd_tinh", "ubnd_huyen", "ubnd_xa", "hdnd", "bo", "bcd", "so")

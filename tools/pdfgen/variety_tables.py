@@ -3,7 +3,9 @@
 Plans print their task table in many shapes: an objective column before the
 task, "Đơn vị" or "Cơ quan" for the agency columns, a merged "Chủ trì/phối
 hợp" column, the deadline before the agencies, budget and note columns at
-the end, 5 to 8 columns. Each `ColumnSet` names, per column, the header as
+the end or in between, 5 to 8 columns, and two-level headers ("Cơ quan thực
+hiện" merged over "Chủ trì | Phối hợp", "Thời gian" over "Bắt đầu | Hoàn
+thành"). Each `ColumnSet` names, per column, the header as
 printed and which task field fills it; `cells(task)` gives a row's cells and
 `has_output` says whether the gold may state the output.
 """
@@ -32,8 +34,11 @@ class ColumnSet:
 
     key: str
     headers: tuple[str, ...]
-    fields: tuple[str, ...]  # label, objective, content, output, lead, partner, lead_partner, deadline, budget, note
+    fields: tuple[str, ...]  # label, objective, content, output, lead, partner, lead_partner, deadline, start,
+    # budget, funding, note
     shares: tuple[float, ...]
+    groups: tuple[tuple[str, int, int], ...] = ()
+    """Two-level header: (title, first column, last column) merged over those columns' titles."""
 
     @property
     def has_output(self) -> bool:
@@ -52,7 +57,9 @@ class ColumnSet:
             if task.partner else f"Chủ trì: {'; '.join(task.lead)}",
             "deadline": task.deadline,
             "budget": "Ngân sách nhà nước",
-            "note": "",
+            "funding": "Ngân sách tỉnh" if len(task.content) % 2 else "Nguồn chi thường xuyên",
+            "start": "Tháng 01",
+            "note": "" if len(task.content) % 3 else "Báo cáo kết quả về Sở Nội vụ",
         }
         return [values[f] for f in self.fields]
 
@@ -87,5 +94,26 @@ COLUMN_SETS: dict[str, ColumnSet] = {
                    "Kinh phí", "Ghi chú"),
                   ("label", "content", "output", "lead", "partner", "deadline", "budget", "note"),
                   (0.05, 0.28, 0.13, 0.13, 0.15, 0.10, 0.10, 0.06)),
+        ColumnSet("twolevel7",
+                  ("STT", "Nội dung nhiệm vụ", "Chủ trì", "Phối hợp", "Bắt đầu", "Hoàn thành", "Sản phẩm"),
+                  ("label", "content", "lead", "partner", "start", "deadline", "output"),
+                  (0.05, 0.31, 0.14, 0.16, 0.09, 0.10, 0.15),
+                  (("Cơ quan thực hiện", 2, 3), ("Thời gian", 4, 5))),
+        ColumnSet("twolevel_note8",
+                  ("TT", "Nhiệm vụ", "Kết quả/Sản phẩm", "Chủ trì", "Phối hợp", "Thời gian hoàn thành",
+                   "Nguồn kinh phí", "Ghi chú"),
+                  ("label", "content", "output", "lead", "partner", "deadline", "funding", "note"),
+                  (0.05, 0.27, 0.13, 0.13, 0.14, 0.10, 0.09, 0.09),
+                  (("Cơ quan thực hiện", 3, 4),)),
+        ColumnSet("nolabel5",  # no number column: section titles then take the whole row ("I. CẢI CÁCH …")
+                  ("Nội dung công việc", "Cơ quan chủ trì", "Cơ quan phối hợp", "Tiến độ thực hiện",
+                   "Hình thức sản phẩm"),
+                  ("content", "lead", "partner", "deadline", "output"),
+                  (0.40, 0.15, 0.18, 0.12, 0.15)),
+        ColumnSet("funding7",
+                  ("TT", "Nội dung", "Nguồn kinh phí", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn hoàn thành",
+                   "Ghi chú"),
+                  ("label", "content", "funding", "lead", "partner", "deadline", "note"),
+                  (0.05, 0.33, 0.10, 0.14, 0.16, 0.11, 0.11)),
     )
 }
