@@ -10,7 +10,7 @@ commas occur *inside* names ("Các sở, ban, ngành", "Sở Văn hóa, Thể th
 Du lịch") as well as between them. Matching is on a folded, punctuation-free
 key with rapidfuzz, so OCR damage ("S& Noi vu", "Cac s0, ban, nganh") still
 finds the entry. A piece that matches nothing but starts with an agency head
-word ("Báo Bình Phước") is kept as printed, so local bodies are not lost.
+word ("Báo Quảng Ngãi") is kept as printed, so local bodies are not lost.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Header of an administrative document (Nghị định 30/2020 layout), read from damaged OCR.
 
 The layout is fixed: issuing body top left ("ỦY BAN NHÂN DÂN / TỈNH X"),
-number ("Số: 244/QĐ-UBND") under it, place and date top right, the document
+number ("Số: 12/QĐ-UBND") under it, place and date top right, the document
 type word (QUYẾT ĐỊNH / KẾ HOẠCH) centred, then the title. When word
 positions are known the letterhead is first read column by column
 (`parsers.header_letterhead`); OCR dumps run the two columns together on one
@@ -489,7 +489,7 @@ def canonical_title(title: str | None, unit: Unit | None) -> str | None:
         kinds = {k.split()[-1] for k in KIND_WORDS}
         for i in range(1, len(tokens) - n + 1):
             if _key(tokens[i - 1]) not in kinds:
-                continue  # the name follows its unit word: "tỉnh Bình Phước"
+                continue  # the name follows its unit word: "tỉnh Quảng Ngãi"
             cand = " ".join(tokens[i : i + n])
             if fuzz.ratio(_key(cand), target) >= 75:
                 trail = cand[len(cand.rstrip(".,;:")) :]

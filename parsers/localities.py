@@ -5,7 +5,7 @@ The gazetteer (`parsers/data/gazetteer.tsv.gz`, built by
 both the pre-July-2025 three-level tree and the post-reform two-level tree,
 because a plan keeps the name and level its issuer had when it was signed.
 Names are matched on their folded form (see `parsers.text.fold`), so
-"Binh Phuée" still finds "Bình Phước", and come back with diacritics.
+"Quang Ngäi" still finds "Quảng Ngãi", and come back with diacritics.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def lookup(name: str, kind: str | None = None, year: int | None = None, cutoff: 
     names, groups = _index(kind)
     if not names:
         return None
-    # "ừ" read as "ir"/"w" ("Tir Son" for "Từ Sơn") is the commonest damage to names.
+    # "ừ" read as "ir"/"w" ("Tir Liém" for "Từ Liêm") is the commonest damage to names.
     hits = [
         process.extractOne(k, names, scorer=fuzz.ratio, score_cutoff=cutoff)
         for k in {key, key.replace("ir", "u").replace("w", "u")}

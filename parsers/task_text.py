@@ -96,13 +96,13 @@ def _is_header_junk(block: str) -> bool:
 
 
 _LOCAL_BODY = re.compile(r"^(?:bao|dai|truong|hoi|tinh doan|ngan hang|bao hiem xa hoi)\s+(?!cao\b)\w")
-"""Heads of bodies named after their locality ("Báo Bình Phước", "Trường Chính trị …"); not "Báo cáo"."""
+"""Heads of bodies named after their locality ("Báo Quảng Ngãi", "Trường Chính trị …"); not "Báo cáo"."""
 _MAX_LOCAL_WORDS = 5
 
 
 def _is_agency_block(block: str) -> bool:
     """Whether a block is an agency cell: known names cover most of it. A short unknown piece
-    that opens with a head word ("Báo Bình Phước" next to "Đài Phát thanh - Truyền hình") is a
+    that opens with a head word ("Báo Quảng Ngãi" next to "Đài Phát thanh - Truyền hình") is a
     local body the gazetteer cannot list and counts as covered once a known name stands by it."""
     mentions = split_agencies(block, keep_unknown=True)
     if not any(m.known for m in mentions):

@@ -27,7 +27,7 @@ import pipeline.process  # noqa: F401
 from schema.document import Page
 
 _SAMPLE = (
-    "ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI\nSố: 1/KH-UBND\nĐồng Nai, ngày 2 tháng 1 năm 2024\nKẾ HOẠCH\n"
+    "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI\nSố: 1/KH-UBND\nQuảng Ngãi, ngày 2 tháng 1 năm 2024\nKẾ HOẠCH\n"
     "Cải cách hành chính năm 2024\nI. MỤC TIÊU\n- 100% thu tuc hanh chinh duoc cong khai\n"
 )
 
