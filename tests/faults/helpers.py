@@ -72,6 +72,27 @@ def wait_for(cond, timeout: float = 300.0, step: float = 0.1) -> bool:
     return False
 
 
+def checkpointed_pages(out: Path) -> int:
+    """Pages checkpointed so far under an ingest's `--out` (one JSON line a page)."""
+    folder = out / ".checkpoints"
+    return sum(f.read_text().count("\n") for f in folder.glob("*.jsonl")) if folder.is_dir() else 0
+
+
+def interrupt_once_checkpointed(proc: subprocess.Popen, out: Path, timeout: float = 30) -> tuple[str, float]:
+    """SIGINT to a running ingest's process group as soon as a page is checkpointed (so there is work
+    to keep); returns its stderr and the seconds from the signal to its exit. The session is killed
+    whatever happens, so a failing test leaves no process behind."""
+    try:
+        assert wait_for(lambda: checkpointed_pages(out) >= 1 or proc.poll() is not None, 300)
+        assert proc.poll() is None, "the run ended before a page was checkpointed"
+        sent = time.monotonic()
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=timeout)
+        return err, time.monotonic() - sent
+    finally:
+        kill_session(proc.pid)
+
+
 def query(db: Path, sql: str) -> list[tuple]:
     con = duckdb.connect(str(db), read_only=True)
     try:

@@ -4,8 +4,6 @@ loads, and the pages read are checkpointed, so the next run reads only the faile
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 
 from tests.faults.helpers import (
@@ -13,13 +11,12 @@ from tests.faults.helpers import (
     FAULT_ENV,
     SEED,
     cli,
-    kill_session,
+    interrupt_once_checkpointed,
     no_traceback,
     query,
     query_files,
     scan_pdf,
     start,
-    wait_for,
 )
 
 PAGE_TIMEOUT = 20.0
@@ -72,17 +69,7 @@ def test_ray_sigint_exits_130_with_one_line(tmp_path):
     scan_pdf(inbox / "scan.pdf", 6)
     proc = start("ingest", str(inbox), "--db", str(tmp_path / "db.duckdb"), "--out", str(out), "--workers", "2",
                  "--executor", "ray", "--no-progress")
-    folder = out / ".checkpoints"
-    try:
-        assert wait_for(lambda: any(f.stat().st_size for f in folder.glob("*.jsonl")) if folder.is_dir() else
-                        proc.poll() is not None, 300)
-        assert proc.poll() is None
-        sent = time.monotonic()
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-        took = time.monotonic() - sent
-    finally:
-        kill_session(proc.pid)
+    err, took = interrupt_once_checkpointed(proc, out, timeout=60)
     print(f"ray: SIGINT to exit {took:.2f} s")
     assert proc.returncode == 130, err
     assert no_traceback(err) and "internal error" not in err, err

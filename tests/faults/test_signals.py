@@ -12,8 +12,10 @@ from pathlib import Path
 
 from tests.faults.helpers import (
     SEED,
+    checkpointed_pages,
     cli,
     fill_db,
+    interrupt_once_checkpointed,
     kill_session,
     no_traceback,
     query,
@@ -25,11 +27,6 @@ from tests.faults.helpers import (
 )
 
 
-def _checkpointed(out: Path) -> int:
-    folder = out / ".checkpoints"
-    return sum(f.read_text().count("\n") for f in folder.glob("*.jsonl")) if folder.is_dir() else 0
-
-
 def test_kill_9_of_main_leaves_no_process_and_the_next_run_cleans_its_temp_files(tmp_path):
     scan = scan_pdf(tmp_path / "scan.pdf", 6)
     tmp = Path(tempfile.mkdtemp(prefix="cchc-t-", dir="/tmp"))  # short: the fork server's socket is in it
@@ -38,7 +35,7 @@ def test_kill_9_of_main_leaves_no_process_and_the_next_run_cleans_its_temp_files
                  "--no-progress", extra_env={"TMPDIR": str(tmp)})
     try:
         # the fork server, the resource tracker and both workers are up once a page is in
-        assert wait_for(lambda: _checkpointed(out) >= 1 or proc.poll() is not None, 300)
+        assert wait_for(lambda: checkpointed_pages(out) >= 1 or proc.poll() is not None, 300)
         assert proc.poll() is None, proc.stderr.read()
         assert len(session_pids(proc.pid)) >= 3
         os.kill(proc.pid, signal.SIGKILL)
@@ -73,22 +70,14 @@ def test_sigint_stops_within_2_s_keeps_work_and_the_rerun_completes(tmp_path):
     snapshot_before = db.stat().st_mtime_ns
     args = ("ingest", str(inbox), "--db", str(db), "--out", str(out), "--workers", "2", "--no-progress")
     proc = start(*args)
-    try:
-        assert wait_for(lambda: _checkpointed(out) >= 1 or proc.poll() is not None, 300)
-        assert proc.poll() is None
-        sent = time.monotonic()
-        os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
-        took = time.monotonic() - sent
-    finally:
-        kill_session(proc.pid)
+    err, took = interrupt_once_checkpointed(proc, out)
     assert proc.returncode == 130, err
     print(f"SIGINT to exit: {took:.2f} s, with {PRIOR_PLANS} plans in the database")
     assert took <= 2.0, took
     assert no_traceback(err), err
     last = err.strip().splitlines()[-1]
     assert last.startswith("interrupted by SIGINT") and "resume" in last and ".checkpoints" in last, err
-    assert _checkpointed(out) >= 1  # the pages read so far are kept
+    assert checkpointed_pages(out) >= 1  # the pages read so far are kept
     # the text dump, finished before the scan, is in the working file; the snapshot is the one before
     assert query_files(db, "SELECT count(*) FROM plans") == [(PRIOR_PLANS + 1,)]
     assert db.stat().st_mtime_ns == snapshot_before
