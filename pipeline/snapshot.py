@@ -103,7 +103,7 @@ def _copy_database(src: Path, dst: Path) -> None:
         con.close()
     _fsync(tmp)
     os.replace(tmp, dst)
-    _fsync_dir(dst.parent)
+    _fsync(dst.parent)
 
 
 # -- grouping copies into plans --------------------------------------------------------------
@@ -230,7 +230,7 @@ def publish(store: Store, db: str | Path, force: bool = False) -> bool:
         raise
     Path(str(db) + ".wal").unlink(missing_ok=True)  # a stale WAL from the days the snapshot was written in place
     os.replace(tmp, db)
-    _fsync_dir(db.parent)
+    _fsync(db.parent)
     store.mark_published(generation)
     return True
 
@@ -287,15 +287,8 @@ def remove_stale_publish_files(db: str | Path) -> int:
 
 
 def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries (so a rename in it survives a crash)."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
