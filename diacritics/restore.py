@@ -26,9 +26,9 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.leaders import clean_leaders
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
+from diacritics.ocr_repair import repair_ocr_text
 from diacritics.text import (
     GLUED_MARKS,
     SYLLABLE_SHAPE,
@@ -44,7 +44,7 @@ from diacritics.verbatim import verbatim_tokens
 CLEAN, STRIPPED, OCR = "clean", "stripped", "ocr"
 _VOWEL = re.compile(r"[aeiouy]")
 #: Dot leaders ("Họ và tên: ........") that English OCR read as letters are put back as dots
-#: on English-OCR pages (leaders.py).
+#: on English-OCR pages, and other text-level OCR damage is repaired (ocr_repair.py).
 LEADERS_ENABLED = True
 #: Share of marked syllables below which a page is treated as stripped of marks.
 STRIPPED_MAX_MARKED = 0.03
@@ -487,7 +487,7 @@ def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCach
     parts = _split(text)
     mode = mode or _mode_of(parts, model)
     if mode == OCR and LEADERS_ENABLED:
-        cleaned = clean_leaders(text)
+        cleaned = repair_ocr_text(text)
         if cleaned != text:
             parts = _split(cleaned)
     cache = _RUN_KEYS.setdefault(mode, {})
