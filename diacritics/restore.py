@@ -26,6 +26,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from diacritics.caps_misread import misread_capitals
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
 from diacritics.ocr_repair import repair_ocr_text
@@ -560,7 +561,7 @@ class _Page:
                 glue
                 and len(token) > 1
                 and token.isupper()
-                and token.lower() in model.caps_title
+                and (token.lower() in model.caps_title or misread_capitals(parts, i, form))
                 and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2))
             ):
                 # "SG" amid ordinary words: an English OCR read the mark of "Sở" as a capital.
