@@ -21,6 +21,12 @@ _WEAK = re.compile(r"^[ecso0]+$")
 _LEADER = re.compile(r"\.{3,}|…")
 _LEADER_ENDS = ("..", "…")
 LONG_GARBLE = 12
+#: The colon that opens a leader ("Địa chỉ: ........") read as "?", "%" or "°", or as "2" after
+#: a closing bracket ("(ghi rõ họ tên) :......" -> ") 2......"); after a colon, a "2" glued to
+#: the dots is one more dot.
+_COLON_SIGN = re.compile(r"(?<=[^\s.])([ \t]?)[?%°](?=[ \t]?\.{5})")
+_COLON_TWO = re.compile(r"(?<=[):][ \t])2(?=\.{2})")
+LEADER_COLONS = True
 
 
 def _is_garble(token: str) -> bool:
@@ -68,6 +74,14 @@ def clean_line(line: str) -> str:
     return re.sub(r"(?<=\.) +(?=\.)", "", "".join(parts))
 
 
+def leader_colons(line: str) -> str:
+    """`line` with the colon before its leader put back (see _COLON_SIGN)."""
+    if "..." not in line or not LEADER_COLONS:
+        return line
+    line = _COLON_SIGN.sub(r"\1:", line)
+    return _COLON_TWO.sub(lambda m: "." if line[m.start() - 2] == ":" else ":", line)
+
+
 def clean_leaders(text: str) -> str:
     """`clean_line` on every line of a page (line breaks kept)."""
-    return "\n".join(clean_line(line) for line in text.split("\n"))
+    return "\n".join(leader_colons(clean_line(line)) for line in text.split("\n"))
