@@ -27,6 +27,12 @@ LONG_GARBLE = 12
 _COLON_SIGN = re.compile(r"(?<=[^\s.])([ \t]?)[?%°](?=[ \t]?\.{5})")
 _COLON_TWO = re.compile(r"(?<=[):][ \t])2(?=\.{2})")
 LEADER_COLONS = True
+#: One or two words in capitals right after a leader, then another leader, a sign or the line
+#: end: English OCR reads the words that follow a long run of dots in capitals ("Số CCCD:
+#: ........ NGAY CAP ........ NOI CAP" for "ngày cấp", "nơi cấp").
+_CAPS_AFTER_LEADER = re.compile(r"(?<=\.{5})([ \t]*)([A-Z]{2,}(?:[ \t]+[A-Z]{2,})?)(?=[ \t]*(?:[^\w \t]|\d|$|[a-z]\.))")
+_LOWER_WORD = re.compile(r"\b[^\W\d_]*[a-z][^\W\d_]*\b")
+CAPS_AFTER_LEADER = True
 
 
 def _is_garble(token: str) -> bool:
@@ -82,6 +88,18 @@ def leader_colons(line: str) -> str:
     return _COLON_TWO.sub(lambda m: "." if line[m.start() - 2] == ":" else ":", line)
 
 
+def lower_after_leader(line: str) -> str:
+    """`line` with the words in capitals after its leaders in lower case (see
+    _CAPS_AFTER_LEADER), when the text in front of the first leader has a word in lower case
+    (the line is running text, not a heading or a table of contents)."""
+    if not CAPS_AFTER_LEADER or "....." not in line:
+        return line
+    head = line[: line.index(".....")]
+    if not _LOWER_WORD.search(head):
+        return line
+    return _CAPS_AFTER_LEADER.sub(lambda m: m.group(1) + m.group(2).lower(), line)
+
+
 def clean_leaders(text: str) -> str:
     """`clean_line` on every line of a page (line breaks kept)."""
-    return "\n".join(leader_colons(clean_line(line)) for line in text.split("\n"))
+    return "\n".join(lower_after_leader(leader_colons(clean_line(line))) for line in text.split("\n"))

@@ -1,5 +1,6 @@
 """The colon that opens a dot leader ("Địa chỉ: ........") and that English OCR read as "?",
-"%", "°" or "2" comes back as a colon.  Lines are generated from form labels, signs and leader
+"%", "°" or "2" comes back as a colon, and the words right after a leader that it read in
+capitals come back in lower case.  Lines are generated from form labels, signs and leader
 lengths, not taken from a seed."""
 
 from __future__ import annotations
@@ -34,3 +35,27 @@ def test_restored_page_has_the_colon() -> None:
     page = "Thong tin ve to chuc de nghi:\n" + "\n".join(f"- {label}?{'.' * 40}" for label in LABELS)
     out = restore(page, mode="ocr").split("\n")
     assert all(line.endswith(":" + "." * 40) for line in out[1:]), out
+
+
+AFTER = ["NGAY CAP", "NOI CAP", "BAO CAO", "NGUOI", "NGAY HET"]
+
+
+def test_words_in_capitals_right_after_a_leader_in_running_text_are_lower_case() -> None:
+    for label, words, end in itertools.product(LABELS, AFTER, ("", ".", ":", " 22....", " v.....")):
+        line = f"- {label}: {'.' * 30} {words}{end}"
+        assert clean_leaders(line) == f"- {label}: {'.' * 30} {words.lower()}{end}", line
+
+
+def test_headings_and_longer_capitals_after_a_leader_keep_their_case() -> None:
+    for line in (
+        "CHUONG I .......... 5",  # a table of contents: no lower-case text in front
+        "ngay......thang.......nam...... DAI DIEN CO SO KINH DOANH",  # three words or more
+        "Noi nhan: ........ UBND tinh va cac so",  # running on into lower-case words
+    ):
+        assert clean_leaders(line) == line, line
+
+
+def test_restored_page_reads_the_words_after_the_leader() -> None:
+    page = "Thong tin ca nhan:\n- So Can cuoc cong dan: " + "." * 30 + " NGAY CAP " + "." * 20 + " NOI CAP"
+    out = restore(page, mode="ocr").split("\n")[1]
+    assert out.endswith("ngày cấp " + "." * 20 + " nơi cấp"), out
