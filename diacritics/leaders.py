@@ -27,6 +27,9 @@ LONG_GARBLE = 12
 _COLON_SIGN = re.compile(r"(?<=[^\s.])([ \t]?)[?%°](?=[ \t]?\.{5})")
 _COLON_TWO = re.compile(r"(?<=[):][ \t])2(?=\.{2})")
 LEADER_COLONS = True
+#: Dashes and guillemets English OCR reads for dots of a leader: "-" right after a dot (not
+#: after a letter: "QĐ-...", "GP-BS-..." keep theirs), "«" or "»" touching two dots.
+_LEADER_SIGNS = re.compile(r"(?<=\.)-+(?=[.(\s]|$)|[«»](?=\.\.)|(?<=\.\.)[«»]")
 #: One or two words in capitals right after a leader, then another leader, a sign or the line
 #: end: English OCR reads the words that follow a long run of dots in capitals ("Số CCCD:
 #: ........ NGAY CAP ........ NOI CAP" for "ngày cấp", "nơi cấp").
@@ -81,10 +84,13 @@ def clean_line(line: str) -> str:
 
 
 def leader_colons(line: str) -> str:
-    """`line` with the colon before its leader put back (see _COLON_SIGN)."""
+    """`line` with the colon before its leader and the dots read as signs put back (see
+    _COLON_SIGN, _LEADER_SIGNS)."""
     if "..." not in line or not LEADER_COLONS:
         return line
     line = _COLON_SIGN.sub(r"\1:", line)
+    if "-" in line or "«" in line or "»" in line:
+        line = _LEADER_SIGNS.sub(lambda m: "." * len(m.group()), line)
     return _COLON_TWO.sub(lambda m: "." if line[m.start() - 2] == ":" else ":", line)
 
 

@@ -59,3 +59,12 @@ def test_restored_page_reads_the_words_after_the_leader() -> None:
     page = "Thong tin ca nhan:\n- So Can cuoc cong dan: " + "." * 30 + " NGAY CAP " + "." * 20 + " NOI CAP"
     out = restore(page, mode="ocr").split("\n")[1]
     assert out.endswith("ngày cấp " + "." * 20 + " nơi cấp"), out
+
+
+def test_dashes_and_guillemets_read_for_leader_dots_are_dots() -> None:
+    for n, sign in itertools.product((3, 8, 20), ("-", "--", "«", "»")):
+        dots = "." * n
+        line = f"- Ho va ten nguoi de nghi {dots}{sign}{dots} (A)"
+        assert clean_leaders(line) == f"- Ho va ten nguoi de nghi {dots}{'.' * len(sign)}{dots} (A)", line
+    for line in ("So: .../QD-... ngay ... thang", "Giay phep so .../GP-BS-... ngay", "Ma so: KH-2025"):
+        assert clean_leaders(line) == line, line  # a dash after a letter is a dash
