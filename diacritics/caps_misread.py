@@ -17,11 +17,12 @@ MAX_LETTERS = 3
 
 
 def _word_near(parts: list[str], i: int, step: int) -> str:
-    """The nearest token with letters from parts[i] in direction `step` (±2), numbers skipped
-    ("14 THÁNG 7 NĂM 2022": the words around "NĂM" are "THÁNG" and "CỦA")."""
+    """The nearest word of two letters or more from parts[i] in direction `step` (±2), numbers
+    and single letters skipped ("14 THÁNG 7 NĂM 2022": the words around "NĂM" are "THÁNG" and
+    "CỦA"; "BỘ Y TẾ": the word after "BỘ" is "TẾ")."""
     j = i + step
     while 0 < j < len(parts):
-        if any(ch.isalpha() for ch in parts[j]):
+        if sum(ch.isalpha() for ch in parts[j]) > 1:
             return parts[j]
         j += step
     return ""
@@ -35,10 +36,19 @@ def misread_capitals(parts: list[str], i: int, form: str) -> bool:
     """Whether parts[i] (a token as read, in capitals) decoded to the lower-case `form` is a
     Title-case word whose marked vowel the OCR read as a capital."""
     token = parts[i]
-    if len(token) > MAX_LETTERS or not token.isalpha():
+    if not 1 < len(token) <= MAX_LETTERS or not token.isalpha() or not token.isupper():
         return False
     if _is_caps_word(_word_near(parts, i, -2)) or _is_caps_word(_word_near(parts, i, 2)):
         return False
     # a mark on a vowel ("đ" alone is the bar of a consonant: "QĐ", "HĐND" are abbreviations)
     # and the letters of one syllable
     return has_marks(form.replace("đ", "d")) and bool(SYLLABLE_SHAPE.match(strip_marks(form)))
+
+
+def misread_lower(parts: list[str], i: int) -> bool:
+    """Whether parts[i], in capitals but for a letter or two ("CHi" for "CHỈ": the marked
+    capital read as a small letter), stands between two words in capitals: a heading's word."""
+    token = parts[i]
+    if len(token) < 2 or token.isupper() or sum(ch.isupper() for ch in token) < 2:
+        return False
+    return _is_caps_word(_word_near(parts, i, -2)) and _is_caps_word(_word_near(parts, i, 2))

@@ -26,7 +26,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.caps_misread import misread_capitals
+from diacritics.caps_misread import misread_capitals, misread_lower
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
 from diacritics.ocr_repair import repair_ocr_text
@@ -557,11 +557,15 @@ class _Page:
 
         def fix_case(i: int, form: str) -> str:
             token = parts[i]
+            if glue and misread_capitals(parts, i, form):  # "BO" for "Bộ" (caps_misread.py)
+                return form[:1].upper() + form[1:]
+            if glue and misread_lower(parts, i):  # "CHUNG CHi HANH" (caps_misread.py)
+                return form.upper()
             if (
                 glue
                 and len(token) > 1
                 and token.isupper()
-                and (token.lower() in model.caps_title or misread_capitals(parts, i, form))
+                and token.lower() in model.caps_title
                 and not (_is_caps(parts, i - 2) or _is_caps(parts, i + 2))
             ):
                 # "SG" amid ordinary words: an English OCR read the mark of "Sở" as a capital.

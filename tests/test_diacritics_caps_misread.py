@@ -16,7 +16,7 @@ from diacritics.text import SYLLABLE_SHAPE, TOKEN_RE, has_marks, strip_marks
 CM = importlib.import_module("diacritics.caps_misread")
 
 
-def _short_marked(limit: int) -> list[str]:
+def _short_marked(limit: int, longest: int = MAX_LETTERS) -> list[str]:
     """The commonest syllables of at most MAX_LETTERS letters with a mark on a vowel."""
     model = load_model()
     out = []
@@ -24,7 +24,7 @@ def _short_marked(limit: int) -> list[str]:
         form = model.vocab[lm_id]
         if (
             form.isalpha()
-            and 2 <= len(form) <= MAX_LETTERS
+            and 2 <= len(form) <= longest
             and has_marks(form.replace("đ", "d"))
             and SYLLABLE_SHAPE.match(strip_marks(form))
         ):
@@ -73,3 +73,26 @@ def test_misread_capitals_wants_a_marked_syllable() -> None:
     assert not CM.misread_capitals(parts, 3, "bo")  # no mark: an abbreviation or a name
     assert not CM.misread_capitals(["", "cua", " ", "QD", " ", "so", ""], 3, "qđ")
     assert not CM.misread_capitals(["", "cua", " ", "BOOT", " ", "so", ""], 3, "bộôt")
+
+
+def test_a_heading_word_with_one_small_letter_is_in_capitals() -> None:
+    """"CHi" between words in capitals: the marked capital "Ỉ" read as a small "i"."""
+    forms = [f for f in _short_marked(60, 5) if "i" in strip_marks(f)[1:] and strip_marks(f)[0] != "i"][:15]
+    assert len(forms) >= 10
+    changed = 0
+    for form in forms:
+        caps = strip_marks(form).upper()
+        k = caps.rindex("I")
+        garble = caps[:k] + "i" + caps[k + 1 :]
+        page = f"QUY DINH VE {garble} SACH HOC PHI"
+        token = _restored_token(page, 3)
+        if token != garble:  # the decoder gave it marks (an unchanged token keeps its letters)
+            changed += 1
+            assert token.isupper(), (garble, token)
+    assert changed >= 8
+
+
+def test_mixed_case_words_outside_a_heading_keep_their_case() -> None:
+    parts = ["", "cua", " ", "CHi", " ", "nhanh", ""]
+    assert not CM.misread_lower(parts, 3)  # running text around it
+    assert not CM.misread_lower(["", "VE", " ", "Chi", " ", "SACH", ""], 3)  # Title case: one capital
