@@ -208,7 +208,7 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
         if p > 0:
             out[lm_id] = CHANNEL_WEIGHT * math.log(p) + _case_score(model, lm_id, shape)
     if mode == OCR and (not caps or SYLLABLE_SHAPE.match(strip_marks(obs))):
-        for form, dist in _fuzzy_forms(model, obs):
+        for form, dist in _fuzzy_forms(model, obs, front_lost=not shape or not CAPITAL_KEEPS_FRONT):
             lm_id = index[form]
             if lm_id not in out:
                 out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P) + _case_score(model, lm_id, shape)
@@ -234,7 +234,13 @@ def _case_score(model: Model, lm_id: int, shape: str) -> float:
     return CASE_WEIGHT * math.log(p_title if is_title else 1.0 - p_title)
 
 
-def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
+#: A token written with a capital first letter has its first glyph: the discount for a glyph
+#: the OCR lost ("rong" for "trong") is not given to a form one letter longer in front ("Hen"
+#: is no "Chen").  Dev English-OCR CER on 100 pages: 2.180% -> 2.143%.
+CAPITAL_KEEPS_FRONT = True
+
+
+def _fuzzy_forms(model: Model, obs: str, front_lost: bool = True) -> list[tuple[str, int]]:
     """Lexicon forms whose letters are one edit (two for unknown longer tokens) away from the
     observed letters: English OCR garbles marked vowels in ways too varied to have all been seen
     ("dén" for "dân", "Ludt" for "Luật").  Codes without vowels are left alone."""
@@ -250,7 +256,7 @@ def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
     for base, dist, _ in hits:
         if dist == 0:
             continue
-        if dist == 1 and len(base) == len(letters) + 1 and FUZZY_DROP_DISTANCE != 1.0:
+        if dist == 1 and len(base) == len(letters) + 1 and FUZZY_DROP_DISTANCE != 1.0 and (front_lost or base[1:] != letters):
             dist = FUZZY_DROP_DISTANCE  # the OCR lost one glyph ("rong" for "trong")
         elif known:
             dist *= FUZZY_KNOWN_FACTOR
