@@ -14,6 +14,8 @@ from diacritics.text import SYLLABLE_SHAPE, has_marks, strip_marks
 
 #: Longest token (letters) taken for a misread word: the misreads seen are two or three letters.
 MAX_LETTERS = 3
+#: A heading word read with one small letter ("CHi") is written in capitals (`misread_lower`).
+LOWER_IN_HEADINGS = True
 
 
 def _word_near(parts: list[str], i: int, step: int) -> str:
@@ -49,6 +51,6 @@ def misread_lower(parts: list[str], i: int) -> bool:
     """Whether parts[i], in capitals but for a letter or two ("CHi" for "CHỈ": the marked
     capital read as a small letter), stands between two words in capitals: a heading's word."""
     token = parts[i]
-    if len(token) < 2 or token.isupper() or sum(ch.isupper() for ch in token) < 2:
+    if not LOWER_IN_HEADINGS or len(token) < 2 or token.isupper() or sum(ch.isupper() for ch in token) < 2:
         return False
     return _is_caps_word(_word_near(parts, i, -2)) and _is_caps_word(_word_near(parts, i, 2))
