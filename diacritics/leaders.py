@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from diacritics.text import SYLLABLE_SHAPE
+from diacritics.text import SYLLABLE_SHAPE, strip_marks
 
 _SPLIT = re.compile(r"(\w+)")
 #: Letters English OCR makes of dots: mostly e, c and s, now and then o, a, n, u, t, r or 0.
@@ -27,6 +27,10 @@ LONG_GARBLE = 12
 _COLON_SIGN = re.compile(r"(?<=[^\s.])([ \t]?)[?%°](?=[ \t]?\.{5})")
 _COLON_TWO = re.compile(r"(?<=[):][ \t])2(?=\.{2})")
 LEADER_COLONS = True
+#: ... or read as a letter glued to the word in front of the leader ("Địa chỉ thường trú:....."
+#: -> "tris.....", "Điện thoại:" -> "thoaie", "Số giấy phép:" -> "Phépr"): the word is no
+#: syllable with that letter and one without it.
+_COLON_LETTER = re.compile(r"([^\W\d_]+)([serz])(?=[ \t]?\.{3})")
 #: Dashes and guillemets English OCR reads for dots of a leader: "-" right after a dot (not
 #: after a letter: "QĐ-...", "GP-BS-..." keep theirs), "«" or "»" touching two dots.
 _LEADER_SIGNS = re.compile(r"(?<=\.)-+(?=[.(\s]|$)|[«»](?=\.\.)|(?<=\.\.)[«»]")
@@ -83,12 +87,20 @@ def clean_line(line: str) -> str:
     return re.sub(r"(?<=\.) +(?=\.)", "", "".join(parts))
 
 
+def _colon_letter(match: re.Match[str]) -> str:
+    word = strip_marks(match.group(1)).lower()
+    if SYLLABLE_SHAPE.match(word) and not SYLLABLE_SHAPE.match(word + match.group(2)):
+        return match.group(1) + ":"
+    return match.group(0)
+
+
 def leader_colons(line: str) -> str:
     """`line` with the colon before its leader and the dots read as signs put back (see
     _COLON_SIGN, _LEADER_SIGNS)."""
     if "..." not in line or not LEADER_COLONS:
         return line
     line = _COLON_SIGN.sub(r"\1:", line)
+    line = _COLON_LETTER.sub(_colon_letter, line)
     if "-" in line or "«" in line or "»" in line:
         line = _LEADER_SIGNS.sub(lambda m: "." * len(m.group()), line)
     return _COLON_TWO.sub(lambda m: "." if line[m.start() - 2] == ":" else ":", line)

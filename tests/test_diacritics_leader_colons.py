@@ -9,6 +9,7 @@ import itertools
 
 from diacritics import restore
 from diacritics.leaders import clean_leaders
+from diacritics.text import SYLLABLE_SHAPE
 
 LABELS = ["Dia chi tru so", "So dien thoai", "Ho va ten (viet chu in hoa)", "Quoc tich (doi voi ca nhan)"]
 
@@ -68,3 +69,20 @@ def test_dashes_and_guillemets_read_for_leader_dots_are_dots() -> None:
         assert clean_leaders(line) == f"- Ho va ten nguoi de nghi {dots}{'.' * len(sign)}{dots} (A)", line
     for line in ("So: .../QD-... ngay ... thang", "Giay phep so .../GP-BS-... ngay", "Ma so: KH-2025"):
         assert clean_leaders(line) == line, line  # a dash after a letter is a dash
+
+
+WORDS_BEFORE = ["Dia chi thuong tru", "Dien thoai", "So giay phep", "Nguoi dai dien", "Ho va ten"]
+
+
+def test_a_colon_read_as_a_letter_glued_before_a_leader() -> None:
+    fixed = 0
+    for label, letter, space in itertools.product(WORDS_BEFORE, "serz", ("", " ")):
+        line = f"- {label}{letter}{space}{'.' * 30}"
+        if SYLLABLE_SHAPE.match(label.split()[-1] + letter):  # "tru" + "e": "thuê" is a syllable
+            assert clean_leaders(line) == line
+            continue
+        assert clean_leaders(line) == f"- {label}:{space}{'.' * 30}", line
+        fixed += 1
+    assert fixed >= 30
+    for line in ("- Xe ..........", "- Nghe ...........", "Fax ........", "Website........"):
+        assert clean_leaders(line) == line, line  # a syllable as it stands, or none without the letter
