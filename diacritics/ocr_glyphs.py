@@ -3,7 +3,7 @@
 Each is a shape confusion of `tesseract -l eng` seen on the English-OCR dev pages, not a word
 list, and each rule fires only where the glyph cannot mean itself:
 - the dash that opens an item line ("- Địa chỉ:") read as "=", "~" or "~-";
-- "|" glued in front of lower-case letters: the letter l ("|w6i" for "lưới");
+- "|" glued in front of a lower-case vowel: the letter l ("|w6i" for "lưới");
 - "¥" glued to letters: a y or ư that carries a tilde ("K¥" for "Kỹ", "chi¥" for "chữ");
 - "!" glued to the end of a word in capitals before another: the letter I that a stacked
   mark pushed aside ("GIO! HANH" for "GIỚI HÀNH").
@@ -14,7 +14,10 @@ from __future__ import annotations
 import re
 
 _ITEM_DASH = re.compile(r"(?m)^([ \t]*)(?:~-|[=~])(?=[ \t])")
-_BAR_L = re.compile(r"(?<![^\s(\"'“])\|(?=[^\W_])")
+#: "|" glued in front of a lower-case vowel (or "w", English OCR's "ư"): "l" is the onset.  A
+#: table border glued to a cell's text ("|Nam 2024", "|kiểm tra", "|04/12/2024") is not touched:
+#: it runs into a consonant, a capital or a digit, and "l" + consonant starts no syllable.
+_BAR_L = re.compile(r"(?<![^\s(\"'“])\|(?=[aeiouywáàảãạăắằẳẵặâấầẩẫậéèẻẽẹêếềểễệíìỉĩịóòỏõọôốồổỗộơớờởỡợúùủũụưứừửữựýỳỷỹỵ])")
 _YEN_AFTER_I = re.compile(r"(?<=[^\W\d_aeiouyAEIOUY])([iI])¥")
 _YEN = re.compile(r"(?<=[^\W\d_])¥")
 _BANG_I = re.compile(r"(?<=[^\W\d_])!(?=[ \t]+[^\W\d_])")

@@ -46,7 +46,8 @@ def test_a_bar_before_lower_case_letters_is_the_letter_l() -> None:
 
 
 def test_table_bars_are_kept() -> None:
-    for text in ("| STT | Noi dung | Thoi gian |", "|---|---|", "a | b"):
+    for text in ("| STT | Noi dung | Thoi gian |", "|---|---|", "a | b",
+                 "UBND - |04/12/2024", "thanh |Nam 2024", "theo quy |tiep nhan va", "|kiem tra van ban|"):
         assert repair_glyphs(text) == text
 
 
