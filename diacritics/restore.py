@@ -26,9 +26,10 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.leaders import clean_leaders
+from diacritics.caps_misread import misread_capitals, misread_lower
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
+from diacritics.ocr_repair import repair_ocr_text
 from diacritics.text import (
     GLUED_MARKS,
     SYLLABLE_SHAPE,
@@ -44,7 +45,7 @@ from diacritics.verbatim import verbatim_tokens
 CLEAN, STRIPPED, OCR = "clean", "stripped", "ocr"
 _VOWEL = re.compile(r"[aeiouy]")
 #: Dot leaders ("Họ và tên: ........") that English OCR read as letters are put back as dots
-#: on English-OCR pages (leaders.py).
+#: on English-OCR pages, and other text-level OCR damage is repaired (ocr_repair.py).
 LEADERS_ENABLED = True
 #: Share of marked syllables below which a page is treated as stripped of marks.
 STRIPPED_MAX_MARKED = 0.03
@@ -207,7 +208,7 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
         if p > 0:
             out[lm_id] = CHANNEL_WEIGHT * math.log(p) + _case_score(model, lm_id, shape)
     if mode == OCR and (not caps or SYLLABLE_SHAPE.match(strip_marks(obs))):
-        for form, dist in _fuzzy_forms(model, obs):
+        for form, dist in _fuzzy_forms(model, obs, front_lost=not shape or not CAPITAL_KEEPS_FRONT):
             lm_id = index[form]
             if lm_id not in out:
                 out[lm_id] = CHANNEL_WEIGHT * dist * math.log(FUZZY_EDIT_P) + _case_score(model, lm_id, shape)
@@ -233,7 +234,13 @@ def _case_score(model: Model, lm_id: int, shape: str) -> float:
     return CASE_WEIGHT * math.log(p_title if is_title else 1.0 - p_title)
 
 
-def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
+#: A token written with a capital first letter has its first glyph: the discount for a glyph
+#: the OCR lost ("rong" for "trong") is not given to a form one letter longer in front ("Hen"
+#: is no "Chen").  Dev English-OCR CER on 100 pages: 2.180% -> 2.143%.
+CAPITAL_KEEPS_FRONT = True
+
+
+def _fuzzy_forms(model: Model, obs: str, front_lost: bool = True) -> list[tuple[str, int]]:
     """Lexicon forms whose letters are one edit (two for unknown longer tokens) away from the
     observed letters: English OCR garbles marked vowels in ways too varied to have all been seen
     ("dén" for "dân", "Ludt" for "Luật").  Codes without vowels are left alone."""
@@ -249,7 +256,7 @@ def _fuzzy_forms(model: Model, obs: str) -> list[tuple[str, int]]:
     for base, dist, _ in hits:
         if dist == 0:
             continue
-        if dist == 1 and len(base) == len(letters) + 1 and FUZZY_DROP_DISTANCE != 1.0:
+        if dist == 1 and len(base) == len(letters) + 1 and FUZZY_DROP_DISTANCE != 1.0 and (front_lost or base[1:] != letters):
             dist = FUZZY_DROP_DISTANCE  # the OCR lost one glyph ("rong" for "trong")
         elif known:
             dist *= FUZZY_KNOWN_FACTOR
@@ -487,7 +494,7 @@ def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCach
     parts = _split(text)
     mode = mode or _mode_of(parts, model)
     if mode == OCR and LEADERS_ENABLED:
-        cleaned = clean_leaders(text)
+        cleaned = repair_ocr_text(text)
         if cleaned != text:
             parts = _split(cleaned)
     cache = _RUN_KEYS.setdefault(mode, {})
@@ -556,6 +563,10 @@ class _Page:
 
         def fix_case(i: int, form: str) -> str:
             token = parts[i]
+            if glue and misread_capitals(parts, i, form):  # "BO" for "Bộ" (caps_misread.py)
+                return form[:1].upper() + form[1:]
+            if glue and misread_lower(parts, i):  # "CHUNG CHi HANH" (caps_misread.py)
+                return form.upper()
             if (
                 glue
                 and len(token) > 1

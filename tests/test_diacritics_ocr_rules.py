@@ -108,3 +108,28 @@ def test_web_and_mail_addresses_are_copied_through(address: str, mode: str) -> N
     parts = TOKEN_SPLIT.split(page)
     inside = verbatim_tokens(parts)
     assert inside and all(parts[i] in address for i in inside)
+
+
+def test_a_capitalised_token_has_its_first_glyph() -> None:
+    """The lost-glyph discount is for a form one letter longer than the garble; when the token
+    starts with a capital, its first glyph is there, so a form one letter longer *in front*
+    ("Hen" -> "Chen") costs a full letter edit, while written in lower case ("rong" -> "trong")
+    it keeps the discount."""
+    model = load_model()
+    edit = -math.log(R.FUZZY_EDIT_P)
+    ids = sorted((i for i in range(3, model.size) if model.vocab[i].isascii() and model.vocab[i].isalpha()),
+                 key=lambda i: -model.counts[i])
+    checked = 0
+    for i in ids[:400]:
+        form = model.vocab[i]
+        obs = form[1:]
+        if len(obs) < 2 or obs not in model.index:
+            continue
+        lower = {model.vocab[k]: -(s - R._case_score(model, k, "")) for k, s in R._candidates(obs, R.OCR, "")}
+        title = {model.vocab[k]: -(s - R._case_score(model, k, R.TITLE_MARK)) for k, s in R._candidates(obs, R.OCR, R.TITLE_MARK)}
+        if form not in lower or form in model.confusion.get(obs, ()):
+            continue  # not a fuzzy candidate here (beyond the cut), or a learned confusion
+        assert lower[form] == pytest.approx(R.FUZZY_DROP_DISTANCE * edit, abs=1e-6), (obs, form)
+        assert form not in title or title[form] >= R.FUZZY_KNOWN_FACTOR * edit - 1e-6, (obs, form)
+        checked += 1
+    assert checked >= 10
