@@ -372,8 +372,9 @@ def build(
         )
         n_pages = len(pages)
     extra = {s for word in lexicon for s in word} - set(unigrams)
-    # Confusions are counted on lower-case forms; make sure each has an id.
-    extra |= {tok for (_, tok) in pairs if tok not in unigrams}
+    # Confusions are counted on lower-case forms; make sure each kept one has an id (only those
+    # the table keeps, so a rebuild with --confusions-from gives the same vocabulary).
+    extra |= {tok for (_, tok), n in pairs.items() if n >= min_conf and tok not in unigrams}
 
     words = [w for w in unigrams if w not in (BOS, EOS, NUM)]
     vocab = [BOS, EOS, NUM] + sorted(words, key=lambda w: (-unigrams[w], w)) + sorted(extra)
