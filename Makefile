@@ -76,7 +76,9 @@ samples: install
 # Rebuild every model and lexicon shipped in the repo (see docs/architecture.md for which are byte-identical).
 models: model-diacritics model-pairs model-marks gazetteer
 
-# diacritics/vi_model.json.gz from data/corpus (+ OCR confusions of rendered pages).
+# diacritics/vi_model.json.gz from all of data/corpus, held-out files too (+ OCR confusions of
+# rendered training-side pages; ~25 min with 400 pages to OCR, ~15 s once bench/cache holds them).
+# make bench-diacritics builds its own model without the held-out files (bench/diacritics_bench.py).
 model-diacritics: install
 	$(BIN)/python -m tools.build_diacritics_model --workers 2
 

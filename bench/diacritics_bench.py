@@ -3,7 +3,21 @@
 Run: `make bench-diacritics` (or `python -m bench.diacritics_bench [--ocr-pages N]`).
 Prints a table and saves bench/results/diacritics.json.  All text comes from the held-out side
 of the corpus split (tools/corpus.py: files starting 0-2 of data/corpus/legal and legal_extra),
-which the model never saw and nothing was tuned on.
+which nothing was tuned on.
+
+Which model: the shipped `diacritics/vi_model.json.gz` is built on every corpus file, the
+held-out ones too (it serves text nobody has seen), so it cannot be scored here.  The benchmark
+builds its own model in process (`bench_model`: `tools.build_diacritics_model.build` without
+the held-out files, ~7 CPU-s) with the shipped model's OCR channel, which was read from
+training-side pages only (the model file says so; checked): that model has seen neither the
+held-out text nor the held-out pages of test 2.  It is the shipped model less the held-out
+files; the JSON's "model" entry and the printed table say so.  The shipped model's speed on
+the same text is timed too (its accuracy there would be on its own training text: not kept).
+
+4. proxy of the hidden set (the maintainers' other state documents, from the same crawl as
+   `legal_extra/`): the `legal_extra/` held-out files restored with a model built on `legal/`
+   only (train + dev), the way the model was built when that set read 97.46%, next to the
+   benchmark's model on the same files (the folder's figure of test 1).
 
 1. accent restoration: all held-out paragraphs with every mark stripped, restored in one call;
    syllable accuracy (case-sensitive, and ignoring case; also per corpus folder) and syllables
@@ -27,8 +41,10 @@ from collections.abc import Callable
 
 from rapidfuzz.distance import Levenshtein
 
+from bench.diacritics_dev import use_model
 from diacritics.text import TOKEN_RE, apply_case, is_word, strip_marks
-from tools.corpus import REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs
+from tools.build_diacritics_model import MODEL_PATH, OCR_TEXT, build, ocr_text_of
+from tools.corpus import CORPUS_DIRS, REPO_ROOT, clean_markdown, corpus_files, iter_paragraphs
 
 RESULTS = REPO_ROOT / "bench" / "results" / "diacritics.json"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_heldout.jsonl"
@@ -197,6 +213,50 @@ def heldout_texts(limit_words: int) -> dict[str, str]:
     return {folder: "\n".join(paras) for folder, paras in texts.items()}
 
 
+def bench_model(folders: tuple = CORPUS_DIRS) -> tuple[dict, dict]:
+    """The model the benchmark scores: the shipped model's recipe without the held-out files
+    (of `folders`), OCR channel taken from the shipped model.  Returns (model, description)."""
+    if ocr_text_of(MODEL_PATH) != OCR_TEXT:
+        raise SystemExit(f"{MODEL_PATH}: OCR channel not recorded as read from {OCR_TEXT} pages; rebuild it "
+                         "(python -m tools.build_diacritics_model) before scoring held-out pages with it")
+    start = time.process_time()
+    model = build(0, 1, confusions_from=MODEL_PATH, folders=folders, held_out_too=False)
+    about = {
+        "built_from": "corpus train + dev files of " + ", ".join(p.name for p in folders) + " (held-out files left out), "
+                      "seed 001, word lists, place names; OCR channel of the shipped model (training-side pages)",
+        "held_out_text": model["held_out_text"], "ocr_text": model["ocr_text"], "ocr_pages": model["ocr_pages"],
+        "forms": len(model["vocab"]), "bigrams": len(model["bigram"]), "trigrams": len(model["trigram"]),
+        "build_cpu_s": round(time.process_time() - start, 1),
+    }
+    return model, about
+
+
+def shipped_model_speed(stripped: str) -> dict:
+    """The shipped model (held-out text in it) restoring the same text: speed only."""
+    import gzip
+
+    with gzip.open(MODEL_PATH, "rt", encoding="utf-8") as fh:
+        shipped = json.load(fh)
+    about = {"path": str(MODEL_PATH.relative_to(REPO_ROOT)), "held_out_text": shipped.get("held_out_text"),
+             "forms": len(shipped["vocab"]), "trigrams": len(shipped["trigram"])}
+    use_model(shipped)  # (the decoder's view adds an unknown-word form to the dict's vocab)
+    out, secs = timed(_ours(), stripped)
+    n = sum(1 for t in TOKEN_RE.findall(out) if is_word(t))
+    return {**about, "syllables_per_s": n / secs}
+
+
+def hidden_set_proxy(by_folder: dict[str, str], bench_accuracy: float) -> dict:
+    """Test 4: `legal_extra/` held-out files, restored in one call with a model built on `legal/`
+    only (as when the hidden set read 97.46%) and, from test 1, with the benchmark's model."""
+    model, about = bench_model(CORPUS_DIRS[:1])
+    use_model(model)
+    truth = by_folder[CORPUS_DIRS[1].name]
+    out = _ours()("\n".join(strip_marks(line) for line in truth.split("\n")))
+    return {"text": f"{CORPUS_DIRS[1].name} held-out files", "words": len(truth.split()),
+            "legal_only_model": syllable_accuracy(truth, out)[0], "legal_only_model_about": about,
+            "bench_model": bench_accuracy, "hidden_set_when_filed": 0.9746}
+
+
 def ocr_pages(n_pages: int, workers: int) -> list[dict]:
     from tools.ocr_sim import ocr_pages as render_and_read
 
@@ -218,14 +278,13 @@ def main(argv: list[str] | None = None) -> None:
         systems["pyvi"] = pyvi_system(False, False)
         systems["pyvi+case"] = pyvi_system(True, False)
         systems["pyvi+case+fallback"] = pyvi_system(True, True)
-    from diacritics.model import load_model
-
-    load_model()  # load time is not restoration speed
+    model, about = bench_model()
+    use_model(model)  # built before timing: load time is not restoration speed
 
     by_folder = heldout_texts(args.words)
     truth = "\n".join(by_folder.values())
     stripped = "\n".join(strip_marks(line) for line in truth.split("\n"))
-    results: dict = {"held_out_words": len(truth.split()), "systems": {}}
+    results: dict = {"held_out_words": len(truth.split()), "model": about, "systems": {}}
     for name, system in systems.items():
         out, secs = timed(system, stripped)
         acc, acc_fold, n = syllable_accuracy(truth, out)
@@ -268,8 +327,15 @@ def main(argv: list[str] | None = None) -> None:
         changed = Levenshtein.distance(truth, out) / len(truth)
         results["systems"][name]["clean_chars_changed"] = changed
 
+    results["shipped_model"] = shipped_model_speed(stripped)
+    if CORPUS_DIRS[1].name in by_folder:
+        results["hidden_set_proxy"] = hidden_set_proxy(
+            by_folder, results["systems"]["cchc-ingest"][f"syllable_accuracy_{CORPUS_DIRS[1].name}"]
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"model scored: {about['built_from']}; {about['forms']} forms, {about['trigrams']} trigrams "
+          f"(built in {about['build_cpu_s']} CPU s); the shipped model also has the held-out files")
     print(f"held-out words: {results['held_out_words']}, OCR pages: {len(pages)}, unrestored OCR CER: {raw_cer:.2%}")
     header = f"{'system':<24} {'syl acc':>8} {'acc nocase':>10} {'syl/s':>9} {'OCR CER':>8} {'clean chg':>9}"
     print(header)
@@ -285,6 +351,14 @@ def main(argv: list[str] | None = None) -> None:
         kinds = r.get("ocr_word_errors", {})
         print(f"{name}: held-out by folder: {folders}; OCR word errors: {kinds}")
     print(f"unrestored OCR word errors: {results['ocr']['word_errors_unrestored']}")
+    shipped = results["shipped_model"]
+    print(f"shipped model ({shipped['forms']} forms, {shipped['trigrams']} trigrams, held-out text in it): "
+          f"{shipped['syllables_per_s']:.0f} syl/s on the same stripped text (speed only)")
+    if "hidden_set_proxy" in results:
+        proxy = results["hidden_set_proxy"]
+        print(f"hidden-set proxy, {proxy['text']} ({proxy['words']} words): model on legal/ only (as when the "
+              f"hidden set read {proxy['hidden_set_when_filed']:.2%}) {proxy['legal_only_model']:.2%}; "
+              f"benchmark's model {proxy['bench_model']:.2%}")
     print(f"saved {RESULTS.relative_to(REPO_ROOT)}")
 
 

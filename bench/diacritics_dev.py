@@ -5,7 +5,7 @@ or `python -m bench.diacritics_dev --curve 25,50,75,100 [--folders legal,legal_e
 learning curve (dev models built in process on those shares of the training words), or
 `--ocr-pages N [--workers W]` for CER on N English-OCR pages of dev text.
 The model at PATH must be built with `python -m tools.build_diacritics_model --dev-prefixes 345
---confusions-from diacritics/vi_model.json.gz --out PATH`, so the dev files (names starting
+--confusions-from diacritics/vi_model.json.gz --out PATH` (which also leaves the held-out files out), so the dev files (names starting
 3, 4 or 5, in both corpus folders) are unseen.  Each dev document is stripped of its marks and restored in one call
 (`--scope doc`, like a document restored in one `restore()` call) or all of them in one call
 (`--scope all`, like the benchmark); `--page-words N` cuts each document into pages of about N

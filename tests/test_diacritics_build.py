@@ -140,3 +140,46 @@ def test_ocr_cache_key_changes_with_the_page_text() -> None:
     assert page_key(3, page) == page_key(3, list(page))
     assert page_key(3, page) != page_key(4, page)
     assert page_key(3, page) != page_key(3, [("Căn cứ Luật Đất đai", False)])
+
+
+def test_words_the_crawl_glued_break_the_language_models_runs() -> None:
+    from tools.build_diacritics_model import is_glued
+
+    runs = list(lm_sequences("thành phường Phong An và phườngPhong Hiền và xã Phong Sơn 110 kV"))
+    assert runs == [["thành", "phường", "phong", "an", "và"], ["hiền", "và", "xã", "phong", "sơn", "<num>", "kv"]]
+    assert [t for t in ("vàTrung", "ĐảngỦy", "SmartThings") if is_glued(t)] == ["vàTrung", "ĐảngỦy", "SmartThings"]
+    # units, codes and abbreviations with one lower-case letter, and words in capitals, are words
+    assert not any(is_glued(t) for t in ("kV", "kWh", "IoT", "TTg", "eKYC", "UBND", "Phường", "phường"))
+
+
+def test_held_out_files_go_only_into_the_shipped_model() -> None:
+    from tools.build_diacritics_model import training_files
+
+    held = set(corpus_files(held_out=True))
+    bench, shipped = set(training_files()), set(training_files(held_out_too=True))
+    assert not bench & held and held <= shipped and shipped - held == bench
+    dev = set(training_files("345", held_out_too=False))
+    assert dev < bench and not any(p.name[0] in "012345" for p in dev)
+
+
+def test_main_builds_the_shipped_model_and_dev_models_leave_held_out_out(tmp_path: Path, monkeypatch) -> None:
+    import tools.build_diacritics_model as builder
+
+    calls: list[dict] = []
+    monkeypatch.setattr(builder, "build", lambda *a, **k: calls.append(k) or {"vocab": [], "bigram": [], "trigram": [],
+                        "confusion": [], "ocr_pages": 0, "held_out_text": k["held_out_too"]})
+    for argv in ([], ["--no-held-out"], ["--dev-prefixes", "345"]):
+        builder.main([*argv, "--ocr-pages", "0", "--out", str(tmp_path / "m.json.gz")])
+    assert [c["held_out_too"] for c in calls] == [True, False, False]
+
+
+def test_a_channel_read_from_held_out_pages_is_refused(tmp_path: Path) -> None:
+    import pytest
+
+    from tools.build_diacritics_model import build
+
+    path = tmp_path / "m.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        json.dump({"vocab": ["<s>", "</s>", "<num>"], "confusion": [], "ocr_text": "held-out pages"}, fh)
+    with pytest.raises(ValueError, match="training-side"):
+        build(0, 1, confusions_from=path)

@@ -11,7 +11,7 @@ from diacritics import restore
 
 R = importlib.import_module("diacritics.restore")
 
-PORT = "Ban quan ly Cau Cai Lan.\nXe di qua cau treo.\nKhu vuc cau tam."
+PORT = "Ban quan ly Nhat Cai Lan.\nDu lieu duoc cap nhat.\nThuong xuyen cap nhat."
 
 
 @pytest.fixture
@@ -23,17 +23,17 @@ def no_cache():
 
 def test_capitalised_word_follows_its_lower_case_readings():
     out = restore(PORT)
-    assert out.split("\n")[0].startswith("Ban quản lý Cầu ")
+    assert out.split("\n")[0].startswith("Ban quản lý Nhật ")
     assert out.count("\n") == PORT.count("\n")
 
 
 def test_without_the_cache_the_name_is_misread(no_cache):
-    # Guards the test above: alone, the capitalised syllable reads as the commoner "Câu".
-    assert "Cầu" not in restore(PORT).split("\n")[0]
+    # Guards the test above: alone, the capitalised syllable reads as the commoner "Nhất".
+    assert "Nhật" not in restore(PORT).split("\n")[0]
 
 
 def test_evidence_is_per_call():
-    assert "Cầu" not in restore("Ban quan ly Cau Cai Lan.")
+    assert "Nhật" not in restore("Ban quan ly Nhat Cai Lan.")
 
 
 def test_clean_text_untouched_by_cache():

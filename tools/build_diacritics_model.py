@@ -2,16 +2,29 @@
 
 Run: `python -m tools.build_diacritics_model [--ocr-pages N] [--workers W]`.
 
+Two models come from the same command:
+- the shipped model (the default): every corpus file, the held-out ones too, since the
+  maintainers score text the repository has never seen and more in-genre text is what pays
+  (learning curve in diacritics/README.md);
+- the benchmark's model (`--no-held-out`, or `build(held_out_too=False)`, which
+  `bench/diacritics_bench.py` builds in process): the same without the held-out files, so
+  `make bench-diacritics` still measures text its model never saw.
+Both take their OCR channel from training-side pages only (never held-out text), so the
+benchmark's English-OCR pages are unseen too; the model file records both facts
+(`held_out_text`, `ocr_text`).
+
 Sources (all in the repo or in installed packages; nothing downloaded):
-- data/corpus/legal/*.md and data/corpus/legal_extra/*.md, except the held-out files (name
-  starts with 0, 1 or 2; see tools/corpus.py), cleaned of markdown: syllable lexicon and
-  trigram language model;
+- data/corpus/legal/*.md and data/corpus/legal_extra/*.md (the held-out files, name starting
+  with 0, 1 or 2, only in the shipped model; see tools/corpus.py), cleaned of markdown:
+  syllable lexicon and trigram language model;
 - data/raw/seeds/001 (clean OCR of a real CCHC plan): same;
 - pyvi's `models/words.txt` (Vietnamese word list): extra syllables for the lexicon;
 - OCR confusions: training paragraphs rendered to page images and read back with
   `tesseract -l eng` (ocr_sim.py, cached in bench/cache/ocr_train.jsonl), aligned token by token
-  with the truth to count how each syllable comes out of an English OCR model.
-Never used: held-out corpus files, tests/gold, seeds 000/002/003 (evaluation material).
+  with the truth to count how each syllable comes out of an English OCR model.  Training side
+  (train + dev files) only, in both models.
+Never used: tests/gold, seeds 000/002/003 (evaluation material); held-out corpus files in the
+benchmark's model and in every OCR page.
 """
 
 from __future__ import annotations
@@ -41,15 +54,31 @@ from tools.corpus import (
 
 MODEL_PATH = REPO_ROOT / "diacritics" / "vi_model.json.gz"
 OCR_CACHE = REPO_ROOT / "bench" / "cache" / "ocr_train.jsonl"
+#: What the OCR channel was read from (recorded in the model; the benchmark checks it).
+OCR_TEXT = "training side"
 BOS, EOS, NUM = "<s>", "</s>", "<num>"
 WORD_LIST_PAIR_COUNT = 3
 LEXICON_FILES = (("pyvi", "models/words.txt"), ("underthesea", "corpus/data/Viet74K.txt"))
 
 
+def is_glued(token: str) -> bool:
+    """Two words glued by the crawl ("phườngPhong", "vàTrung"): two or more lower-case letters
+    then a capital inside one token.  Units and codes with one lower-case letter ("kV", "IoT",
+    "TTg") are words of their own."""
+    lower_run = 0
+    for ch in token:
+        if ch.isupper() and lower_run >= 2:
+            return True
+        lower_run = lower_run + 1 if ch.islower() else 0
+    return False
+
+
 def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
     """Split text into runs the language model sees as contiguous: words (lower case) and
     numbers joined only by white space.  Punctuation and codes ("QH15") break a run, exactly
-    as the decoder does (restore.py), so training and decoding contexts agree."""
+    as the decoder does (restore.py), so training and decoding contexts agree.  So do words the
+    crawl glued together ("phườngPhong"): learnt as one lower-case form, they would teach the
+    decoder to read such a token as a word and to lower its capital."""
     seq: list[str] = []
     prev_end = 0
     for m in TOKEN_RE.finditer(text):
@@ -58,7 +87,7 @@ def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
             yield seq
             seq = []
         prev_end = m.end()
-        if is_word(token):
+        if is_word(token) and not is_glued(token):
             seq.append(token if keep_case else token.lower())
         elif is_number(token):
             seq.append(NUM)
@@ -231,6 +260,8 @@ def count_caps_misreads(pages: Iterable[dict]) -> Counter:
 
 
 def training_ocr_pages(max_pages: int, workers: int) -> list[dict]:
+    """Rendered and OCR'd pages of training-side text (never held-out files, whatever the
+    language model is built on: the benchmark's English-OCR pages are held-out text)."""
     from tools.ocr_sim import ocr_pages
 
     paras = list(iter_paragraphs(held_out=False))
@@ -253,13 +284,24 @@ def confusions_of(path: Path) -> tuple[Counter, Counter, list[str], int]:
     return pairs, seen, list(old.get("caps_title", ())), int(old.get("ocr_pages", 0))
 
 
+def ocr_text_of(path: Path) -> str:
+    """What the OCR channel of a built model was read from ("" for a file from before that was
+    recorded)."""
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return str(json.load(fh).get("ocr_text", ""))
+
+
 def training_files(
-    dev_prefixes: str = "", train_fraction: float = 1.0, folders: tuple[Path, ...] = CORPUS_DIRS
+    dev_prefixes: str = "", train_fraction: float = 1.0, folders: tuple[Path, ...] = CORPUS_DIRS,
+    held_out_too: bool = False,
 ) -> list[Path]:
-    """The corpus files a model is built on: the training side of the hold-out split, less the
-    files starting with `dev_prefixes`; with `train_fraction` < 1, only whole documents, in a
-    fixed shuffled order, until that share of their words (the learning curve)."""
+    """The corpus files a model is built on: the training side of the hold-out split (with
+    `held_out_too`, the held-out files as well: the shipped model), less the files starting
+    with `dev_prefixes`; with `train_fraction` < 1, only whole documents, in a fixed shuffled
+    order, until that share of their words (the learning curve)."""
     files = [p for p in corpus_files(held_out=False, folders=folders) if p.name[:1] not in dev_prefixes]
+    if held_out_too:
+        files += corpus_files(held_out=True, folders=folders)
     if train_fraction >= 1.0:
         return files
     words = {p: len(p.read_text(encoding="utf-8").split()) for p in files}
@@ -279,14 +321,18 @@ def training_files(
 def build(
     max_pages: int, workers: int, min_conf: int = 2, dev_prefixes: str = "", confusions_from: Path | None = None,
     extra_texts: tuple[Path, ...] = (), train_fraction: float = 1.0, folders: tuple[Path, ...] = CORPUS_DIRS,
+    held_out_too: bool = False,
 ) -> dict:
     """`dev_prefixes`: also leave out training files starting with these hex digits, to tune
     decoder settings on text the tuned model has not seen (the shipped model uses none).
     `confusions_from`: take the OCR channel from this model instead of OCR-ing pages.
-    `train_fraction`, `folders`: build on part of the corpus (learning curve, before/after)."""
+    `train_fraction`, `folders`: build on part of the corpus (learning curve, before/after).
+    `held_out_too`: the held-out files too (the shipped model; never a model that is scored)."""
+    if confusions_from is not None and ocr_text_of(confusions_from) not in ("", OCR_TEXT):
+        raise ValueError(f"{confusions_from}: OCR channel not from training-side pages")
     paragraphs = [
         para
-        for path in training_files(dev_prefixes, train_fraction, folders)
+        for path in training_files(dev_prefixes, train_fraction, folders, held_out_too)
         for para in clean_markdown(path.read_text(encoding="utf-8"))
     ] + seed_paragraphs()
     for extra_path in extra_texts:
@@ -326,8 +372,9 @@ def build(
         )
         n_pages = len(pages)
     extra = {s for word in lexicon for s in word} - set(unigrams)
-    # Confusions are counted on lower-case forms; make sure each has an id.
-    extra |= {tok for (_, tok) in pairs if tok not in unigrams}
+    # Confusions are counted on lower-case forms; make sure each kept one has an id (only those
+    # the table keeps, so a rebuild with --confusions-from gives the same vocabulary).
+    extra |= {tok for (_, tok), n in pairs.items() if n >= min_conf and tok not in unigrams}
 
     words = [w for w in unigrams if w not in (BOS, EOS, NUM)]
     vocab = [BOS, EOS, NUM] + sorted(words, key=lambda w: (-unigrams[w], w)) + sorted(extra)
@@ -352,6 +399,8 @@ def build(
         "confusion": conf,
         "caps_title": caps_title,
         "ocr_pages": n_pages,
+        "held_out_text": held_out_too,
+        "ocr_text": OCR_TEXT,
     }
 
 
@@ -360,7 +409,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ocr-pages", type=int, default=400, help="pages rendered and OCR'd for confusions")
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--dev-prefixes", default="", help="extra files to leave out, for tuning only")
+    ap.add_argument("--dev-prefixes", default="", help="extra files to leave out, for tuning only (implies --no-held-out)")
+    ap.add_argument(
+        "--no-held-out", action="store_true",
+        help="leave the held-out files out (the benchmark's model; the shipped model has them)",
+    )
     ap.add_argument(
         "--confusions-from", type=Path, default=None,
         help="reuse the OCR confusion table of this model (e.g. the shipped one) instead of OCR-ing pages",
@@ -375,6 +428,7 @@ def main(argv: list[str] | None = None) -> None:
     model = build(
         args.ocr_pages, args.workers, dev_prefixes=args.dev_prefixes, confusions_from=args.confusions_from,
         extra_texts=tuple(args.extra_text), train_fraction=args.train_fraction, folders=folders,
+        held_out_too=not (args.no_held_out or args.dev_prefixes),
     )
     # mtime=0: the same sources give a byte-identical file
     with open(args.out, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", compresslevel=9, mtime=0) as gz:
@@ -383,7 +437,7 @@ def main(argv: list[str] | None = None) -> None:
         f"wrote {args.out}: {len(model['vocab'])} forms, {len(model['bigram'])} bigrams, "
         f"{len(model['trigram'])} trigrams, "
         f"{len(model['confusion'])} confusion pairs from {model['ocr_pages']} OCR pages, "
-        f"{args.out.stat().st_size / 1e6:.1f} MB"
+        f"held-out text {'in' if model['held_out_text'] else 'left out'}, {args.out.stat().st_size / 1e6:.1f} MB"
     )
 
 
