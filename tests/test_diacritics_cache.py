@@ -36,6 +36,25 @@ def test_evidence_is_per_call():
     assert "Nhật" not in restore("Ban quan ly Nhat Cai Lan.")
 
 
+# About 12,000 words that never spell "nhat": many blocks of the sliding cache.
+FILLER = "Thuc hien ke hoach cong tac nam nay.\n" * 1500
+TWO_DOCUMENTS = PORT + "\nThong tin duoc cap nhat.\nBao cao duoc cap nhat.\n" + FILLER + "Ban quan ly Nhat Cai Lan."
+
+
+def test_evidence_reaches_the_neighbourhood_not_the_whole_input():
+    # One input holding two documents: the first one's readings of "nhat" stay with it.
+    lines = restore(TWO_DOCUMENTS).split("\n")
+    assert lines[0].startswith("Ban quản lý Nhật ")
+    assert "Nhật" not in lines[-1]
+
+
+def test_a_whole_input_cache_would_carry_them_across(monkeypatch):
+    # Guards the test above: the far line is misread only because the evidence is too far away.
+    monkeypatch.setattr(R, "CACHE_SPAN", 0)
+    lines = restore(TWO_DOCUMENTS).split("\n")
+    assert "Nhật" in lines[-1]
+
+
 def test_clean_text_untouched_by_cache():
     clean = "Ban quản lý Càng Long.\nTàu vào cảng biển.\nKhu vực cảng biển."
     assert restore(clean) == clean
