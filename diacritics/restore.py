@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -640,6 +641,7 @@ class DocCache:
         by block in reading order: the counts slide along the text, so a long input pools the
         evidence of its neighbourhood (its own document) rather than of all the documents it holds."""
         base_of = model.base_id
+        every_shape = set(SHAPES) <= set(CACHE_EVIDENCE)
         blocks: list[list[tuple[_Page, int]]] = [[]]
         evidence: list[list[int]] = [[]]
         words = 0
@@ -651,31 +653,49 @@ class DocCache:
                     blocks.append([])
                     evidence.append([])
                 blocks[-1].append((page, r))
-                evidence[-1].extend(
-                    lm_id for word, lm_id in zip(keys, path, strict=True)
-                    if base_of[lm_id] >= 0 and (word[0] not in SHAPES or word[0] in CACHE_EVIDENCE)
-                )
+                if every_shape:
+                    evidence[-1].extend(path)
+                else:
+                    evidence[-1].extend(i for w, i in zip(keys, path, strict=True) if w[0] not in SHAPES or w[0] in CACHE_EVIDENCE)
                 words += len(keys)
         reach = CACHE_BLOCKS if CACHE_SPAN else 0
+        counted = [Counter(ids) for ids in evidence]  # C-speed counting; the window adds distinct ids
         window: dict[int, dict[int, int]] = {}
         for j in range(len(blocks)):
             for k, sign in ((j + reach, 1), (j - reach - 1, -1)) if j else ((k, 1) for k in range(reach + 1)):
                 if 0 <= k < len(blocks):
-                    for lm_id in evidence[k]:
-                        c = window.setdefault(base_of[lm_id], {})
-                        c[lm_id] = c.get(lm_id, 0) + sign
+                    for lm_id, n in counted[k].items():
+                        b = base_of[lm_id]
+                        if b >= 0:
+                            c = window.setdefault(b, {})
+                            c[lm_id] = c.get(lm_id, 0) + sign * n
             yield blocks[j], window
 
     def finish(self, model: Model) -> list[str]:
         if CACHE_ENABLED:
+            scores: dict = {}
             for members, window in self._windows(model):
-                _adapt_block(members, window, model)
+                _adapt_block(members, window, model, scores)
         if STYLE_ENABLED:
             _unify_tone_style([p for p in self.pages if p.mode == STRIPPED], model)
         filled = [page.fill(model) for page in self.pages]
         if ACRONYMS_ENABLED:
             _spell_defined_acronyms([parts for parts, page in zip(filled, self.pages, strict=True) if page.mode == STRIPPED])
         return ["".join(parts) for parts in filled]
+
+
+_AMBIGUOUS: dict[int, list[bool]] = {}
+
+
+def _ambiguous_forms(model: Model) -> list[bool]:
+    """Per LM id: whether its letters have another form (only those can disagree with the cache)."""
+    got = _AMBIGUOUS.get(id(model))
+    if got is None:
+        sizes = [len(ids) for ids in model.by_base.values()]
+        got = [b >= 0 and sizes[b] > 1 for b in model.base_id]
+        _AMBIGUOUS.clear()
+        _AMBIGUOUS[id(model)] = got
+    return got
 
 
 class _Shares:
@@ -704,26 +724,34 @@ class _Shares:
         return default if got is None else got[1].get(lm_id, default)
 
 
-def _adapt_block(members: list[tuple[_Page, int]], window: dict[int, dict[int, int]], model: Model) -> None:
+def _adapt_block(
+    members: list[tuple[_Page, int]], window: dict[int, dict[int, int]], model: Model, scores: dict,
+) -> None:
     """Pass 2 over one block's runs, with the readings of its window."""
     base_of = model.base_id
+    multi = _ambiguous_forms(model)
     share = _Shares(window, base_of)
+    known = share.by_base
     memo: dict = {}
     min_gain = CACHE_MIN_GAIN / CACHE_WEIGHT
     for page, r in members:
         keys, path = page.runs[r][1], page.paths[r]
         # The most any other path can gain from the cache: the runs where every token already
-        # reads as its letters' majority keep their path exactly.
+        # reads as its letters' majority keep their path exactly (a form whose letters have no
+        # other form always does).
         spots: list[int] = []
         gain = 0.0
         for t, i in enumerate(path):
-            b = base_of[i]
-            got = share.of_base(b) if b >= 0 else None
+            if not multi[i]:
+                continue
+            got = known.get(base_of[i], _MISSING)
+            if got is _MISSING:
+                got = share.of_base(base_of[i])
             if got is not None and got[0] != i:
                 spots.append(t)
                 gain += got[1][got[0]] - got[1].get(i, 0.0)
         if spots and gain > 0 and gain >= min_gain:
-            page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo)
+            page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo, scores)
 
 
 ACRONYMS_ENABLED = True
@@ -820,7 +848,7 @@ def _unify_tone_style(pages: list[_Page], model: Model) -> None:
 
 def _redecode(
     keys: tuple[str, ...], path: tuple[int, ...], spots: list[int], mode: str, model: Model,
-    share: dict[int, float], memo: dict,
+    share: dict[int, float], memo: dict, scores: dict | None = None,
 ) -> tuple[int, ...]:
     """Pass 2 for one run: each token that disagrees with the cache and its neighbours
     (CACHE_REACH each side) are re-decoded with the cache bonus, between two pass-1 tokens held
@@ -839,10 +867,16 @@ def _redecode(
         memo_key = (keys[lo:hi], path[a:lo], path[hi:b], mode)
         inner = memo.get(memo_key)
         if inner is None and hi - lo == 1 and TRIGRAM_PASS:
-            col = _lattice_column(keys[lo], mode)
-            left, right = path[a:lo], path[hi:b]
-            scored = [(ch + CACHE_WEIGHT * share.get(i, 0.0) + _path_score(model, left + (i,) + right), i) for i, ch in col]
-            inner = memo[memo_key] = (max(scored)[1],)
+            # The candidates' channel + language-model scores do not depend on the cache: kept
+            # in `scores` across blocks, and only the bonus is added per block.
+            base = None if scores is None else scores.get(memo_key)
+            if base is None:
+                col = _lattice_column(keys[lo], mode)
+                left, right = path[a:lo], path[hi:b]
+                base = [(ch + _path_score(model, left + (i,) + right), i) for i, ch in col]
+                if scores is not None:
+                    scores[memo_key] = base
+            inner = memo[memo_key] = (max([(sc + CACHE_WEIGHT * share.get(i, 0.0), i) for sc, i in base])[1],)
         if inner is None:
             lattice = [((i, 0.0),) for i in path[a:lo]]
             for w in keys[lo:hi]:
