@@ -141,6 +141,9 @@ class Model:
         for b, ids in enumerate(self.by_base.values()):
             for i in ids:
                 self.base_id[i] = b
+        #: whether a form's letters have another form too (only those can read otherwise)
+        sizes = [len(ids) for ids in self.by_base.values()]
+        self.has_variants: list[bool] = [b >= 0 and sizes[b] > 1 for b in self.base_id]
 
     def _confusions(self, rows: Iterable[Sequence]) -> None:
         """confusion[obs] -> lower-case true forms obs was read for; counts in ocr_pairs/ocr_seen."""

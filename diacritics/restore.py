@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 
 from rapidfuzz import process
@@ -636,7 +637,7 @@ class DocCache:
     def __init__(self) -> None:
         self.pages: list[_Page] = []
 
-    def _windows(self, model: Model):
+    def _windows(self, model: Model) -> Iterator[tuple[list[tuple[_Page, int]], dict[int, dict[int, int]]]]:
         """(runs of one block, readings counted over the blocks within CACHE_BLOCKS of it), block
         by block in reading order: the counts slide along the text, so a long input pools the
         evidence of its neighbourhood (its own document) rather than of all the documents it holds."""
@@ -661,14 +662,21 @@ class DocCache:
         reach = CACHE_BLOCKS if CACHE_SPAN else 0
         counted = [Counter(ids) for ids in evidence]  # C-speed counting; the window adds distinct ids
         window: dict[int, dict[int, int]] = {}
+
+        def shift(k: int, sign: int) -> None:
+            """Add (sign 1) or take out (-1) block k's readings."""
+            if 0 <= k < len(blocks):
+                for lm_id, n in counted[k].items():
+                    b = base_of[lm_id]
+                    if b >= 0:
+                        c = window.setdefault(b, {})
+                        c[lm_id] = c.get(lm_id, 0) + sign * n
+
+        for k in range(reach):
+            shift(k, 1)
         for j in range(len(blocks)):
-            for k, sign in ((j + reach, 1), (j - reach - 1, -1)) if j else ((k, 1) for k in range(reach + 1)):
-                if 0 <= k < len(blocks):
-                    for lm_id, n in counted[k].items():
-                        b = base_of[lm_id]
-                        if b >= 0:
-                            c = window.setdefault(b, {})
-                            c[lm_id] = c.get(lm_id, 0) + sign * n
+            shift(j + reach, 1)
+            shift(j - reach - 1, -1)
             yield blocks[j], window
 
     def finish(self, model: Model) -> list[str]:
@@ -682,20 +690,6 @@ class DocCache:
         if ACRONYMS_ENABLED:
             _spell_defined_acronyms([parts for parts, page in zip(filled, self.pages, strict=True) if page.mode == STRIPPED])
         return ["".join(parts) for parts in filled]
-
-
-_AMBIGUOUS: dict[int, list[bool]] = {}
-
-
-def _ambiguous_forms(model: Model) -> list[bool]:
-    """Per LM id: whether its letters have another form (only those can disagree with the cache)."""
-    got = _AMBIGUOUS.get(id(model))
-    if got is None:
-        sizes = [len(ids) for ids in model.by_base.values()]
-        got = [b >= 0 and sizes[b] > 1 for b in model.base_id]
-        _AMBIGUOUS.clear()
-        _AMBIGUOUS[id(model)] = got
-    return got
 
 
 class _Shares:
@@ -729,7 +723,7 @@ def _adapt_block(
 ) -> None:
     """Pass 2 over one block's runs, with the readings of its window."""
     base_of = model.base_id
-    multi = _ambiguous_forms(model)
+    multi = model.has_variants
     share = _Shares(window, base_of)
     known = share.by_base
     memo: dict = {}
@@ -848,7 +842,7 @@ def _unify_tone_style(pages: list[_Page], model: Model) -> None:
 
 def _redecode(
     keys: tuple[str, ...], path: tuple[int, ...], spots: list[int], mode: str, model: Model,
-    share: dict[int, float], memo: dict, scores: dict | None = None,
+    share: _Shares, memo: dict, scores: dict | None = None,
 ) -> tuple[int, ...]:
     """Pass 2 for one run: each token that disagrees with the cache and its neighbours
     (CACHE_REACH each side) are re-decoded with the cache bonus, between two pass-1 tokens held
