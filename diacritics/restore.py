@@ -961,6 +961,7 @@ def set_trigram_pass(enabled: bool) -> None:
     TRIGRAM_PASS = enabled
     _decode_piece.cache_clear()
     _changes.cache_clear()
+    strip_marks.cache_clear()
     _candidates.cache_clear()
     _RUN_KEYS.clear()
 
