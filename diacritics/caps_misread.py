@@ -10,7 +10,7 @@ carry no mark on a vowel and spell no syllable ("UBND", "TP", "QĐ").
 
 from __future__ import annotations
 
-from diacritics.text import SYLLABLE_SHAPE, has_marks, strip_marks
+from diacritics.text import SYLLABLE_SHAPE, has_marks, is_caps_word, strip_marks
 
 #: Longest token (letters) taken for a misread word: the misreads seen are two or three letters.
 MAX_LETTERS = 3
@@ -30,17 +30,13 @@ def _word_near(parts: list[str], i: int, step: int) -> str:
     return ""
 
 
-def _is_caps_word(token: str) -> bool:
-    return len(token) > 1 and token.isupper()
-
-
 def misread_capitals(parts: list[str], i: int, form: str) -> bool:
     """Whether parts[i] (a token as read, in capitals) decoded to the lower-case `form` is a
     Title-case word whose marked vowel the OCR read as a capital."""
     token = parts[i]
     if not 1 < len(token) <= MAX_LETTERS or not token.isalpha() or not token.isupper():
         return False
-    if _is_caps_word(_word_near(parts, i, -2)) or _is_caps_word(_word_near(parts, i, 2)):
+    if is_caps_word(_word_near(parts, i, -2)) or is_caps_word(_word_near(parts, i, 2)):
         return False
     # a mark on a vowel ("đ" alone is the bar of a consonant: "QĐ", "HĐND" are abbreviations)
     # and the letters of one syllable
@@ -53,4 +49,4 @@ def misread_lower(parts: list[str], i: int) -> bool:
     token = parts[i]
     if not LOWER_IN_HEADINGS or len(token) < 2 or token.isupper() or sum(ch.isupper() for ch in token) < 2:
         return False
-    return _is_caps_word(_word_near(parts, i, -2)) and _is_caps_word(_word_near(parts, i, 2))
+    return is_caps_word(_word_near(parts, i, -2)) and is_caps_word(_word_near(parts, i, 2))

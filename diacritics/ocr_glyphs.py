@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from diacritics.text import is_caps_word
+
 _ITEM_DASH = re.compile(r"(?m)^([ \t]*)(?:~-|[=~])(?=[ \t])")
 #: "|" glued in front of a lower-case vowel (or "w", English OCR's "ư"): "l" is the onset.  A
 #: table border glued to a cell's text ("|Nam 2024", "|kiểm tra", "|04/12/2024") is not touched:
@@ -30,7 +32,7 @@ def _bang(match: re.Match[str]) -> str:
     text = match.string
     before = _WORD_BEFORE.search(text, 0, match.start())
     after = _WORD_AFTER.match(text, match.end())
-    if before and after and len(before.group()) > 1 and before.group().isupper() and after.group(1).isupper():
+    if before and after and is_caps_word(before.group()) and after.group(1).isupper():
         return "I"
     return "!"
 
@@ -41,7 +43,7 @@ def _yen_after_i(match: re.Match[str]) -> str:
 
 def _yen(match: re.Match[str]) -> str:
     before = _WORD_BEFORE.search(match.string, 0, match.start())
-    return "Y" if before and len(before.group()) > 1 and before.group().isupper() else "y"
+    return "Y" if before and is_caps_word(before.group()) else "y"
 
 
 def repair_glyphs(text: str) -> str:

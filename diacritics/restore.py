@@ -40,6 +40,7 @@ from diacritics.text import (
     TOKEN_SPLIT,
     apply_case,
     has_marks,
+    is_caps_word,
     is_mixed,
     is_word,
     strip_marks,
@@ -478,7 +479,7 @@ def _run_key(token: str, mode: str) -> str | None:
     key = token.lower()
     shape = ""
     if token[0].isupper():
-        shape = CAPS_MARK if len(token) > 1 and token.isupper() else TITLE_MARK
+        shape = CAPS_MARK if is_caps_word(token) else TITLE_MARK
     if (token.isalpha() or is_mixed(token)) and _candidates(key, mode, shape):
         return shape + key
     return None
@@ -488,8 +489,7 @@ def _is_caps(parts: list[str], i: int) -> bool:
     """Whether parts[i] is a word token written in capitals (a heading, an abbreviation)."""
     if i < 1 or i >= len(parts):
         return False
-    token = parts[i]
-    return len(token) > 1 and token.isupper()
+    return is_caps_word(parts[i])
 
 
 def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCache | None = None) -> str:

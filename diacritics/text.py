@@ -31,6 +31,12 @@ strip_marks = lru_cache(maxsize=200_000)(vntext.strip_marks)
 form of every token several times per page."""
 
 
+def is_caps_word(token: str) -> bool:
+    """A word written in capitals: two letters or more, all upper case (a heading's word, an
+    abbreviation); a lone capital is just an initial."""
+    return len(token) > 1 and token.isupper()
+
+
 def has_marks(word: str) -> bool:
     """True when the word carries any Vietnamese mark or đ."""
     return strip_marks(word) != word

@@ -42,7 +42,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_mixed, is_number, is_word, strip_marks
+from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_caps_word, is_mixed, is_number, is_word, strip_marks
 from tools.corpus import (
     CORPUS_DIRS,
     REPO_ROOT,
@@ -99,10 +99,6 @@ def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
         yield seq
 
 
-def _is_caps(token: str) -> bool:
-    return len(token) > 1 and token.isupper()
-
-
 def count_title_case(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
     """How often each (lower-case) form is written in Title case inside a sentence (names and
     institutions), and how often it occurs there at all, keyed (form, "T" or "L") by whether the
@@ -116,7 +112,7 @@ def count_title_case(paragraphs: Iterable[str]) -> tuple[Counter, Counter]:
     for para in paragraphs:
         for seq in lm_sequences(para, keep_case=True):
             for prev, token in zip(seq, seq[1:], strict=False):
-                if prev == NUM or token == NUM or _is_caps(prev) or _is_caps(token):
+                if prev == NUM or token == NUM or is_caps_word(prev) or is_caps_word(token):
                     continue
                 key = (token.lower(), "T" if prev[0].isupper() else "L")
                 mids[key] += 1
@@ -252,7 +248,7 @@ def count_caps_misreads(pages: Iterable[dict]) -> Counter:
                 letters = [ch for ch in got if ch.isalpha()]
                 if len(letters) < 2 or not all(ch.isupper() for ch in letters) or not is_word(tok):
                     continue
-                if tok.isupper() and len(tok) > 1:
+                if is_caps_word(tok):
                     stats[(got.lower(), "caps")] += 1
                 elif tok[0].isupper():
                     stats[(got.lower(), "title")] += 1
