@@ -727,7 +727,6 @@ def _adapt_block(
     base_of = model.base_id
     multi = model.has_variants
     share = _Shares(window, base_of)
-    known = share.by_base
     memo: dict = {}
     min_gain = CACHE_MIN_GAIN / CACHE_WEIGHT
     for page, r in members:
@@ -740,9 +739,7 @@ def _adapt_block(
         for t, i in enumerate(path):
             if not multi[i]:
                 continue
-            got = known.get(base_of[i], _MISSING)
-            if got is _MISSING:
-                got = share.of_base(base_of[i])
+            got = share.of_base(base_of[i])
             if got is not None and got[0] != i:
                 spots.append(t)
                 gain += got[1][got[0]] - got[1].get(i, 0.0)
@@ -844,7 +841,7 @@ def _unify_tone_style(pages: list[_Page], model: Model) -> None:
 
 def _redecode(
     keys: tuple[str, ...], path: tuple[int, ...], spots: list[int], mode: str, model: Model,
-    share: _Shares, memo: dict, scores: dict | None = None,
+    share: _Shares, memo: dict, scores: dict,
 ) -> tuple[int, ...]:
     """Pass 2 for one run: each token that disagrees with the cache and its neighbours
     (CACHE_REACH each side) are re-decoded with the cache bonus, between two pass-1 tokens held
@@ -865,13 +862,11 @@ def _redecode(
         if inner is None and hi - lo == 1 and TRIGRAM_PASS:
             # The candidates' channel + language-model scores do not depend on the cache: kept
             # in `scores` across blocks, and only the bonus is added per block.
-            base = None if scores is None else scores.get(memo_key)
+            base = scores.get(memo_key)
             if base is None:
                 col = _lattice_column(keys[lo], mode)
                 left, right = path[a:lo], path[hi:b]
-                base = [(ch + _path_score(model, left + (i,) + right), i) for i, ch in col]
-                if scores is not None:
-                    scores[memo_key] = base
+                base = scores[memo_key] = [(ch + _path_score(model, left + (i,) + right), i) for i, ch in col]
             inner = memo[memo_key] = (max([(sc + CACHE_WEIGHT * share.get(i, 0.0), i) for sc, i in base])[1],)
         if inner is None:
             lattice = [((i, 0.0),) for i in path[a:lo]]
