@@ -49,6 +49,14 @@ def paginate(doc: str, words: int) -> str:
     return "\f".join(pages)
 
 
+def _typed(current: object, value: str) -> object:
+    """`value` as the type of the setting it replaces; "0", "false", "no" and "" are False
+    (`bool("0")` is True, which once made `--set CACHE_ENABLED=0` a silent no-op)."""
+    if isinstance(current, bool):
+        return value.strip().lower() not in ("0", "false", "no", "off", "")
+    return type(current)(value)
+
+
 def use_model(model: Path | dict, settings: list[str] | None = None) -> None:
     """Point the restorer at a dev model (the shipped file was built with the dev files): a
     model file, or a model dict fresh from `tools.build_diacritics_model.build`."""
@@ -67,13 +75,13 @@ def use_model(model: Path | dict, settings: list[str] | None = None) -> None:
         name, value = setting.split("=")
         if name.startswith("model."):
             name = name.removeprefix("model.")
-            setattr(model_mod, name, type(getattr(model_mod, name))(value))
+            setattr(model_mod, name, _typed(getattr(model_mod, name), value))
     dev = model_mod.Model(data)
     restore_mod.load_model = lambda *a, **k: dev  # type: ignore[assignment]
     for setting in settings or ():  # "NAME=VALUE": a diacritics.restore constant
         name, value = setting.split("=")
         if not name.startswith("model."):
-            setattr(restore_mod, name, type(getattr(restore_mod, name))(value))
+            setattr(restore_mod, name, _typed(getattr(restore_mod, name), value))
     restore_mod.set_trigram_pass(True)
 
 

@@ -590,6 +590,7 @@ class _Page:
             parts[i] = numeral
         if self.mode != CLEAN:
             _fix_item_letters(parts)
+            _fix_comrade(parts)
         return parts
 
 
@@ -948,6 +949,15 @@ def _fix_listed_letters(parts: list[str]) -> None:
         if parts[j].lower() in _LIST_WORDS and j >= 3 and _LIST_GAP.match(parts[j - 1]):
             j -= 2
         if parts[j] in ("d", "D"):
+            parts[i] = "Đ" if parts[i] == "D" else "đ"
+
+
+def _fix_comrade(parts: list[str]) -> None:
+    """"d/c" is "đ/c" (đồng chí, before a name or title; địa chỉ, before an address): the
+    abbreviation is only ever written with the bar, and a lone "d" gives the language model
+    nothing to go on.  Changes `parts`."""
+    for i in range(1, len(parts) - 3, 2):
+        if parts[i] in ("d", "D") and parts[i + 1] == "/" and parts[i + 2] in ("c", "C"):
             parts[i] = "Đ" if parts[i] == "D" else "đ"
 
 

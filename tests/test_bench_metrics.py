@@ -27,3 +27,10 @@ def test_wrong_cells_lists_exactly_the_cells_not_counted_exact() -> None:
     ]
     cells = sum(len(r) for r in TRUTH)
     assert table_scores(TRUTH, pred)["cells_exact"] == (cells - len(wrong)) / cells
+
+
+def test_dev_harness_settings_keep_their_type() -> None:
+    from bench.diacritics_dev import _typed
+
+    assert _typed(True, "0") is False and _typed(True, "false") is False and _typed(False, "1") is True
+    assert _typed(2.0, "1.5") == 1.5 and _typed(3, "7") == 7

@@ -133,6 +133,15 @@ def test_capitals_that_open_a_sentence_say_nothing_about_the_word() -> None:
     assert restore("thuc hien theo So Tu phap") == "thực hiện theo Sở Tư pháp"
 
 
+def test_comrade_abbreviation_keeps_its_bar() -> None:
+    out = restore("D/c Chu tich UBND xa; cac d/c lanh dao; d/c nha xuong so 5; D/C: so 5")
+    assert out == "Đ/c Chủ tịch UBND xã; các đ/c lãnh đạo; đ/c nhà xưởng số 5; Đ/C: số 5"
+    # a letter before another slash code, and text with its marks, are left alone
+    assert " d/b " in restore("theo khoan 2 d/b Dieu 5")
+    clean = "Đồng chí Chủ tịch và các đ/c Phó Chủ tịch; điểm d/c của hồ sơ."
+    assert restore(clean) == clean
+
+
 def test_place_names_keep_their_marks() -> None:
     out = restore("Uy ban nhan dan tinh Lai Chau; xa Thuy Hai, huyen Chu Prong")
     assert "tỉnh Lai Châu" in out and "Thụy Hải" in out and "Chư Prông" in out
