@@ -31,6 +31,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from diacritics.caps_misread import misread_capitals, misread_lower
+from diacritics.english import english_tokens
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
 from diacritics.ocr_repair import repair_ocr_text
@@ -507,7 +508,7 @@ def _restore_page(text: str, model: Model, mode: str | None = None, doc: DocCach
     runs: list[tuple[list[int], tuple[str, ...]]] = []
     glue = mode == OCR
     confusion = model.confusion
-    verbatim = verbatim_tokens(parts)
+    verbatim = verbatim_tokens(parts) | english_tokens(parts)
 
     for i in range(1, len(parts), 2):
         token = parts[i]

@@ -1,0 +1,91 @@
+"""English passages inside a Vietnamese document are copied through as they are.
+
+State documents quote English: the translated title of a decree ("Decree No 120/2016/ND-CP
+dated August 23, 2016 on elaborating ..."), the name of a foreign partner, a UNESCO
+register.  Its short words are Vietnamese letters too ("to", "No", "a", "on"), and between the
+long English words (which are no syllable and end a decoding run) each of them is read alone
+as its commonest Vietnamese form ("to" -> "tố"), and the "ND" of a decree code as "NĐ".  A
+passage is found by its function words, which no Vietnamese syllable spells ("of", "and",
+"for", "with", "from", "by", "which", "shall", ...): a stretch of words that begins and ends
+with an English word, never holds two Vietnamese-looking words in a row, and has at least
+two function words making a fifth of its words.  Everything inside it (codes and numbers too)
+is left alone.  A Vietnamese sentence with an English name in it keeps its own words: the
+name ends where two Vietnamese words follow each other.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from diacritics.text import SYLLABLE_SHAPE, has_marks, is_caps_word, strip_marks
+
+#: English function words that no Vietnamese syllable spells ("the" and "that" do: "thể",
+#: "thật"; a test checks the rest).
+FUNCTION_WORDS = frozenset(
+    "of and for with from by which shall this these those is are was were been has have "
+    "will would its their dated pursuant under into upon such".split()
+)
+MIN_FUNCTION_WORDS = 2
+MIN_FUNCTION_SHARE = 0.2
+#: Vietnamese-looking words in a row that still belong to a passage ("other than the fee").
+MAX_SYLLABLE_RUN = 2
+ENGLISH_ENABLED = True
+
+_ENGLISH, _VIETNAMESE, _NEUTRAL = 0, 1, 2
+
+
+@lru_cache(maxsize=100_000)
+def _kind(token: str) -> int:
+    """English (a function word, or a word of letters that no Vietnamese syllable spells),
+    Vietnamese-looking (a syllable's letters, or marks), or neutral (numbers, codes, words in
+    capitals, single letters): neutral tokens neither make nor break a passage."""
+    if not token.isalpha() or len(token) < 2 or is_caps_word(token):
+        return _NEUTRAL
+    low = token.lower()
+    if low in FUNCTION_WORDS:
+        return _ENGLISH
+    if has_marks(token) or SYLLABLE_SHAPE.match(strip_marks(low)):
+        return _VIETNAMESE
+    return _ENGLISH
+
+
+def english_tokens(parts: list[str]) -> set[int]:
+    """Indices (odd: tokens) of `parts` ([gap, token, gap, ...] of one page) inside an English
+    passage."""
+    if not ENGLISH_ENABLED:
+        return set()
+    # Most pages hold no English: their distinct tokens (a C-speed set) hold no function word.
+    hits = [t for t in set(parts[1::2]) if t.lower() in FUNCTION_WORDS]
+    if not hits or (len(hits) == 1 and parts.count(hits[0]) < MIN_FUNCTION_WORDS):
+        return set()
+    words = [(i, _kind(parts[i])) for i in range(1, len(parts), 2)]
+    out: set[int] = set()
+    start = last = -1  # first and last English word of the stretch being read
+    run_v = 0  # Vietnamese-looking words since the last English one
+    members: list[int] = []  # words (English or Vietnamese-looking) of the stretch
+
+    def close() -> None:
+        if start < 0:
+            return
+        kept = [i for i in members if i <= last]
+        function = sum(1 for i in kept if parts[i].lower() in FUNCTION_WORDS)
+        if function >= MIN_FUNCTION_WORDS and function >= MIN_FUNCTION_SHARE * len(kept):
+            out.update(range(start, last + 1, 2))
+
+    for i, kind in words:
+        if kind == _NEUTRAL:
+            continue
+        if kind == _ENGLISH:
+            if start < 0:
+                start, members = i, []
+            last, run_v = i, 0
+            members.append(i)
+        elif start >= 0:
+            run_v += 1
+            if run_v > MAX_SYLLABLE_RUN:
+                close()
+                start, last, run_v, members = -1, -1, 0, []
+            else:
+                members.append(i)
+    close()
+    return out
