@@ -7,10 +7,11 @@ long English words (which are no syllable and end a decoding run) each of them i
 as its commonest Vietnamese form ("to" -> "tố"), and the "ND" of a decree code as "NĐ".  A
 passage is found by its function words, which no Vietnamese syllable spells ("of", "and",
 "for", "with", "from", "by", "which", "shall", ...): a stretch of words that begins and ends
-with an English word, never holds two Vietnamese-looking words in a row, and has at least
-two function words making a fifth of its words.  Everything inside it (codes and numbers too)
-is left alone.  A Vietnamese sentence with an English name in it keeps its own words: the
-name ends where two Vietnamese words follow each other.
+with an English word, never holds three Vietnamese-looking words in a row, and has at least
+two function words and English words for half of its words.  Everything inside it (codes and
+numbers too) is left alone.  A Vietnamese sentence with an English name in it keeps its own
+words: the name ends where three Vietnamese words follow each other, and a stretch without
+two function words is no passage.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ FUNCTION_WORDS = frozenset(
     "will would its their dated pursuant under into upon such".split()
 )
 MIN_FUNCTION_WORDS = 2
-MIN_FUNCTION_SHARE = 0.2
+MIN_ENGLISH_SHARE = 0.5  # of the stretch's words: English ones (the rest look Vietnamese)
 #: Vietnamese-looking words in a row that still belong to a passage ("other than the fee").
 MAX_SYLLABLE_RUN = 2
 ENGLISH_ENABLED = True
@@ -69,7 +70,8 @@ def english_tokens(parts: list[str]) -> set[int]:
             return
         kept = [i for i in members if i <= last]
         function = sum(1 for i in kept if parts[i].lower() in FUNCTION_WORDS)
-        if function >= MIN_FUNCTION_WORDS and function >= MIN_FUNCTION_SHARE * len(kept):
+        english = sum(1 for i in kept if _kind(parts[i]) == _ENGLISH)
+        if function >= MIN_FUNCTION_WORDS and english >= MIN_ENGLISH_SHARE * len(kept):
             out.update(range(start, last + 1, 2))
 
     for i, kind in words:
