@@ -17,11 +17,12 @@ two function words is no passage.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress
 
 from diacritics.text import SYLLABLE_SHAPE, has_marks, is_caps_word, strip_marks
 
 #: English function words that no Vietnamese syllable spells ("the" and "that" do: "thể",
-#: "thật"; a test checks the rest).
+#: "thật"; a test checks the rest against the model's forms).
 FUNCTION_WORDS = frozenset(
     "of and for with from by which shall this these those is are was were been has have "
     "will would its their dated pursuant under into upon such".split()
@@ -50,44 +51,44 @@ def _kind(token: str) -> int:
     return _ENGLISH
 
 
+def _edge(parts: list[str], start: int, step: int) -> int:
+    """The last English word reached from the English word `start` going `step` (+-2) before
+    MAX_SYLLABLE_RUN + 1 Vietnamese-looking words in a row (or the page's end)."""
+    edge, run, i = start, 0, start + step
+    while 0 < i < len(parts):
+        kind = _kind(parts[i])
+        if kind == _ENGLISH:
+            edge, run = i, 0
+        elif kind == _VIETNAMESE:
+            run += 1
+            if run > MAX_SYLLABLE_RUN:
+                break
+        i += step
+    return edge
+
+
 def english_tokens(parts: list[str]) -> set[int]:
     """Indices (odd: tokens) of `parts` ([gap, token, gap, ...] of one page) inside an English
-    passage."""
+    passage.  Only the neighbourhood of the function words is read: most pages hold none (their
+    distinct tokens, a C-speed set, say so), and a long page holds a few passages at most."""
     if not ENGLISH_ENABLED:
         return set()
-    # Most pages hold no English: their distinct tokens (a C-speed set) hold no function word.
-    hits = [t for t in set(parts[1::2]) if t.lower() in FUNCTION_WORDS]
-    if not hits or (len(hits) == 1 and parts.count(hits[0]) < MIN_FUNCTION_WORDS):
+    found = {t for t in set(parts[1::2]) if t.lower() in FUNCTION_WORDS}
+    if not found:
         return set()
-    words = [(i, _kind(parts[i])) for i in range(1, len(parts), 2)]
+    hits = [i for i in compress(range(len(parts)), map(found.__contains__, parts)) if i % 2]  # C-speed scan
+    if len(hits) < MIN_FUNCTION_WORDS:
+        return set()
     out: set[int] = set()
-    start = last = -1  # first and last English word of the stretch being read
-    run_v = 0  # Vietnamese-looking words since the last English one
-    members: list[int] = []  # words (English or Vietnamese-looking) of the stretch
-
-    def close() -> None:
-        if start < 0:
-            return
-        kept = [i for i in members if i <= last]
-        function = sum(1 for i in kept if parts[i].lower() in FUNCTION_WORDS)
-        english = sum(1 for i in kept if _kind(parts[i]) == _ENGLISH)
-        if function >= MIN_FUNCTION_WORDS and english >= MIN_ENGLISH_SHARE * len(kept):
-            out.update(range(start, last + 1, 2))
-
-    for i, kind in words:
-        if kind == _NEUTRAL:
+    done = -1  # tokens up to here belong to a stretch already read
+    for h in hits:
+        if h <= done:
             continue
-        if kind == _ENGLISH:
-            if start < 0:
-                start, members = i, []
-            last, run_v = i, 0
-            members.append(i)
-        elif start >= 0:
-            run_v += 1
-            if run_v > MAX_SYLLABLE_RUN:
-                close()
-                start, last, run_v, members = -1, -1, 0, []
-            else:
-                members.append(i)
-    close()
+        lo, hi = _edge(parts, h, -2), _edge(parts, h, 2)
+        done = hi
+        kinds = [_kind(parts[i]) for i in range(lo, hi + 1, 2)]
+        words = [k for k in kinds if k != _NEUTRAL]
+        function = sum(1 for i in range(lo, hi + 1, 2) if parts[i].lower() in FUNCTION_WORDS)
+        if function >= MIN_FUNCTION_WORDS and words.count(_ENGLISH) >= MIN_ENGLISH_SHARE * len(words):
+            out.update(range(lo, hi + 1, 2))
     return out

@@ -957,8 +957,10 @@ def _fix_comrade(parts: list[str]) -> None:
     """"d/c" is "đ/c" (đồng chí, before a name or title; địa chỉ, before an address): the
     abbreviation is only ever written with the bar, and a lone "d" gives the language model
     nothing to go on.  Changes `parts`."""
+    if "/" not in parts:  # a C-speed look: the slash is a gap of its own
+        return
     for i in range(1, len(parts) - 3, 2):
-        if parts[i] in ("d", "D") and parts[i + 1] == "/" and parts[i + 2] in ("c", "C"):
+        if parts[i + 1] == "/" and parts[i] in ("d", "D") and parts[i + 2] in ("c", "C"):
             parts[i] = "Đ" if parts[i] == "D" else "đ"
 
 
