@@ -56,6 +56,7 @@ class Model:
         self._base_index()
         self._confusions(data["confusion"])
         self.caps_title = frozenset(data.get("caps_title", ()))
+        self.places = _place_index(data.get("places", ()))
 
     def _bigram_layer(self, bigrams: Iterable[Sequence[int]]) -> None:
         """Continuation unigram, back-off weights and `preceding[b] = {a: log P(b | a)}`."""
@@ -156,6 +157,25 @@ class Model:
             self.ocr_seen[form] = seen
             self.ocr_pairs[(obs, form)] = n
         self.confusion = dict(confusion)
+
+
+def _letters(name: str) -> str:
+    return " ".join(strip_marks(w).lower() for w in name.split())
+
+
+def _place_index(rows: Iterable[Sequence[str]]) -> dict[str, dict[str, dict[str, frozenset[str]]]]:
+    """level -> a name's letters ("phu ninh") -> each registered spelling -> the letters of the
+    provinces that have a unit so spelt (a province counts as its own)."""
+    index: dict[str, dict[str, dict[str, set[str]]]] = {}
+    for level, name, province in rows:
+        provinces = index.setdefault(level, {}).setdefault(_letters(name), {}).setdefault(name, set())
+        provinces.add(_letters(province))
+        if level == "tinh":
+            provinces.add(_letters(name))
+    return {
+        level: {key: {name: frozenset(p) for name, p in spellings.items()} for key, spellings in names.items()}
+        for level, names in index.items()
+    }
 
 
 def build_model_object(path: str = str(MODEL_PATH)) -> Model:

@@ -35,6 +35,7 @@ from diacritics.english import english_tokens
 from diacritics.model import Model, load_model
 from diacritics.numerals import roman_headings
 from diacritics.ocr_repair import repair_ocr_text
+from diacritics.place_names import fix_place_names
 from diacritics.text import (
     GLUED_MARKS,
     SYLLABLE_SHAPE,
@@ -557,6 +558,7 @@ class _Page:
 
     def __init__(self, parts: list[str], mode: str, runs: list, paths: list) -> None:
         self.parts, self.mode, self.runs, self.paths = parts, mode, runs, paths
+        self.style: int | None = None  # the call's tone placement, once unified (0 old, 1 new)
 
     def write(self, model: Model) -> str:
         return "".join(self.fill(model))
@@ -590,6 +592,7 @@ class _Page:
         for i, numeral in numerals.items():
             parts[i] = numeral
         if self.mode != CLEAN:
+            fix_place_names(parts, model.places, lambda word: _placed(word, model, self.style))
             _fix_item_letters(parts)
             _fix_comrade(parts)
         return parts
@@ -807,6 +810,18 @@ def _tone_styles(form: str) -> tuple[str, str] | None:
     )
 
 
+def _placed(word: str, model: Model, style: int | None) -> str:
+    """`word` with its tone placed in `style` (0 old "hóa", 1 new "hoá"), or as the model
+    mostly writes it when the call has no style of its own."""
+    both = _tone_styles(word.lower())
+    if both is None:
+        return word
+    if style is None:
+        style = max((0, 1), key=lambda k: model.counts[model.index[both[k]]] if both[k] in model.index else -1)
+    form = both[style]
+    return form[:1].upper() + form[1:] if word[:1].isupper() else form
+
+
 def _style_pairs(model: Model) -> dict[int, tuple[int, int]]:
     """lm id -> (old-style id, new-style id) for the forms whose other spelling is known too."""
     pairs = _STYLE_PAIRS.get(id(model))
@@ -836,6 +851,7 @@ def _unify_tone_style(pages: list[_Page], model: Model) -> None:
         return
     style = 0 if votes[0] > votes[1] else 1
     for page in pages:
+        page.style = style
         for r, path in enumerate(page.paths):
             if any(i in pairs and pairs[i][style] != i for i in path):
                 page.paths[r] = tuple(pairs[i][style] if i in pairs else i for i in path)

@@ -193,6 +193,22 @@ def place_names() -> list[list[str]]:
     return out
 
 
+def place_register() -> list[list[str]]:
+    """(level, name, province) of every administrative unit of the parsers' locality list, both
+    eras, once each: the restorer spells a unit named after its unit word as the register does
+    (diacritics/place_names.py), preferring the units of a province the text names."""
+    path = REPO_ROOT / "parsers" / "data" / "gazetteer.tsv.gz"
+    if not path.exists():
+        return []
+    rows: set[tuple[str, str, str]] = set()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) >= 5 and all(is_word(w) for w in cols[3].split()):
+                rows.add((cols[1], cols[3], cols[4]))
+    return [list(row) for row in sorted(rows)]
+
+
 def ocr_tokens(text: str, pattern: re.Pattern[str] = TOKEN_RE) -> list[str]:
     return [m.group().lower() for m in pattern.finditer(text)]
 
@@ -394,6 +410,7 @@ def build(
         "trigram": [[index[a], index[b], index[c], n] for (a, b, c), n in sorted(trigrams.items())],
         "confusion": conf,
         "caps_title": caps_title,
+        "places": place_register(),
         "ocr_pages": n_pages,
         "held_out_text": held_out_too,
         "ocr_text": OCR_TEXT,

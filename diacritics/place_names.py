@@ -1,0 +1,182 @@
+"""Names of administrative units after their unit word take the marks the register gives them.
+
+"sáp nhập toàn bộ diện tích của các xã Liên Hoa, Lệ Mỹ và Phù Ninh thành xã mới gọi là xã Phù
+Ninh": a name's marks cannot be told from its letters, and the language model, which has seen
+"Phú" and "Đông" far more often than "Phù" and "Đồng", writes the commoner syllable.  After a
+unit word ("xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tỉnh", "đặc
+khu") and along a list of such names ("các xã A, B và C"), a run of capitalised words whose
+letters spell a registered unit of that level is written as the register writes it, when the
+register knows one spelling of those letters at that level (or the decoded one is among its
+spellings).  Villages ("thôn", "ấp", "bản") are in no register and are left to the model.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from itertools import compress
+
+from diacritics.text import strip_marks
+
+#: Unit words (letters without marks, lower case) and the level of the units they name.
+UNIT_LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("xa",): ("xa",),
+    ("phuong",): ("xa",),
+    ("thi", "tran"): ("xa",),
+    ("dac", "khu"): ("xa",),
+    ("huyen",): ("huyen",),
+    ("quan",): ("huyen",),
+    ("thi", "xa"): ("huyen",),
+    ("thanh", "pho"): ("huyen", "tinh"),
+    ("tinh",): ("tinh",),
+}
+MAX_NAME_WORDS = 4
+PLACE_NAMES_ENABLED = True
+_LIST_GAP = re.compile(r"^\s*[,;]\s*$")
+_AND = frozenset(("và", "va"))
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+#: level -> letters of a name ("phu ninh") -> each spelling the register has ("Phù Ninh", ...)
+#: -> the letters of the provinces that have a unit so spelt ({"phu tho"})
+Places = Mapping[str, Mapping[str, Mapping[str, frozenset[str]]]]
+#: A syllable with its tone placed the way the text places it ("Hoá" -> "Hóa"): the register
+#: keeps one convention, documents keep theirs.
+Placement = Callable[[str], str]
+#: How far (in parts, two a word) a province named in the text speaks for the units near it.
+PROVINCE_REACH = 4000
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(strip_marks(w).lower() for w in words)
+
+
+def _tone_free(text: str) -> str:
+    """`text` with each word's tone mark moved to its end: "hóa" and "hoá" (one spelling, two
+    tone placements) give the same key, "Đàn" and "Đan" do not."""
+    out = []
+    for word in text.split(" "):
+        nfd = unicodedata.normalize("NFD", word)
+        tones = "".join(ch for ch in nfd if ch in _TONE_MARKS)
+        out.append(unicodedata.normalize("NFC", "".join(ch for ch in nfd if ch not in _TONE_MARKS)) + tones)
+    return " ".join(out)
+
+
+def _unit_at(parts: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
+    """(levels, index of the first token after it) when a unit word starts at token i."""
+    for words, levels in UNIT_LEVELS.items():
+        j = i
+        for w in words:
+            if j >= len(parts) or strip_marks(parts[j]).lower() != w:
+                break
+            if w != words[-1]:
+                if parts[j + 1] != " ":
+                    break
+                j += 2
+        else:
+            if j + 2 < len(parts) and parts[j + 1] == " ":
+                return levels, j + 2
+    return None
+
+
+def _title_run(parts: list[str], i: int) -> list[int]:
+    """Token indices of the capitalised words from i on, one space apart (at most MAX_NAME_WORDS)."""
+    run: list[int] = []
+    while i < len(parts) and len(run) < MAX_NAME_WORDS and parts[i][:1].isupper() and parts[i].isalpha():
+        run.append(i)
+        if i + 1 >= len(parts) or parts[i + 1] != " ":
+            break
+        i += 2
+    return run
+
+
+def _spell(
+    parts: list[str], run: list[int], levels: tuple[str, ...], places: Places, near: set[str], placement: Placement,
+) -> int:
+    """Write the longest registered name at the head of `run`; the number of its words (0: none).
+    Of several spellings of the same letters, those of a province named nearby (`near`) win."""
+    for n in range(len(run), 0, -1):
+        words = [parts[i] for i in run[:n]]
+        spellings: dict[str, set[str]] = {}
+        for level in levels:
+            for spelling, provinces in places.get(level, {}).get(_key(words), {}).items():
+                spellings.setdefault(spelling, set()).update(provinces)
+        if not spellings:
+            continue
+        local = {sp for sp, provinces in spellings.items() if provinces & near}
+        choices = {_tone_free(sp): sp for sp in (local or spellings)}
+        decoded = " ".join(words)
+        if _tone_free(decoded) in choices and (len(choices) > 1 or not local):
+            return n  # the decoded spelling is registered and nothing nearer says otherwise
+        if len(choices) == 1:
+            spelling = next(iter(choices.values()))
+            if _tone_free(spelling) != _tone_free(decoded):
+                for i, word in zip(run[:n], spelling.split(), strict=True):
+                    if _tone_free(word) == _tone_free(parts[i]):
+                        continue  # the same syllable, only its tone placed otherwise: the text's way
+                    word = placement(word)
+                    parts[i] = word.upper() if parts[i].isupper() else word[:1].upper() + word[1:]
+        return n
+    return 0
+
+
+def _positions(parts: list[str], first_letters: frozenset[str]) -> list[int]:
+    """Token indices whose letters (no marks, lower case) are in `first_letters`, found with a
+    C-speed scan: the page's distinct tokens are few, its tokens many."""
+    wanted = {t for t in set(parts[1::2]) if strip_marks(t).lower() in first_letters}
+    return [i for i in compress(range(len(parts)), map(wanted.__contains__, parts)) if i % 2]
+
+
+_UNIT_FIRST = frozenset(words[0] for words in UNIT_LEVELS)
+
+
+def _provinces(parts: list[str], places: Places) -> list[tuple[int, str]]:
+    """(token index, province letters) of every province named after "tỉnh" or "thành phố"."""
+    out: list[tuple[int, str]] = []
+    provinces = places.get("tinh", {})
+    for i in _positions(parts, frozenset(("tinh", "pho"))):
+        if strip_marks(parts[i]).lower() == "pho" and not (i >= 2 and strip_marks(parts[i - 2]).lower() == "thanh"):
+            continue
+        run = _title_run(parts, i + 2) if i + 2 < len(parts) and parts[i + 1] == " " else []
+        for n in range(len(run), 0, -1):
+            key = _key([parts[k] for k in run[:n]])
+            if key in provinces:
+                out.append((i, key))
+                break
+    return out
+
+
+def fix_place_names(parts: list[str], places: Places, placement: Placement = lambda word: word) -> None:
+    """Spell the units named after unit words as the register does.  Changes `parts`."""
+    if not PLACE_NAMES_ENABLED or not places:
+        return
+    starts = _positions(parts, _UNIT_FIRST)
+    if not starts:
+        return
+    named = _provinces(parts, places)
+    n = len(parts)
+    done = -1  # names up to here are spelt
+    for i in starts:
+        if i <= done:
+            continue
+        unit = _unit_at(parts, i)
+        if unit is None:
+            continue
+        levels, j = unit
+        near = {key for at, key in named if abs(at - i) <= PROVINCE_REACH}
+        while True:
+            run = _title_run(parts, j)
+            used = _spell(parts, run, levels, places, near, placement) if run else 0
+            if not used:
+                break
+            end = done = run[used - 1]  # last token of the name
+            k = end + 2
+            # the list goes on: ", B", " và C", ", và C"
+            if k < n and _LIST_GAP.match(parts[end + 1]) and parts[k][:1].isupper():
+                j = k
+            elif k + 2 < n and parts[end + 1] in (" ", ", ") and parts[k] in _AND and parts[k + 1] == " " and parts[k + 2][:1].isupper():
+                j = k + 2
+            else:
+                break
+            if _unit_at(parts, j) is not None:  # "phường X, Thành phố Y": a unit of its own
+                break
