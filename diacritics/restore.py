@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +44,7 @@ from diacritics.text import (
     is_caps_word,
     is_mixed,
     is_word,
+    old_style,
     strip_marks,
 )
 from diacritics.verbatim import verbatim_tokens
@@ -139,7 +139,7 @@ def _ocr_channel(model: Model, obs: str, cand: str) -> float:
     """P(obs | cand) under English OCR, from confusion counts with pseudo-count priors."""
     n = model.ocr_pairs.get((obs, cand), 0)
     seen = model.ocr_seen.get(cand, 0)
-    prior = (PRIOR_SAME if obs == cand else 0.0) + (PRIOR_STRIPPED if obs == strip_marks(cand) else 0.0)
+    prior = (PRIOR_SAME if obs == cand or old_style(obs) == cand else 0.0) + (PRIOR_STRIPPED if obs == strip_marks(cand) else 0.0)
     p = (n + prior) / (seen + PRIOR_SAME + PRIOR_STRIPPED)
     if strip_marks(obs) == strip_marks(cand):
         p += VARIANT_FLOOR
@@ -161,7 +161,7 @@ def _channel(model: Model, obs: str, cand: str, mode: str) -> float:
         return _ocr_channel(model, obs, cand)
     same_letters = strip_marks(cand) == strip_marks(obs)
     if has_marks(obs):
-        p = (1.0 if cand == obs else 0.0) + (VARIANT_FLOOR if same_letters else 0.0)
+        p = (1.0 if cand == obs or cand == old_style(obs) else 0.0) + (VARIANT_FLOOR if same_letters else 0.0)
     else:
         p = 1.0 if strip_marks(cand) == obs else 0.0
     if cand != obs:
@@ -182,6 +182,8 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
     index = model.index
     if mode == CLEAN and (obs in index or has_marks(obs)):
         ident = index.get(obs)
+        if ident is None:
+            ident = index.get(old_style(obs))
         return () if ident is None else ((ident, 0.0),)
     if len(obs) == 1 and not obs.isalpha():
         # A lone digit or symbol on an OCR page: keep it (as a number or as it is) or read it as
@@ -194,6 +196,8 @@ def _candidates(obs: str, mode: str, shape: str = "") -> tuple[tuple[int, float]
     forms: list[str] = []
     if obs in index:
         forms.append(obs)
+    elif old_style(obs) in index:
+        forms.append(old_style(obs))
     variants = _variants(model, strip_marks(obs)) if is_word(obs) else []
     forms.extend(variants)
     if mode != STRIPPED or not (SYLLABLE_SHAPE.match(obs) or caps):
@@ -463,7 +467,8 @@ def _changes(words: tuple[str, ...], path: tuple[int, ...]) -> tuple[tuple[int, 
         if lm_id == unk or lm_id == num or word == NUM_KEY:
             continue
         form = vocab[lm_id]
-        if form != (word[1:] if word[0] in SHAPES else word):
+        bare = word[1:] if word[0] in SHAPES else word
+        if form != bare and old_style(bare) != form:  # "hoá" read as "hóa": the writer's placement stays
             changes.append((offset, form))
     return tuple(changes)
 
@@ -558,7 +563,6 @@ class _Page:
 
     def __init__(self, parts: list[str], mode: str, runs: list, paths: list) -> None:
         self.parts, self.mode, self.runs, self.paths = parts, mode, runs, paths
-        self.style: int | None = None  # the call's tone placement, once unified (0 old, 1 new)
 
     def write(self, model: Model) -> str:
         return "".join(self.fill(model))
@@ -592,7 +596,7 @@ class _Page:
         for i, numeral in numerals.items():
             parts[i] = numeral
         if self.mode != CLEAN:
-            fix_place_names(parts, model.places, lambda word: _placed(word, model, self.style))
+            fix_place_names(parts, model.places, old_style)
             _fix_item_letters(parts)
             _fix_comrade(parts)
         return parts
@@ -626,7 +630,6 @@ CACHE_ENABLED = True
 #: earlier decoder measured 3.50% -> 3.52% on the benchmark's held-out pages).  Clean pages
 #: are frozen anyway.
 CACHE_MODES = (STRIPPED, OCR)
-STYLE_ENABLED = True  # one tone placement per input without marks (see _unify_tone_style)
 #: Shape marks of the tokens whose readings count as evidence: every shape.  Lower case only
 #: (a capital's reading leans on the Title-case prior) measured 98.779% on dev, every shape
 #: 98.795%; capitalised tokens with a cache of their own, apart from lower-case ones, 98.781%.
@@ -691,8 +694,6 @@ class DocCache:
             scores: dict = {}
             for members, window in self._windows(model):
                 _adapt_block(members, window, model, scores)
-        if STYLE_ENABLED:
-            _unify_tone_style([p for p in self.pages if p.mode == STRIPPED], model)
         filled = [page.fill(model) for page in self.pages]
         if ACRONYMS_ENABLED:
             _spell_defined_acronyms([parts for parts, page in zip(filled, self.pages, strict=True) if page.mode == STRIPPED])
@@ -785,76 +786,6 @@ def _spell_defined_acronyms(pages: list[list[str]]) -> None:
             form = spelled.get(parts[i])
             if form is not None:
                 parts[i] = form
-
-
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
-_STYLE_SHAPE = re.compile(r"^([bcdđhklmnprstvx]*)(oa|oe|uy)$")
-_STYLE_PAIRS: dict[int, dict[int, tuple[int, int]]] = {}
-
-
-def _tone_styles(form: str) -> tuple[str, str] | None:
-    """("hóa", "hoá"): the old and the new placement of the tone of an open oa/oe/uy syllable,
-    or None when the two spellings are the same ("quý", "hoạch")."""
-    d = unicodedata.normalize("NFD", form)
-    tone = [c for c in d if c in _TONES]
-    if len(tone) != 1:
-        return None
-    bare = unicodedata.normalize("NFC", "".join(c for c in d if c not in _TONES))
-    m = _STYLE_SHAPE.match(bare)
-    if not m:
-        return None
-    onset, v = m.groups()
-    return (
-        unicodedata.normalize("NFC", onset + v[0] + tone[0] + v[1]),
-        unicodedata.normalize("NFC", onset + v + tone[0]),
-    )
-
-
-def _placed(word: str, model: Model, style: int | None) -> str:
-    """`word` with its tone placed in `style` (0 old "hóa", 1 new "hoá"), or as the model
-    mostly writes it when the call has no style of its own."""
-    both = _tone_styles(word.lower())
-    if both is None:
-        return word
-    if style is None:
-        style = max((0, 1), key=lambda k: model.counts[model.index[both[k]]] if both[k] in model.index else -1)
-    form = both[style]
-    return form[:1].upper() + form[1:] if word[:1].isupper() else form
-
-
-def _style_pairs(model: Model) -> dict[int, tuple[int, int]]:
-    """lm id -> (old-style id, new-style id) for the forms whose other spelling is known too."""
-    pairs = _STYLE_PAIRS.get(id(model))
-    if pairs is None:
-        pairs = {}
-        for i, form in enumerate(model.vocab):
-            both = _tone_styles(form) if isinstance(form, str) else None
-            if both and both[0] in model.index and both[1] in model.index:
-                pairs[i] = (model.index[both[0]], model.index[both[1]])
-        _STYLE_PAIRS[id(model)] = pairs
-    return pairs
-
-
-def _unify_tone_style(pages: list[_Page], model: Model) -> None:
-    """Input without any marks says nothing about where the writer put the tone of "hoa",
-    "uy" (old "hóa", "ủy" or new "hoá", "uỷ"), but a document keeps to one convention: every
-    such syllable is written in the convention most of the document's decoded ones use."""
-    pairs = _style_pairs(model)
-    votes = [0, 0]
-    for page in pages:
-        for path in page.paths:
-            for i in path:
-                both = pairs.get(i)
-                if both is not None:
-                    votes[both.index(i)] += 1
-    if votes[0] == votes[1]:
-        return
-    style = 0 if votes[0] > votes[1] else 1
-    for page in pages:
-        page.style = style
-        for r, path in enumerate(page.paths):
-            if any(i in pairs and pairs[i][style] != i for i in path):
-                page.paths[r] = tuple(pairs[i][style] if i in pairs else i for i in path)
 
 
 def _redecode(

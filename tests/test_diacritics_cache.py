@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 from diacritics import restore
+from diacritics.text import old_style, tone_styles
 
 R = importlib.import_module("diacritics.restore")
 
@@ -69,9 +70,10 @@ MIXED_STYLE = (
 
 
 def test_tone_placement_spellings():
-    assert R._tone_styles("hoá") == ("hóa", "hoá")
-    assert R._tone_styles("ủy") == ("ủy", "uỷ")
-    assert R._tone_styles("quý") is None and R._tone_styles("hoạch") is None
+    assert tone_styles("hoá") == ("hóa", "hoá")
+    assert tone_styles("ủy") == ("ủy", "uỷ")
+    assert tone_styles("quý") is None and tone_styles("hoạch") is None
+    assert old_style("Hoá") == "Hóa" and old_style("UỶ") == "ỦY" and old_style("quý") == "quý"
 
 
 def test_input_without_marks_gets_one_tone_placement():
@@ -79,7 +81,10 @@ def test_input_without_marks_gets_one_tone_placement():
     assert "hóa" in out and "hoá" not in out and "Ủy" in out
 
 
-def test_without_style_unification_the_placements_mix(monkeypatch):
-    monkeypatch.setattr(R, "STYLE_ENABLED", False)
-    out = restore(MIXED_STYLE)
-    assert "hóa" in out and "hoá" in out
+def test_the_model_knows_one_placement_and_marked_tokens_keep_theirs():
+    # where the tone sits is the document's convention: the model pools both spellings
+    model = R.load_model()
+    assert "hóa" in model.index and "hoá" not in model.index and "uỷ" not in model.index
+    # a token that has its marks on a page without them keeps the writer's placement
+    out = restore(MIXED_STYLE + "\nThuc hien hoá giai o co so theo chi dao cua Uy ban nhan dan xa.")
+    assert out.endswith("Thực hiện hoá giải ở cơ sở theo chỉ đạo của Ủy ban nhân dân xã.")

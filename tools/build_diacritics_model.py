@@ -42,7 +42,16 @@ from pathlib import Path
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from diacritics.text import OCR_TOKEN_RE, TOKEN_RE, is_caps_word, is_mixed, is_number, is_word, strip_marks
+from diacritics.text import (
+    OCR_TOKEN_RE,
+    TOKEN_RE,
+    is_caps_word,
+    is_mixed,
+    is_number,
+    is_word,
+    old_style,
+    strip_marks,
+)
 from tools.corpus import (
     CORPUS_DIRS,
     REPO_ROOT,
@@ -88,6 +97,7 @@ def lm_sequences(text: str, keep_case: bool = False) -> Iterable[list[str]]:
             seq = []
         prev_end = m.end()
         if is_word(token) and not is_glued(token):
+            token = old_style(token)  # one spelling per word: where the tone sits is the document's convention
             seq.append(token if keep_case else token.lower())
         elif is_number(token):
             seq.append(NUM)
@@ -153,7 +163,7 @@ def word_list(path: Path | None) -> list[list[str]]:
         return []
     out: list[list[str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        syllables = unicodedata.normalize("NFC", line).lower().split()
+        syllables = [old_style(s) for s in unicodedata.normalize("NFC", line).lower().split()]
         if syllables and all(is_word(s) for s in syllables):
             out.append(syllables)
     return out
@@ -184,7 +194,7 @@ def place_names() -> list[list[str]]:
                 units.add((cols[2], cols[3]))
     out: list[list[str]] = []
     for kind, name in sorted(units):
-        words = name.split()
+        words = [old_style(w) for w in name.split()]
         if not words or not all(is_word(w) for w in words):
             continue
         out.append(words)
@@ -233,8 +243,8 @@ def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
                 for k in range(op.src_end - op.src_start):
                     tok = truth[op.src_start + k]
                     if is_word(tok):
-                        pairs[(tok, tok)] += 1
-                        seen[tok] += 1
+                        pairs[(tok, old_style(tok))] += 1
+                        seen[old_style(tok)] += 1
             elif op.tag == "replace" and op.src_end - op.src_start == op.dest_end - op.dest_start:
                 for k in range(op.src_end - op.src_start):
                     tok, got = truth[op.src_start + k], ocr[op.dest_start + k]
@@ -245,8 +255,8 @@ def count_confusions(pages: Iterable[dict]) -> tuple[Counter, Counter]:
                             continue
                     elif len(got) > 1 or len(tok) > 2:
                         continue  # a lone digit or symbol stands only for a short syllable ("6" for "ở")
-                    pairs[(got, tok)] += 1
-                    seen[tok] += 1
+                    pairs[(got, old_style(tok))] += 1
+                    seen[old_style(tok)] += 1
     return pairs, seen
 
 
@@ -293,9 +303,12 @@ def confusions_of(path: Path) -> tuple[Counter, Counter, list[str], int]:
     vocab = old["vocab"]
     pairs: Counter = Counter()
     seen: Counter = Counter()
+    seen_by_form: dict[str, int] = {}
     for obs, true, n, n_seen in old["confusion"]:
-        pairs[(obs, vocab[true])] = n
-        seen[vocab[true]] = n_seen
+        pairs[(obs, old_style(vocab[true]))] += n  # both tone placements are one form (lm_sequences)
+        seen_by_form[vocab[true]] = n_seen
+    for form, n_seen in seen_by_form.items():
+        seen[old_style(form)] += n_seen
     return pairs, seen, list(old.get("caps_title", ())), int(old.get("ocr_pages", 0))
 
 
