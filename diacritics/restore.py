@@ -105,7 +105,7 @@ def _word_stats(parts: list[str], model: Model) -> tuple[float, float, int]:
         key = token.lower()
         if not key.isascii() and has_marks(key):
             marked += 1
-        if key not in index:
+        if key not in index and old_style(key) not in index:  # "hoá": the model's "hóa"
             unknown += 1
     if not n:
         return 0.0, 0.0, 0

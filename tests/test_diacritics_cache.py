@@ -88,3 +88,6 @@ def test_the_model_knows_one_placement_and_marked_tokens_keep_theirs():
     # a token that has its marks on a page without them keeps the writer's placement
     out = restore(MIXED_STYLE + "\nThuc hien hoá giai o co so theo chi dao cua Uy ban nhan dan xa.")
     assert out.endswith("Thực hiện hoá giải ở cơ sở theo chỉ đạo của Ủy ban nhân dân xã.")
+    # text in the other placement is known text: a clean page stays clean and unchanged
+    new_style = "Uỷ ban nhân dân tỉnh chỉ đạo hoà giải, thoả thuận và hiện đại hoá hành chính; Sở Văn hoá phối hợp."
+    assert R.page_mode(new_style) == R.CLEAN and restore(new_style) == new_style
