@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from itertools import compress
 
 from diacritics.text import strip_marks
@@ -51,6 +53,7 @@ def _key(words: list[str]) -> str:
     return " ".join(strip_marks(w).lower() for w in words)
 
 
+@lru_cache(maxsize=50_000)
 def _tone_free(text: str) -> str:
     """`text` with each word's tone mark moved to its end: "hóa" and "hoá" (one spelling, two
     tone placements) give the same key, "Đàn" and "Đan" do not."""
@@ -123,8 +126,9 @@ def _spell(
 def _positions(parts: list[str], first_letters: frozenset[str]) -> list[int]:
     """Token indices whose letters (no marks, lower case) are in `first_letters`, found with a
     C-speed scan: the page's distinct tokens are few, its tokens many."""
-    wanted = {t for t in set(parts[1::2]) if strip_marks(t).lower() in first_letters}
-    return [i for i in compress(range(len(parts)), map(wanted.__contains__, parts)) if i % 2]
+    tokens = parts[1::2]
+    wanted = {t for t in set(tokens) if strip_marks(t).lower() in first_letters}
+    return [2 * k + 1 for k in compress(range(len(tokens)), map(wanted.__contains__, tokens))]
 
 
 _UNIT_FIRST = frozenset(words[0] for words in UNIT_LEVELS)
@@ -153,17 +157,19 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
     starts = _positions(parts, _UNIT_FIRST)
     if not starts:
         return
-    named = _provinces(parts, places)
+    named = _provinces(parts, places)  # in text order
+    at = [i for i, _ in named]
     n = len(parts)
     done = -1  # names up to here are spelt
     for i in starts:
-        if i <= done:
+        # a name follows in capitals, after the unit word or its second word ("thị xã")
+        if i <= done or not (parts[i + 2 : i + 3] and (parts[i + 2][:1].isupper() or parts[i + 4 : i + 5] and parts[i + 4][:1].isupper())):
             continue
         unit = _unit_at(parts, i)
         if unit is None:
             continue
         levels, j = unit
-        near = {key for at, key in named if abs(at - i) <= PROVINCE_REACH}
+        near = {key for _, key in named[bisect_left(at, i - PROVINCE_REACH) : bisect_right(at, i + PROVINCE_REACH)]}
         while True:
             run = _title_run(parts, j)
             used = _spell(parts, run, levels, places, near, placement) if run else 0

@@ -36,7 +36,7 @@ def verbatim_tokens(parts: list[str]) -> set[int]:
     spans = _address_spans(text)
     if not spans:
         return set()
-    ends = list(accumulate(len(p) for p in parts))  # ends[i]: offset just past parts[i]
+    ends = list(accumulate(map(len, parts)))  # ends[i]: offset just past parts[i]
     out: set[int] = set()
     for start, end in spans:
         i = bisect_right(ends, start)  # first part that ends after the span starts
