@@ -134,12 +134,16 @@ def _positions(parts: list[str], first_letters: frozenset[str]) -> list[int]:
 _UNIT_FIRST = frozenset(words[0] for words in UNIT_LEVELS)
 
 
-def _provinces(parts: list[str], places: Places) -> list[tuple[int, str]]:
-    """(token index, province letters) of every province named after "tỉnh" or "thành phố"."""
+def _provinces(parts: list[str], starts: list[int], places: Places) -> list[tuple[int, str]]:
+    """(token index, province letters) of every province named after "tỉnh" or "thành phố"
+    (`starts`: where unit words may begin)."""
     out: list[tuple[int, str]] = []
     provinces = places.get("tinh", {})
-    for i in _positions(parts, frozenset(("tinh", "pho"))):
-        if strip_marks(parts[i]).lower() == "pho" and not (i >= 2 and strip_marks(parts[i - 2]).lower() == "thanh"):
+    for i in starts:
+        letters = strip_marks(parts[i]).lower()
+        if letters == "thanh" and i + 2 < len(parts) and strip_marks(parts[i + 2]).lower() == "pho":
+            i += 2
+        elif letters != "tinh":
             continue
         run = _title_run(parts, i + 2) if i + 2 < len(parts) and parts[i + 1] == " " else []
         for n in range(len(run), 0, -1):
@@ -157,7 +161,7 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
     starts = _positions(parts, _UNIT_FIRST)
     if not starts:
         return
-    named = _provinces(parts, places)  # in text order
+    named = _provinces(parts, starts, places)  # in text order
     at = [i for i, _ in named]
     n = len(parts)
     done = -1  # names up to here are spelt

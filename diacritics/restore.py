@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import compress
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -380,18 +381,29 @@ def _column3(model: Model, groups: list[list], cands: tuple[tuple[int, float], .
     new: list[tuple[float, int, int, int]] = []  # (score, d, c, predecessor state)
     # A pair (c, d) never seen scores the group's best + back-off weight + backoff[c] + unigram[d]
     # and leaves no trigram context, so of all the groups whose c has never preceded d only the
-    # best makes a state (c = -1: no context): groups sorted by that score once per column.
+    # best makes a state (c = -1: no context): mostly the best group of all (a max); the groups
+    # are sorted by that score only for a column where that group preceded a candidate.
     if len(groups) == 1:  # after a one-candidate column (a number, a word held fixed): no sort
         c, bo_best, bo_arg, _seen = groups[0]
         unseen = [(bo_best + backoff[c], c, bo_arg)]
+        top = unseen[0]
+        ranked = True
     else:
-        unseen = sorted(((bo_best + backoff[c], c, bo_arg) for c, bo_best, bo_arg, _seen in groups), reverse=True)
+        unseen = [(bo_best + backoff[c], c, bo_arg) for c, bo_best, bo_arg, _seen in groups]
+        top = max(unseen)
+        ranked = False  # sorted only when the best group has preceded some candidate
     for d, ch in cands:
         pd = preceding[d]
-        for v, c, bo_arg in unseen:
-            if c not in pd:
-                new.append((v + uni[d] + ch, d, -1, bo_arg))
-                break
+        if top[1] not in pd:
+            new.append((top[0] + uni[d] + ch, d, -1, top[2]))
+        else:
+            if not ranked:
+                unseen.sort(reverse=True)
+                ranked = True
+            for v, c, bo_arg in unseen:
+                if c not in pd:
+                    new.append((v + uni[d] + ch, d, -1, bo_arg))
+                    break
         for c, bo_best, bo_arg, seen in groups:
             lo = pd.get(c)
             if lo is None:
@@ -904,11 +916,9 @@ def _fix_comrade(parts: list[str]) -> None:
     """"d/c" is "đ/c" (đồng chí, before a name or title; địa chỉ, before an address): the
     abbreviation is only ever written with the bar, and a lone "d" gives the language model
     nothing to go on.  Changes `parts`."""
-    if "/" not in parts:  # a C-speed look: the slash is a gap of its own
-        return
-    for i in range(1, len(parts) - 3, 2):
-        if parts[i + 1] == "/" and parts[i] in ("d", "D") and parts[i + 2] in ("c", "C"):
-            parts[i] = "Đ" if parts[i] == "D" else "đ"
+    for k in compress(range(len(parts)), map("/".__eq__, parts)):  # slash gaps, at C speed
+        if 0 < k < len(parts) - 1 and parts[k - 1] in ("d", "D") and parts[k + 1] in ("c", "C"):
+            parts[k - 1] = "Đ" if parts[k - 1] == "D" else "đ"
 
 
 def set_trigram_pass(enabled: bool) -> None:
