@@ -874,9 +874,11 @@ def _fix_item_letters(parts: list[str]) -> None:
     a "d)" that follows a "d)" item lost the bar of its "đ" (a lone letter gives the language
     model nothing to go on).  Changes `parts`."""
     previous = ""
-    for i in range(1, len(parts) - 1, 2):
+    tokens = parts[1::2]
+    for k in compress(range(len(tokens)), map((1).__eq__, map(len, tokens))):  # lone characters, at C speed
+        i = 2 * k + 1
         token = parts[i]
-        if len(token) != 1 or not token.isalpha() or parts[i + 1][:1] not in ").":
+        if i + 1 >= len(parts) or not token.isalpha() or parts[i + 1][:1] not in ").":
             continue
         before = parts[i - 1]
         stop = before.strip()
@@ -902,8 +904,10 @@ def _fix_listed_letters(parts: list[str]) -> None:
     """Points of a clause are cited in alphabet order ("các điểm b, c, d, đ, e"): a lone "d"
     right after a lone "d" of the same list ("d, d", "d và d") is the "đ" that lost its bar.
     Changes `parts`."""
-    for i in range(3, len(parts) - 1, 2):
-        if parts[i] not in ("d", "D") or not _LIST_GAP.match(parts[i - 1]):
+    tokens = parts[1::2]
+    for k in compress(range(len(tokens)), map(("d", "D").__contains__, tokens)):  # at C speed
+        i = 2 * k + 1
+        if i < 3 or i + 1 >= len(parts) or not _LIST_GAP.match(parts[i - 1]):
             continue
         j = i - 2
         if parts[j].lower() in _LIST_WORDS and j >= 3 and _LIST_GAP.match(parts[j - 1]):
