@@ -611,6 +611,7 @@ class _Page:
             fix_place_names(parts, model.places, old_style)
             _fix_item_letters(parts)
             _fix_comrade(parts)
+            _fix_number_label(parts)
         return parts
 
 
@@ -914,6 +915,23 @@ def _fix_listed_letters(parts: list[str]) -> None:
             j -= 2
         if parts[j] in ("d", "D"):
             parts[i] = "Đ" if parts[i] == "D" else "đ"
+
+
+_LABEL_GAP = re.compile(r"^[ \t]*[:.]?[ \t]*$")
+
+
+def _fix_number_label(parts: list[str]) -> None:
+    """"So" before a document number ("So: 174/KH-UBND", "so 12/2025/ND-CP") is "Số": every
+    document's header has one, the corpus has no "Sở", "Sơ" or "Sổ" before a number and a slash
+    (4,548 "Số"), and in a document full of "Sở" the cache would pull it there.  Changes `parts`."""
+    tokens = parts[1::2]
+    wanted = {t for t in set(tokens) if len(t) == 2 and strip_marks(t).lower() == "so"}
+    if not wanted:
+        return
+    for k in compress(range(len(tokens)), map(wanted.__contains__, tokens)):
+        i = 2 * k + 1
+        if i + 3 < len(parts) and _LABEL_GAP.match(parts[i + 1]) and parts[i + 2].isdigit() and parts[i + 3][:1] == "/":
+            parts[i] = apply_case(parts[i], "số")
 
 
 def _fix_comrade(parts: list[str]) -> None:

@@ -11,6 +11,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from diacritics import needs_restoration, page_mode, restore
+from diacritics.restore import _fix_number_label
 from diacritics.text import strip_marks
 from tools.corpus import clean_markdown, corpus_files
 
@@ -140,6 +141,22 @@ def test_comrade_abbreviation_keeps_its_bar() -> None:
     assert " d/b " in restore("theo khoan 2 d/b Dieu 5")
     clean = "Đồng chí Chủ tịch và các đ/c Phó Chủ tịch; điểm d/c của hồ sơ."
     assert restore(clean) == clean
+
+
+def test_so_before_a_document_number_is_so_with_its_marks() -> None:
+    # a page about departments ("Sở"), whose header and references carry document numbers
+    text = "UY BAN NHAN DAN\nSo: 174/KH-UBND\n" + "So Tu phap, So Noi vu va So Tai chinh phoi hop. " * 8 + "Can cu Quyet dinh so 12/2025/QD-UBND."
+    out = restore(text)
+    assert "\nSố: 174/KH-UBND\n" in out and "Quyết định số 12/2025/QĐ-UBND" in out
+    assert out.count("Sở Tư pháp") == 8
+    # the rule itself: a reading the cache pulled to "Sở" before a document number is put right
+    parts = ["\n", "Sở", ": ", "174", "/", "KH", "-", "UBND", "\n", "SỞ", " ", "5", "/", "QĐ", "; ", "sơ", " ", "12", "/2025"]
+    _fix_number_label(parts)
+    assert (parts[1], parts[9], parts[15]) == ("Số", "SỐ", "số")
+    # without a number and a slash after it the word is left to the model
+    parts = ["", "Sở", " ", "12", " ", "Sở", " ", "Tư", " "]
+    _fix_number_label(parts)
+    assert parts[1] == "Sở" and parts[5] == "Sở"
 
 
 def test_place_names_keep_their_marks() -> None:
