@@ -154,15 +154,36 @@ def _provinces(parts: list[str], starts: list[int], places: Places) -> list[tupl
     return out
 
 
+def _spell_place_of_issue(parts: list[str], dated: list[int], places: Places, placement: Placement) -> None:
+    """The place a document was issued at opens its date line ("Thanh Hóa, ngày 20 tháng 3 năm
+    2025"): a province, district or commune of the register, without its unit word."""
+    for d in dated:
+        if d < 3 or parts[d - 1] not in (", ", ","):
+            continue
+        run: list[int] = []
+        i = d - 2
+        while i >= 1 and len(run) < MAX_NAME_WORDS and parts[i][:1].isupper() and parts[i].isalpha():
+            run.insert(0, i)
+            if "\n" in parts[i - 1] or i == 1 or parts[i - 1] != " ":
+                break
+            i -= 2
+        if run and (run[0] == 1 or "\n" in parts[run[0] - 1]):
+            for level in ("tinh", "huyen", "xa"):  # mostly a province: the largest unit that fits
+                if _spell(parts, run, (level,), places, set(), placement):
+                    break
+
+
 def fix_place_names(parts: list[str], places: Places, placement: Placement = lambda word: word) -> None:
     """Spell the units named after unit words as the register does.  Changes `parts`."""
     if not PLACE_NAMES_ENABLED or not places:
         return
     starts = _positions(parts, _UNIT_FIRST)
-    if not starts:
+    dated = _positions(parts, frozenset(("ngay",)))
+    if not starts and not dated:
         return
     named = _provinces(parts, starts, places)  # in text order
     at = [i for i, _ in named]
+    _spell_place_of_issue(parts, dated, places, placement)
     n = len(parts)
     done = -1  # names up to here are spelt
     for i in starts:

@@ -19,6 +19,7 @@ REGISTER = _place_index(
         ("xa", "Thanh", "Hà Giang"),
         ("huyen", "Phù Ninh", "Phú Thọ"),
         ("tinh", "Phú Thọ", "Phú Thọ"),
+        ("tinh", "Thanh Hóa", "Thanh Hóa"),
         ("tinh", "Quảng Nam", "Quảng Nam"),
     ]
 )
@@ -66,3 +67,9 @@ def test_what_is_left_alone() -> None:
     assert spelt("phường Phù Ninh, Thành phố Hồ Chí Minh") == "phường Phù Ninh, Thành phố Hồ Chí Minh"
     # lower-case words after a unit word name nothing
     assert spelt("xã phú ninh") == "xã phú ninh"
+
+
+def test_the_place_of_issue_on_the_date_line_is_registered() -> None:
+    assert spelt("Số: 12/KH-UBND\nThành Hóa, ngày 20 tháng 3 năm 2025") == "Số: 12/KH-UBND\nThanh Hóa, ngày 20 tháng 3 năm 2025"
+    # not at a line start: a name inside a sentence is left to the model
+    assert spelt("gửi Thành Hóa, ngày 20") == "gửi Thành Hóa, ngày 20"
