@@ -123,12 +123,14 @@ def _spell(
     return 0
 
 
-def _positions(parts: list[str], first_letters: frozenset[str]) -> list[int]:
-    """Token indices whose letters (no marks, lower case) are in `first_letters`, found with a
-    C-speed scan: the page's distinct tokens are few, its tokens many."""
+def _positions(parts: list[str], *groups: frozenset[str]) -> list[list[int]]:
+    """For each group of letters (no marks, lower case), the indices of the tokens spelling one
+    of them, found with one C-speed scan: the page's distinct tokens are few, its tokens many."""
     tokens = parts[1::2]
-    wanted = {t for t in set(tokens) if strip_marks(t).lower() in first_letters}
-    return [2 * k + 1 for k in compress(range(len(tokens)), map(wanted.__contains__, tokens))]
+    wanted = [{t for t in set(tokens) if strip_marks(t).lower() in group} for group in groups]
+    every = set().union(*wanted)
+    hits = [2 * k + 1 for k in compress(range(len(tokens)), map(every.__contains__, tokens))]
+    return [[i for i in hits if parts[i] in w] for w in wanted]
 
 
 _UNIT_FIRST = frozenset(words[0] for words in UNIT_LEVELS)
@@ -177,8 +179,7 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
     """Spell the units named after unit words as the register does.  Changes `parts`."""
     if not PLACE_NAMES_ENABLED or not places:
         return
-    starts = _positions(parts, _UNIT_FIRST)
-    dated = _positions(parts, frozenset(("ngay",)))
+    starts, dated = _positions(parts, _UNIT_FIRST, frozenset(("ngay",)))
     if not starts and not dated:
         return
     named = _provinces(parts, starts, places)  # in text order

@@ -610,8 +610,7 @@ class _Page:
         if self.mode != CLEAN:
             fix_place_names(parts, model.places, old_style)
             _fix_item_letters(parts)
-            _fix_comrade(parts)
-            _fix_number_label(parts)
+            _fix_slash_codes(parts)
         return parts
 
 
@@ -920,27 +919,37 @@ def _fix_listed_letters(parts: list[str]) -> None:
 _LABEL_GAP = re.compile(r"^[ \t]*[:.]?[ \t]*$")
 
 
-def _fix_number_label(parts: list[str]) -> None:
-    """"So" before a document number ("So: 174/KH-UBND", "so 12/2025/ND-CP") is "Số": every
-    document's header has one, the corpus has no "Sở", "Sơ" or "Sổ" before a number and a slash
-    (4,548 "Số"), and in a document full of "Sở" the cache would pull it there.  Changes `parts`."""
-    tokens = parts[1::2]
-    wanted = {t for t in set(tokens) if len(t) == 2 and strip_marks(t).lower() == "so"}
-    if not wanted:
-        return
-    for k in compress(range(len(tokens)), map(wanted.__contains__, tokens)):
-        i = 2 * k + 1
-        if i + 3 < len(parts) and _LABEL_GAP.match(parts[i + 1]) and parts[i + 2].isdigit() and parts[i + 3][:1] == "/":
-            parts[i] = apply_case(parts[i], "số")
+def _slashes(parts: list[str]) -> Iterator[int]:
+    """Indices of the gaps that are a lone slash ("d/c", "174/KH"), found with list.index (a
+    C-speed scan of a long page; slashes are few)."""
+    k = -1
+    while True:
+        try:
+            k = parts.index("/", k + 1)
+        except ValueError:
+            return
+        yield k
 
 
-def _fix_comrade(parts: list[str]) -> None:
-    """"d/c" is "đ/c" (đồng chí, before a name or title; địa chỉ, before an address): the
-    abbreviation is only ever written with the bar, and a lone "d" gives the language model
-    nothing to go on.  Changes `parts`."""
-    for k in compress(range(len(parts)), map("/".__eq__, parts)):  # slash gaps, at C speed
-        if 0 < k < len(parts) - 1 and parts[k - 1] in ("d", "D") and parts[k + 1] in ("c", "C"):
-            parts[k - 1] = "Đ" if parts[k - 1] == "D" else "đ"
+def _fix_slash_codes(parts: list[str]) -> None:
+    """Two readings a slash settles.  Changes `parts`.
+
+    - "d/c" is "đ/c" (đồng chí, before a name or title; địa chỉ, before an address): the
+      abbreviation is only ever written with the bar, and a lone "d" gives the language model
+      nothing to go on.
+    - "So" before a document number ("So: 174/KH-UBND", "so 12/2025/ND-CP") is "Số": every
+      document's header has one, the corpus has no "Sở", "Sơ" or "Sổ" before a number and a
+      slash (4,548 "Số"), and in a document full of "Sở" the cache would pull it there."""
+    for k in _slashes(parts):
+        if k < 1 or k + 1 >= len(parts):
+            continue
+        before = parts[k - 1]
+        if before in ("d", "D") and parts[k + 1] in ("c", "C"):
+            parts[k - 1] = "Đ" if before == "D" else "đ"
+        elif before.isdigit() and k >= 3 and len(parts[k - 3]) == 2 and _LABEL_GAP.match(parts[k - 2]):
+            label = parts[k - 3]
+            if strip_marks(label).lower() == "so":
+                parts[k - 3] = apply_case(label, "số")
 
 
 def set_trigram_pass(enabled: bool) -> None:

@@ -11,7 +11,7 @@ import pytest
 from rapidfuzz import fuzz
 
 from diacritics import needs_restoration, page_mode, restore
-from diacritics.restore import _fix_number_label
+from diacritics.restore import _fix_slash_codes
 from diacritics.text import strip_marks
 from tools.corpus import clean_markdown, corpus_files
 
@@ -150,12 +150,12 @@ def test_so_before_a_document_number_is_so_with_its_marks() -> None:
     assert "\nSố: 174/KH-UBND\n" in out and "Quyết định số 12/2025/QĐ-UBND" in out
     assert out.count("Sở Tư pháp") == 8
     # the rule itself: a reading the cache pulled to "Sở" before a document number is put right
-    parts = ["\n", "Sở", ": ", "174", "/", "KH", "-", "UBND", "\n", "SỞ", " ", "5", "/", "QĐ", "; ", "sơ", " ", "12", "/2025"]
-    _fix_number_label(parts)
+    parts = ["\n", "Sở", ": ", "174", "/", "KH", "-", "UBND", "\n", "SỞ", " ", "5", "/", "QĐ", "; ", "sơ", " ", "12", "/", "2025", ""]
+    _fix_slash_codes(parts)
     assert (parts[1], parts[9], parts[15]) == ("Số", "SỐ", "số")
     # without a number and a slash after it the word is left to the model
     parts = ["", "Sở", " ", "12", " ", "Sở", " ", "Tư", " "]
-    _fix_number_label(parts)
+    _fix_slash_codes(parts)
     assert parts[1] == "Sở" and parts[5] == "Sở"
 
 
