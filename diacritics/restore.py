@@ -480,7 +480,7 @@ def _changes(words: tuple[str, ...], path: tuple[int, ...]) -> tuple[tuple[int, 
             continue
         form = vocab[lm_id]
         bare = word[1:] if word[0] in SHAPES else word
-        if form != bare and old_style(bare) != form:  # "hoá" read as "hóa": the writer's placement stays
+        if form != bare and (bare.isascii() or old_style(bare) != form):  # "hoá" read as "hóa": the writer's placement stays
             changes.append((offset, form))
     return tuple(changes)
 
