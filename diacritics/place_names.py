@@ -33,6 +33,9 @@ UNIT_LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
     ("thanh", "pho"): ("huyen", "tinh"),
     ("tinh",): ("tinh",),
 }
+_UNITS_BY_FIRST: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+for _words, _levels in UNIT_LEVELS.items():
+    _UNITS_BY_FIRST.setdefault(_words[0], []).append((_words, _levels))
 MAX_NAME_WORDS = 4
 PLACE_NAMES_ENABLED = True
 _LIST_GAP = re.compile(r"^\s*[,;]\s*$")
@@ -67,15 +70,13 @@ def _tone_free(text: str) -> str:
 
 def _unit_at(parts: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
     """(levels, index of the first token after it) when a unit word starts at token i."""
-    for words, levels in UNIT_LEVELS.items():
+    first = strip_marks(parts[i]).lower()
+    for words, levels in _UNITS_BY_FIRST.get(first, ()):
         j = i
-        for w in words:
-            if j >= len(parts) or strip_marks(parts[j]).lower() != w:
+        for w in words[1:]:  # "thị xã", "thành phố": the next words, one space apart
+            if parts[j + 1] != " " or j + 2 >= len(parts) or strip_marks(parts[j + 2]).lower() != w:
                 break
-            if w != words[-1]:
-                if parts[j + 1] != " ":
-                    break
-                j += 2
+            j += 2
         else:
             if j + 2 < len(parts) and parts[j + 1] == " ":
                 return levels, j + 2
@@ -106,9 +107,11 @@ def _spell(
                 spellings.setdefault(spelling, set()).update(provinces)
         if not spellings:
             continue
+        decoded = " ".join(words)
+        if decoded in spellings and (not near or spellings[decoded] & near or not any(p & near for p in spellings.values())):
+            return n  # registered as decoded, and no nearer province spells it otherwise
         local = {sp for sp, provinces in spellings.items() if provinces & near}
         choices = {_tone_free(sp): sp for sp in (local or spellings)}
-        decoded = " ".join(words)
         if _tone_free(decoded) in choices and (len(choices) > 1 or not local):
             return n  # the decoded spelling is registered and nothing nearer says otherwise
         if len(choices) == 1:
@@ -123,17 +126,31 @@ def _spell(
     return 0
 
 
+_MARKED = {"a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
+           "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ"}
+
+
+def _spellings(letters: str) -> frozenset[str]:
+    """Every way `letters` can be written with marks, in lower case, Title case and capitals
+    ("xa": "xã", "Xã", "XÃ", "xa", ...): the tokens that may spell them, looked up in one
+    C-speed pass over a page instead of stripping every token."""
+    forms = [""]
+    for ch in letters:
+        forms = [f + v for f in forms for v in _MARKED.get(ch, ch)]
+    return frozenset(w for f in forms for w in (f, f[:1].upper() + f[1:], f.upper()))
+
+
 def _positions(parts: list[str], *groups: frozenset[str]) -> list[list[int]]:
-    """For each group of letters (no marks, lower case), the indices of the tokens spelling one
-    of them, found with one C-speed scan: the page's distinct tokens are few, its tokens many."""
+    """For each group of spellings (`_spellings`), the indices of the tokens that are one of
+    them, found with one C-speed pass over the page's tokens."""
     tokens = parts[1::2]
-    wanted = [{t for t in set(tokens) if strip_marks(t).lower() in group} for group in groups]
-    every = set().union(*wanted)
+    every = frozenset().union(*groups)
     hits = [2 * k + 1 for k in compress(range(len(tokens)), map(every.__contains__, tokens))]
-    return [[i for i in hits if parts[i] in w] for w in wanted]
+    return [[i for i in hits if parts[i] in group] for group in groups]
 
 
-_UNIT_FIRST = frozenset(words[0] for words in UNIT_LEVELS)
+_UNIT_FIRST = frozenset().union(*(_spellings(words[0]) for words in UNIT_LEVELS))
+_DATE_WORD = _spellings("ngay")
 
 
 def _provinces(parts: list[str], starts: list[int], places: Places) -> list[tuple[int, str]]:
@@ -179,7 +196,7 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
     """Spell the units named after unit words as the register does.  Changes `parts`."""
     if not PLACE_NAMES_ENABLED or not places:
         return
-    starts, dated = _positions(parts, _UNIT_FIRST, frozenset(("ngay",)))
+    starts, dated = _positions(parts, _UNIT_FIRST, _DATE_WORD)
     if not starts and not dated:
         return
     named = _provinces(parts, starts, places)  # in text order

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from itertools import compress
+from itertools import chain, compress
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -747,21 +747,23 @@ def _adapt_block(
     share = _Shares(window, base_of)
     memo: dict = {}
     min_gain = CACHE_MIN_GAIN / CACHE_WEIGHT
-    for page, r in members:
-        keys, path = page.runs[r][1], page.paths[r]
-        # The most any other path can gain from the cache: the runs where every token already
-        # reads as its letters' majority keep their path exactly (a form whose letters have no
-        # other form always does).
-        spots: list[int] = []
-        gain = 0.0
-        for t, i in enumerate(path):
-            if not multi[i]:
-                continue
+    # What each reading of the block could gain from the cache, worked out once per distinct
+    # reading: only readings that are not their letters' majority in the window can gain, and
+    # the runs where every token already reads as its majority keep their path exactly (a
+    # form whose letters have no other form always does).
+    could_gain: dict[int, float] = {}
+    for i in set(chain.from_iterable(page.paths[r] for page, r in members)):
+        if multi[i]:
             got = share.of_base(base_of[i])
             if got is not None and got[0] != i:
-                spots.append(t)
-                gain += got[1][got[0]] - got[1].get(i, 0.0)
-        if spots and gain > 0 and gain >= min_gain:
+                could_gain[i] = got[1][got[0]] - got[1].get(i, 0.0)
+    for page, r in members:
+        keys, path = page.runs[r][1], page.paths[r]
+        spots = [t for t, i in enumerate(path) if i in could_gain]
+        if not spots:
+            continue
+        gain = sum(could_gain[path[t]] for t in spots)
+        if gain > 0 and gain >= min_gain:
             page.paths[r] = _redecode(keys, path, spots, page.mode, model, share, memo, scores)
 
 
