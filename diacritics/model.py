@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from diacritics.model_cache import cached_build
-from diacritics.text import strip_marks
+from diacritics.text import letters_of, strip_marks
 
 MODEL_PATH = Path(__file__).resolve().parent / "vi_model.json.gz"
 DISCOUNT = 0.9  # bigram absolute discount (0.75 before the larger corpus; dev: 0.6-0.9 measured)
@@ -159,19 +159,15 @@ class Model:
         self.confusion = dict(confusion)
 
 
-def _letters(name: str) -> str:
-    return " ".join(strip_marks(w).lower() for w in name.split())
-
-
 def _place_index(rows: Iterable[Sequence[str]]) -> dict[str, dict[str, dict[str, frozenset[str]]]]:
     """level -> a name's letters ("phu ninh") -> each registered spelling -> the letters of the
     provinces that have a unit so spelt (a province counts as its own)."""
     index: dict[str, dict[str, dict[str, set[str]]]] = {}
     for level, name, province in rows:
-        provinces = index.setdefault(level, {}).setdefault(_letters(name), {}).setdefault(name, set())
-        provinces.add(_letters(province))
+        provinces = index.setdefault(level, {}).setdefault(letters_of(name), {}).setdefault(name, set())
+        provinces.add(letters_of(province))
         if level == "tinh":
-            provinces.add(_letters(name))
+            provinces.add(letters_of(name))
     return {
         level: {key: {name: frozenset(p) for name, p in spellings.items()} for key, spellings in names.items()}
         for level, names in index.items()

@@ -13,13 +13,11 @@ spellings).  Villages ("thôn", "ấp", "bản") are in no register and are left
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from itertools import compress
 
-from diacritics.text import strip_marks
+from diacritics.text import letters_of, old_style, strip_marks
 
 #: Unit words (letters without marks, lower case) and the level of the units they name.
 UNIT_LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -40,7 +38,6 @@ MAX_NAME_WORDS = 4
 PLACE_NAMES_ENABLED = True
 _LIST_GAP = re.compile(r"^\s*[,;]\s*$")
 _AND = frozenset(("và", "va"))
-_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 
 #: level -> letters of a name ("phu ninh") -> each spelling the register has ("Phù Ninh", ...)
 #: -> the letters of the provinces that have a unit so spelt ({"phu tho"})
@@ -52,20 +49,10 @@ Placement = Callable[[str], str]
 PROVINCE_REACH = 4000
 
 
-def _key(words: list[str]) -> str:
-    return " ".join(strip_marks(w).lower() for w in words)
-
-
-@lru_cache(maxsize=50_000)
-def _tone_free(text: str) -> str:
-    """`text` with each word's tone mark moved to its end: "hóa" and "hoá" (one spelling, two
-    tone placements) give the same key, "Đàn" and "Đan" do not."""
-    out = []
-    for word in text.split(" "):
-        nfd = unicodedata.normalize("NFD", word)
-        tones = "".join(ch for ch in nfd if ch in _TONE_MARKS)
-        out.append(unicodedata.normalize("NFC", "".join(ch for ch in nfd if ch not in _TONE_MARKS)) + tones)
-    return " ".join(out)
+def _placement_free(text: str) -> str:
+    """`text` with every tone in the old placement ("Hoá" -> "Hóa", as `old_style` writes it):
+    two spellings that differ only in where the tone sits give the same key."""
+    return " ".join(map(old_style, text.split(" ")))
 
 
 def _unit_at(parts: list[str], i: int) -> tuple[tuple[str, ...], int] | None:
@@ -103,7 +90,7 @@ def _spell(
         words = [parts[i] for i in run[:n]]
         spellings: dict[str, set[str]] = {}
         for level in levels:
-            for spelling, provinces in places.get(level, {}).get(_key(words), {}).items():
+            for spelling, provinces in places.get(level, {}).get(letters_of(" ".join(words)), {}).items():
                 spellings.setdefault(spelling, set()).update(provinces)
         if not spellings:
             continue
@@ -111,14 +98,14 @@ def _spell(
         if decoded in spellings and (not near or spellings[decoded] & near or not any(p & near for p in spellings.values())):
             return n  # registered as decoded, and no nearer province spells it otherwise
         local = {sp for sp, provinces in spellings.items() if provinces & near}
-        choices = {_tone_free(sp): sp for sp in (local or spellings)}
-        if _tone_free(decoded) in choices and (len(choices) > 1 or not local):
+        choices = {_placement_free(sp): sp for sp in (local or spellings)}
+        if _placement_free(decoded) in choices and (len(choices) > 1 or not local):
             return n  # the decoded spelling is registered and nothing nearer says otherwise
         if len(choices) == 1:
             spelling = next(iter(choices.values()))
-            if _tone_free(spelling) != _tone_free(decoded):
+            if _placement_free(spelling) != _placement_free(decoded):
                 for i, word in zip(run[:n], spelling.split(), strict=True):
-                    if _tone_free(word) == _tone_free(parts[i]):
+                    if _placement_free(word) == _placement_free(parts[i]):
                         continue  # the same syllable, only its tone placed otherwise: the text's way
                     word = placement(word)
                     parts[i] = word.upper() if parts[i].isupper() else word[:1].upper() + word[1:]
@@ -166,7 +153,7 @@ def _provinces(parts: list[str], starts: list[int], places: Places) -> list[tupl
             continue
         run = _title_run(parts, i + 2) if i + 2 < len(parts) and parts[i + 1] == " " else []
         for n in range(len(run), 0, -1):
-            key = _key([parts[k] for k in run[:n]])
+            key = letters_of(" ".join(parts[k] for k in run[:n]))
             if key in provinces:
                 out.append((i, key))
                 break

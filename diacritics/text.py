@@ -108,3 +108,9 @@ def old_style(word: str) -> str:
     if both is None or both[0] == word.lower():
         return word
     return apply_case(word, both[0])
+
+
+def letters_of(name: str) -> str:
+    """A name's letters without marks, in lower case, one space apart ("Phù Ninh" -> "phu
+    ninh"): the key a place is looked up by, whatever marks the text gave it."""
+    return " ".join(strip_marks(w).lower() for w in name.split())
