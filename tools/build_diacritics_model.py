@@ -178,20 +178,24 @@ def lexicon_words() -> list[list[str]]:
     return [list(w) for w in sorted(words)]
 
 
+GAZETTEER = REPO_ROOT / "parsers" / "data" / "gazetteer.tsv.gz"
+
+
+def gazetteer_rows() -> list[list[str]]:
+    """The parsers' locality list (era, level, kind, name, province a row; built from the
+    `vietnam-provinces` package), read as a data file: the restorer never imports `parsers/`."""
+    if not GAZETTEER.exists():
+        return []
+    with gzip.open(GAZETTEER, "rt", encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh]
+
+
 def place_names() -> list[list[str]]:
     """Vietnamese administrative units as word runs in original case ("xã Thụy Hải", "huyện
     Chư Prông"), from the locality list the parsers ship (parsers/data/gazetteer.tsv.gz, built
     from the `vietnam-provinces` package).  Read as a data file at build time only: the restorer
     never imports `parsers/`.  Each distinct unit counts once, with and without its unit word."""
-    path = REPO_ROOT / "parsers" / "data" / "gazetteer.tsv.gz"
-    if not path.exists():
-        return []
-    units: set[tuple[str, str]] = set()
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) >= 4:
-                units.add((cols[2], cols[3]))
+    units = {(cols[2], cols[3]) for cols in gazetteer_rows() if len(cols) >= 4}
     out: list[list[str]] = []
     for kind, name in sorted(units):
         words = [old_style(w) for w in name.split()]
@@ -207,18 +211,13 @@ def place_register() -> list[list[str]]:
     """(level, name, province) of every administrative unit of the parsers' locality list, both
     eras, once each: the restorer spells a unit named after its unit word as the register does
     (diacritics/place_names.py), preferring the units of a province the text names."""
-    path = REPO_ROOT / "parsers" / "data" / "gazetteer.tsv.gz"
-    if not path.exists():
-        return []
     rows: set[tuple[str, str, str]] = set()
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            cols = line.rstrip("\n").split("\t")
-            words = cols[3].split() if len(cols) >= 5 else []
-            if words and words[-1].isdigit():  # "Cổ Nhuế 1": the text's run of capitals ends before the number
-                words = words[:-1]
-            if words and all(is_word(w) for w in words):
-                rows.add((cols[1], " ".join(words), cols[4]))
+    for cols in gazetteer_rows():
+        words = cols[3].split() if len(cols) >= 5 else []
+        if words and words[-1].isdigit():  # "Cổ Nhuế 1": the text's run of capitals ends before the number
+            words = words[:-1]
+        if words and all(is_word(w) for w in words):
+            rows.add((cols[1], " ".join(words), cols[4]))
     return [list(row) for row in sorted(rows)]
 
 
