@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from itertools import compress
 
 from diacritics.text import letters_of, old_style, strip_marks
@@ -42,9 +42,6 @@ _AND = frozenset(("và", "va"))
 #: level -> letters of a name ("phu ninh") -> each spelling the register has ("Phù Ninh", ...)
 #: -> the letters of the provinces that have a unit so spelt ({"phu tho"})
 Places = Mapping[str, Mapping[str, Mapping[str, frozenset[str]]]]
-#: A syllable with its tone placed the way the text places it ("Hoá" -> "Hóa"): the register
-#: keeps one convention, documents keep theirs.
-Placement = Callable[[str], str]
 #: How far (in parts, two a word) a province named in the text speaks for the units near it.
 PROVINCE_REACH = 4000
 
@@ -81,20 +78,18 @@ def _title_run(parts: list[str], i: int) -> list[int]:
     return run
 
 
-def _spell(
-    parts: list[str], run: list[int], levels: tuple[str, ...], places: Places, near: set[str], placement: Placement,
-) -> int:
+def _spell(parts: list[str], run: list[int], levels: tuple[str, ...], places: Places, near: set[str]) -> int:
     """Write the longest registered name at the head of `run`; the number of its words (0: none).
     Of several spellings of the same letters, those of a province named nearby (`near`) win."""
     for n in range(len(run), 0, -1):
-        words = [parts[i] for i in run[:n]]
+        decoded = " ".join(parts[i] for i in run[:n])
+        key = letters_of(decoded)
         spellings: dict[str, set[str]] = {}
         for level in levels:
-            for spelling, provinces in places.get(level, {}).get(letters_of(" ".join(words)), {}).items():
+            for spelling, provinces in places.get(level, {}).get(key, {}).items():
                 spellings.setdefault(spelling, set()).update(provinces)
         if not spellings:
             continue
-        decoded = " ".join(words)
         if decoded in spellings and (not near or spellings[decoded] & near or not any(p & near for p in spellings.values())):
             return n  # registered as decoded, and no nearer province spells it otherwise
         local = {sp for sp, provinces in spellings.items() if provinces & near}
@@ -107,7 +102,7 @@ def _spell(
                 for i, word in zip(run[:n], spelling.split(), strict=True):
                     if _placement_free(word) == _placement_free(parts[i]):
                         continue  # the same syllable, only its tone placed otherwise: the text's way
-                    word = placement(word)
+                    word = old_style(word)  # the register's own placement: the model's one spelling
                     parts[i] = word.upper() if parts[i].isupper() else word[:1].upper() + word[1:]
         return n
     return 0
@@ -160,7 +155,7 @@ def _provinces(parts: list[str], starts: list[int], places: Places) -> list[tupl
     return out
 
 
-def _spell_place_of_issue(parts: list[str], dated: list[int], places: Places, placement: Placement) -> None:
+def _spell_place_of_issue(parts: list[str], dated: list[int], places: Places) -> None:
     """The place a document was issued at opens its date line ("Thanh Hóa, ngày 20 tháng 3 năm
     2025"): a province, district or commune of the register, without its unit word."""
     for d in dated:
@@ -175,11 +170,11 @@ def _spell_place_of_issue(parts: list[str], dated: list[int], places: Places, pl
             i -= 2
         if run and (run[0] == 1 or "\n" in parts[run[0] - 1]):
             for level in ("tinh", "huyen", "xa"):  # mostly a province: the largest unit that fits
-                if _spell(parts, run, (level,), places, set(), placement):
+                if _spell(parts, run, (level,), places, set()):
                     break
 
 
-def fix_place_names(parts: list[str], places: Places, placement: Placement = lambda word: word) -> None:
+def fix_place_names(parts: list[str], places: Places) -> None:
     """Spell the units named after unit words as the register does.  Changes `parts`."""
     if not PLACE_NAMES_ENABLED or not places:
         return
@@ -188,7 +183,7 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
         return
     named = _provinces(parts, starts, places)  # in text order
     at = [i for i, _ in named]
-    _spell_place_of_issue(parts, dated, places, placement)
+    _spell_place_of_issue(parts, dated, places)
     n = len(parts)
     done = -1  # names up to here are spelt
     for i in starts:
@@ -202,7 +197,7 @@ def fix_place_names(parts: list[str], places: Places, placement: Placement = lam
         near = {key for _, key in named[bisect_left(at, i - PROVINCE_REACH) : bisect_right(at, i + PROVINCE_REACH)]}
         while True:
             run = _title_run(parts, j)
-            used = _spell(parts, run, levels, places, near, placement) if run else 0
+            used = _spell(parts, run, levels, places, near) if run else 0
             if not used:
                 break
             end = done = run[used - 1]  # last token of the name

@@ -608,7 +608,7 @@ class _Page:
         for i, numeral in numerals.items():
             parts[i] = numeral
         if self.mode != CLEAN:
-            fix_place_names(parts, model.places, old_style)
+            fix_place_names(parts, model.places)
             _fix_item_letters(parts)
             _fix_slash_codes(parts)
         return parts
