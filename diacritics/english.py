@@ -17,9 +17,8 @@ two function words is no passage.
 from __future__ import annotations
 
 from functools import lru_cache
-from itertools import compress
 
-from diacritics.text import SYLLABLE_SHAPE, has_marks, is_caps_word, strip_marks
+from diacritics.text import SYLLABLE_SHAPE, has_marks, is_caps_word, strip_marks, token_indices
 
 #: English function words that no Vietnamese syllable spells ("the" and "that" do: "thể",
 #: "thật"; a test checks the rest against the model's forms).
@@ -76,7 +75,7 @@ def english_tokens(parts: list[str]) -> set[int]:
     found = {t for t in set(parts[1::2]) if t.lower() in FUNCTION_WORDS}
     if not found:
         return set()
-    hits = [i for i in compress(range(len(parts)), map(found.__contains__, parts)) if i % 2]  # C-speed scan
+    hits = token_indices(parts, found)
     if len(hits) < MIN_FUNCTION_WORDS:
         return set()
     out: set[int] = set()

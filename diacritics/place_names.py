@@ -15,9 +15,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from itertools import compress
 
-from diacritics.text import letters_of, old_style, strip_marks
+from diacritics.text import letters_of, old_style, strip_marks, token_indices
 
 #: Unit words (letters without marks, lower case) and the level of the units they name.
 UNIT_LEVELS: dict[tuple[str, ...], tuple[str, ...]] = {
@@ -125,9 +124,7 @@ def _spellings(letters: str) -> frozenset[str]:
 def _positions(parts: list[str], *groups: frozenset[str]) -> list[list[int]]:
     """For each group of spellings (`_spellings`), the indices of the tokens that are one of
     them, found with one C-speed pass over the page's tokens."""
-    tokens = parts[1::2]
-    every = frozenset().union(*groups)
-    hits = [2 * k + 1 for k in compress(range(len(tokens)), map(every.__contains__, tokens))]
+    hits = token_indices(parts, frozenset().union(*groups))
     return [[i for i in hits if parts[i] in group] for group in groups]
 
 

@@ -47,6 +47,7 @@ from diacritics.text import (
     is_word,
     old_style,
     strip_marks,
+    token_indices,
 )
 from diacritics.verbatim import verbatim_tokens
 
@@ -900,15 +901,14 @@ def _fix_item_letters(parts: list[str]) -> None:
 #: What may stand between two letters of one list of points ("điểm b, c, d, đ và e").
 _LIST_GAP = re.compile(r"^\s*,?\s*$")
 _LIST_WORDS = frozenset(("và", "hoặc", "va", "hoac"))
+_LONE_D = frozenset(("d", "D"))
 
 
 def _fix_listed_letters(parts: list[str]) -> None:
     """Points of a clause are cited in alphabet order ("các điểm b, c, d, đ, e"): a lone "d"
     right after a lone "d" of the same list ("d, d", "d và d") is the "đ" that lost its bar.
     Changes `parts`."""
-    tokens = parts[1::2]
-    for k in compress(range(len(tokens)), map(("d", "D").__contains__, tokens)):  # at C speed
-        i = 2 * k + 1
+    for i in token_indices(parts, _LONE_D):
         if i < 3 or i + 1 >= len(parts) or not _LIST_GAP.match(parts[i - 1]):
             continue
         j = i - 2
